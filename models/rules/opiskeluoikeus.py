@@ -1,0 +1,76 @@
+"""Facts of an opiskeluoikeus as the rules see them, and the tila-on-a-day rule.
+
+DOMAIN.md §2: the tila on a day is the row with the latest `alku` ≤ that day. §3/§4.1: a terminal tila on the
+day *before* a trigger blocks feedback; one that starts on the trigger day itself does not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+LASNA = "lasna"
+VALIAIKAISESTI_KESKEYTYNYT = "valiaikaisestikeskeytynyt"
+LOMA = "loma"
+VALMISTUNUT = "valmistunut"
+ERONNUT = "eronnut"
+KATSOTAAN_ERONNEEKSI = "katsotaaneronneeksi"
+PERUUTETTU = "peruutettu"
+
+TILAT = frozenset(
+    {LASNA, VALIAIKAISESTI_KESKEYTYNYT, LOMA, VALMISTUNUT, ERONNUT, KATSOTAAN_ERONNEEKSI, PERUUTETTU}
+)
+# Tilat after which no feedback is collected (DOMAIN.md §3).
+TERMINAL_TILAT = frozenset({ERONNUT, KATSOTAAN_ERONNEEKSI, PERUUTETTU, VALIAIKAISESTI_KESKEYTYNYT})
+# Tilat in which a study right counts as active for Valpas (DOMAIN.md §6.3).
+ACTIVE_TILAT = frozenset({LASNA, VALIAIKAISESTI_KESKEYTYNYT, LOMA})
+
+AMMATILLINEN_TUTKINTO = "ammatillinentutkinto"
+AMMATILLINEN_TUTKINTO_OSITTAINEN = "ammatillinentutkintoosittainen"
+
+
+@dataclass(frozen=True)
+class TilaJakso:
+    alku: date
+    tila: str
+
+
+@dataclass(frozen=True)
+class Suoritus:
+    tyyppi: str
+    tutkinto_koodi: str | None = None
+    tutkinto_nimi: str | None = None
+    vahvistus: date | None = None
+
+
+@dataclass(frozen=True)
+class OpiskeluoikeusFacts:
+    oid: str
+    oppija_oid: str
+    koulutustoimija_oid: str
+    oppilaitos_oid: str
+    tyyppi: str
+    alku: date | None = None
+    arvioitu_loppu: date | None = None
+    tilat: tuple[TilaJakso, ...] = field(default_factory=tuple)
+    suoritukset: tuple[Suoritus, ...] = field(default_factory=tuple)
+    mitatoity: bool = False
+
+
+def tila_on(tilat: Iterable[TilaJakso], day: date) -> str | None:
+    """The tila in force on `day`: the row with the latest alku ≤ day (None before the first row)."""
+    current: TilaJakso | None = None
+    for row in tilat:
+        if row.alku <= day and (current is None or row.alku >= current.alku):
+            current = row
+    return current.tila if current else None
+
+
+def terminal_before(tilat: Iterable[TilaJakso], trigger: date) -> bool:
+    """True when the tila on the day before `trigger` is terminal (a terminal tila starting on it does not block)."""
+    return tila_on(tilat, trigger - timedelta(days=1)) in TERMINAL_TILAT
+
+
+def is_active_on(tilat: Iterable[TilaJakso], day: date) -> bool:
+    return tila_on(tilat, day) in ACTIVE_TILAT

@@ -1,0 +1,91 @@
+"""Identifier checks: OIDs and the y-tunnus (DOMAIN.md §1–2).
+
+Oppija OIDs (node 24) use the IBM 1-3-7 check; other nodes (15 opiskeluoikeus, 10 organisation) use Luhn.
+The y-tunnus check digit uses weights 7,9,10,5,8,4,2; remainder 1 means the number can't exist.
+"""
+
+from __future__ import annotations
+
+import re
+
+OID_ROOT = "1.2.246.562."
+OPPIJA_NODE = "24"
+OPISKELUOIKEUS_NODE = "15"
+ORGANISAATIO_NODE = "10"
+
+_OID_RE = re.compile(r"^1\.2\.246\.562\.(\d{2})\.(\d{11})$")
+_YTUNNUS_RE = re.compile(r"^(\d{7})-(\d)$")
+_YTUNNUS_WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
+
+
+def ibm_check_digit(digits: str) -> int:
+    """IBM 1-3-7: weights 7, 3, 1, … from the rightmost digit; check = (10 − sum mod 10) mod 10."""
+    weights = (7, 3, 1)
+    total = sum(int(d) * weights[i % 3] for i, d in enumerate(reversed(digits)))
+    return (10 - total % 10) % 10
+
+
+def luhn_check_digit(digits: str) -> int:
+    """Luhn: double every second digit from the rightmost, subtract 9 above 9; check makes the sum ≡ 0."""
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        n = int(d)
+        if i % 2 == 0:
+            n *= 2
+            if n > 9:
+                n -= 9
+        total += n
+    return (10 - total % 10) % 10
+
+
+def check_digit(node: str, digits: str) -> int:
+    return ibm_check_digit(digits) if node == OPPIJA_NODE else luhn_check_digit(digits)
+
+
+def make_oid(node: str, ten_digits: str) -> str:
+    """Complete an OID from its node and ten digits (the first not 0) by appending the check digit."""
+    if len(ten_digits) != 10 or not ten_digits.isdigit() or ten_digits[0] == "0":
+        raise ValueError("an OID body is ten digits, the first not 0")
+    return f"{OID_ROOT}{node}.{ten_digits}{check_digit(node, ten_digits)}"
+
+
+def oid_error(oid: str, node: str) -> str | None:
+    """Why `oid` is not a valid OID of `node`, or None when it is."""
+    m = _OID_RE.match(oid)
+    if not m:
+        return f"must look like {OID_ROOT}{node}. followed by 11 digits"
+    if m.group(1) != node:
+        return f"must be an OID of node {node}, not {m.group(1)}"
+    body = m.group(2)
+    if body[0] == "0" and node == OPPIJA_NODE:
+        return "the first digit after the node must not be 0"
+    if int(body[10]) != check_digit(node, body[:10]):
+        return "check digit does not match"
+    return None
+
+
+def is_valid_oid(oid: str, node: str) -> bool:
+    return oid_error(oid, node) is None
+
+
+def ytunnus_check_digit(seven: str) -> int | None:
+    """The y-tunnus check digit for seven digits, or None when no valid check digit exists (r = 1)."""
+    r = sum(int(d) * w for d, w in zip(seven, _YTUNNUS_WEIGHTS, strict=True)) % 11
+    if r == 0:
+        return 0
+    if r == 1:
+        return None
+    return 11 - r
+
+
+def ytunnus_error(ytunnus: str) -> str | None:
+    """Why `ytunnus` is not a valid business ID (`NNNNNNN-C`), or None when it is."""
+    m = _YTUNNUS_RE.match(ytunnus)
+    if not m:
+        return "must be seven digits, a hyphen and a check digit (NNNNNNN-C)"
+    expected = ytunnus_check_digit(m.group(1))
+    if expected is None:
+        return "no valid check digit exists for these digits"
+    if int(m.group(2)) != expected:
+        return "check digit does not match"
+    return None
