@@ -1,0 +1,36 @@
+# Two entry points for a fresh machine (see README): `make run` and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+
+.PHONY: install run test test-sqlite lint schema migrations
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+	$(BIN)/pybabel compile -d locales -f --statistics 2>/dev/null || true
+
+# The service on the embedded default: SQLite in ./var, its own Redis, demo data, the arq worker.
+run: install
+	bash scripts/ensure-redis-server.sh
+	$(BIN)/polku dev
+
+# The whole suite against PostgreSQL on 127.0.0.1:5432 and Redis on 6379 (started here when none answers).
+test: install
+	bash scripts/ensure-test-services.sh
+	$(BIN)/ruff check .
+	$(BIN)/mypy api models jobs survey_ui
+	$(BIN)/polku schema > /tmp/polku-schema.graphql && diff -u schema.graphql /tmp/polku-schema.graphql
+	$(BIN)/pytest -q -p no:cacheprovider
+	POLKU_TEST_DB=sqlite $(BIN)/pytest -q -p no:cacheprovider -m "not browser and not postgres_only"
+
+schema: install
+	$(BIN)/polku schema > schema.graphql
+
+migrations: install
+	DATABASE_URL=sqlite://$(CURDIR)/var/makemigrations.sqlite3 $(BIN)/tortoise -c models.db.TORTOISE_ORM makemigrations
+	rm -f var/makemigrations.sqlite3

@@ -1,0 +1,166 @@
+"""The `polku` command: serve, migrate, demo data, Koski import, users and the schema SDL."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, TextIO
+
+from tortoise import Tortoise
+
+from models.db import tortoise_config
+from models.settings import VAR_DIR, Settings
+
+Command = Callable[[argparse.Namespace, Settings], Awaitable[int] | int]
+
+
+async def open_db(settings: Settings) -> None:
+    if settings.database_url.startswith("sqlite"):
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+    await Tortoise.init(config=tortoise_config(settings.database_url))
+
+
+async def run_migrations(settings: Settings) -> None:
+    """Apply the committed migrations (`models/migrations`) to the configured database."""
+    from tortoise.migrations.api.migrate import migrate
+
+    if settings.database_url.startswith("sqlite"):
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+    await migrate(config=tortoise_config(settings.database_url))
+    await Tortoise.close_connections()
+
+
+def progress(done: int, total: int, label: str, out: TextIO = sys.stderr) -> None:
+    """A one-line progress bar on stderr, redrawn in place."""
+    width = 30
+    filled = width * done // max(total, 1)
+    out.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+    if done >= total:
+        out.write("\n")
+    out.flush()
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from api.app import create_app
+
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+async def cmd_migrate(_: argparse.Namespace, settings: Settings) -> int:
+    await run_migrations(settings)
+    print("database schema is up to date")
+    return 0
+
+
+async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from models.demo import generate
+
+    await open_db(settings)
+    try:
+        summary = await generate(args.oppijat, seed=args.seed, on_progress=lambda d, t: progress(d, t, "demo"))
+    finally:
+        await Tortoise.close_connections()
+    print(json.dumps(summary, ensure_ascii=False))
+    return 0
+
+
+def _lines(path: str) -> Iterable[str]:
+    if path == "-":
+        yield from sys.stdin
+    else:
+        with open(path, encoding="utf-8") as f:
+            yield from f
+
+
+async def cmd_import_koski(args: argparse.Namespace, settings: Settings) -> int:
+    from models.services.importer import import_lines
+
+    lines = list(_lines(args.file))
+    await open_db(settings)
+    try:
+        summary = await import_lines(lines, on_progress=lambda d, t: progress(d, t, "import"))
+    finally:
+        await Tortoise.close_connections()
+    print(f"accepted {summary.accepted}, refused {len(summary.refused)}")
+    for line_no, reason in summary.refused:
+        print(f"  line {line_no}: {reason}")
+    return 0 if not summary.refused else 1
+
+
+async def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
+    from models.services.users import add_user, issue_token
+    from models.user import RoleName, UserKind
+
+    await open_db(settings)
+    try:
+        if args.users_command == "add":
+            await add_user(args.name, UserKind(args.kind), args.org, RoleName(args.role))
+            print(f"{args.name}: {args.role} in {args.org}")
+        else:
+            print(await issue_token(args.name))
+    finally:
+        await Tortoise.close_connections()
+    return 0
+
+
+def cmd_schema(_: argparse.Namespace, __: Settings) -> int:
+    from api.schema import schema
+
+    print(schema.as_str())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from models.user import RoleName, UserKind
+
+    parser = argparse.ArgumentParser(prog="polku", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the ASGI app under uvicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(func=cmd_serve)
+
+    sub.add_parser("migrate", help="create or upgrade the database schema").set_defaults(func=cmd_migrate)
+
+    demo = sub.add_parser("demo", help="fill the database with synthetic data")
+    demo.add_argument("--oppijat", type=int, default=200)
+    demo.add_argument("--seed", type=int, default=1)
+    demo.set_defaults(func=cmd_demo)
+
+    imp = sub.add_parser("import-koski", help="import Koski opiskeluoikeus JSON, one document per line")
+    imp.add_argument("file", help="a file, or - for standard input")
+    imp.set_defaults(func=cmd_import_koski)
+
+    users = sub.add_parser("users", help="service and official users")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    add = users_sub.add_parser("add", help="create a user (if new) and give it a role in an organisation")
+    add.add_argument("name")
+    add.add_argument("--org", required=True, help="organisation OID")
+    add.add_argument("--role", required=True, choices=[r.value for r in RoleName])
+    add.add_argument("--kind", default=UserKind.OFFICIAL.value, choices=[k.value for k in UserKind])
+    token = users_sub.add_parser("token", help="issue a new bearer token (shown once)")
+    token.add_argument("name")
+    users.set_defaults(func=cmd_users)
+
+    sub.add_parser("schema", help="print the GraphQL SDL").set_defaults(func=cmd_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = Settings.from_env()
+    result: Any = args.func(args, settings)
+    if asyncio.iscoroutine(result):
+        result = asyncio.run(result)
+    return int(result or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,58 @@
+"""The one place where failures become GraphQL errors.
+
+A `DomainError` keeps its message and gains `extensions` naming the machine-readable code and the input field
+(camelCase, as the client sent it). GraphQL's own validation errors pass through. Anything else is an
+unexpected failure: logged with its traceback, shown only as "Unexpected error." so nothing internal leaks.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from graphql.error import GraphQLError
+from strawberry.extensions import MaskErrors
+
+from models.services.errors import DomainError, ValidationFailed
+
+log = logging.getLogger("polku.api")
+_SNAKE = re.compile(r"_([a-z0-9])")
+
+
+def camel_path(path: str | None) -> str | None:
+    """`tutkinnon_osat[0].ytunnus` → `tutkinnonOsat[0].ytunnus`: error paths in the client's own names."""
+    if path is None:
+        return None
+    return _SNAKE.sub(lambda m: m.group(1).upper(), path)
+
+
+def domain_extensions(error: DomainError) -> dict[str, object]:
+    extensions: dict[str, object] = {"code": error.code}
+    if error.field is not None:
+        extensions["field"] = camel_path(error.field)
+    if isinstance(error, ValidationFailed):
+        extensions["errors"] = [
+            {"field": camel_path(e.field), "code": e.code, "message": e.message} for e in error.errors
+        ]
+    return extensions
+
+
+class PolkuErrors(MaskErrors):
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=lambda e: e.original_error is not None)
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        original = error.original_error
+        if isinstance(original, DomainError):
+            return GraphQLError(
+                message=original.message,
+                nodes=error.nodes,
+                source=error.source,
+                positions=error.positions,
+                path=error.path,
+                extensions=domain_extensions(original),
+            )
+        log.error("unexpected error in GraphQL resolver", exc_info=original)
+        masked = super().anonymise_error(error)
+        masked.extensions = {"code": "INTERNAL"}
+        return masked

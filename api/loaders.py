@@ -1,0 +1,105 @@
+"""Per-request DataLoaders: a page of HOKSes with their parts costs a constant number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from strawberry.dataloader import DataLoader
+from tortoise.models import Model
+
+from models.hoks import HankittavaTutkinnonOsa, Hankkimistapa, Hoks, Keskeytymisajanjakso
+from models.opiskeluoikeus import OpiskeluoikeudenTila, Opiskeluoikeus, PaatasonSuoritus
+from models.oppija import Kotikunta, Oppija
+from models.organisation import Organisation
+
+M = TypeVar("M", bound=Model)
+
+
+def by_id(model: type[M]) -> DataLoader[int, M | None]:
+    async def load(ids: Sequence[int]) -> list[M | None]:
+        rows = {r.pk: r for r in await model.filter(pk__in=set(ids))}
+        return [rows.get(i) for i in ids]
+
+    return DataLoader(load_fn=load)
+
+
+def many_by(model: type[M], fk: str, order: Sequence[str] = ("id",)) -> DataLoader[int, list[M]]:
+    """Children grouped by a foreign key, in `order` within each group."""
+
+    async def load(keys: Sequence[int]) -> list[list[M]]:
+        grouped: dict[Any, list[M]] = defaultdict(list)
+        for row in await model.filter(**{f"{fk}__in": set(keys)}).order_by(*order):
+            grouped[getattr(row, fk)].append(row)
+        return [grouped.get(k, []) for k in keys]
+
+    return DataLoader(load_fn=load)
+
+
+def one_by(model: type[M], fk: str) -> DataLoader[int, M | None]:
+    async def load(keys: Sequence[int]) -> list[M | None]:
+        rows = {getattr(r, fk): r for r in await model.filter(**{f"{fk}__in": set(keys)})}
+        return [rows.get(k) for k in keys]
+
+    return DataLoader(load_fn=load)
+
+
+class Loaders:
+    """Created lazily per request, so a request pays only for the loaders it uses."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, DataLoader[Any, Any]] = {}
+
+    def _get(self, name: str, factory: Callable[[], DataLoader[Any, Any]]) -> DataLoader[Any, Any]:
+        if name not in self._cache:
+            self._cache[name] = factory()
+        return self._cache[name]
+
+    @property
+    def oppija(self) -> DataLoader[int, Oppija | None]:
+        return self._get("oppija", lambda: by_id(Oppija))
+
+    @property
+    def organisation(self) -> DataLoader[int, Organisation | None]:
+        return self._get("organisation", lambda: by_id(Organisation))
+
+    @property
+    def opiskeluoikeus(self) -> DataLoader[int, Opiskeluoikeus | None]:
+        return self._get("opiskeluoikeus", lambda: by_id(Opiskeluoikeus))
+
+    @property
+    def tilat(self) -> DataLoader[int, list[OpiskeluoikeudenTila]]:
+        return self._get("tilat", lambda: many_by(OpiskeluoikeudenTila, "opiskeluoikeus_id", ("alku", "id")))
+
+    @property
+    def suoritukset(self) -> DataLoader[int, list[PaatasonSuoritus]]:
+        return self._get("suoritukset", lambda: many_by(PaatasonSuoritus, "opiskeluoikeus_id"))
+
+    @property
+    def hoks_by_opiskeluoikeus(self) -> DataLoader[int, Hoks | None]:
+        return self._get("hoks_by_oo", lambda: one_by(Hoks, "opiskeluoikeus_id"))
+
+    @property
+    def opiskeluoikeudet_by_oppija(self) -> DataLoader[int, list[Opiskeluoikeus]]:
+        return self._get("oo_by_oppija", lambda: many_by(Opiskeluoikeus, "oppija_id"))
+
+    @property
+    def kotikunnat(self) -> DataLoader[int, list[Kotikunta]]:
+        return self._get("kotikunnat", lambda: many_by(Kotikunta, "oppija_id", ("alku", "id")))
+
+    @property
+    def tutkinnon_osat(self) -> DataLoader[int, list[HankittavaTutkinnonOsa]]:
+        return self._get("osat", lambda: many_by(HankittavaTutkinnonOsa, "hoks_id", ("jarjestys", "id")))
+
+    @property
+    def hankkimistavat_by_osa(self) -> DataLoader[int, list[Hankkimistapa]]:
+        return self._get("tavat_osa", lambda: many_by(Hankkimistapa, "tutkinnon_osa_id", ("jarjestys", "id")))
+
+    @property
+    def hankkimistavat_by_hoks(self) -> DataLoader[int, list[Hankkimistapa]]:
+        return self._get("tavat_hoks", lambda: many_by(Hankkimistapa, "hoks_id", ("alku", "id")))
+
+    @property
+    def keskeytymiset(self) -> DataLoader[int, list[Keskeytymisajanjakso]]:
+        return self._get("kesk", lambda: many_by(Keskeytymisajanjakso, "hankkimistapa_id", ("alku", "id")))

@@ -1,0 +1,34 @@
+"""The GraphQL schema, assembled from one module per noun."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.tools import merge_types
+
+from api.errors import PolkuErrors
+from api.schema.hoks import HoksMutation, HoksQuery
+from api.schema.opiskeluoikeus import OpiskeluoikeusMutation, OpiskeluoikeusQuery
+from api.schema.oppija import OppijaQuery
+
+Query = merge_types("Query", (HoksQuery, OppijaQuery, OpiskeluoikeusQuery))
+Mutation = merge_types("Mutation", (HoksMutation, OpiskeluoikeusMutation))
+
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    extensions=[
+        lambda: QueryDepthLimiter(max_depth=8),
+        lambda: MaxAliasesLimiter(max_alias_count=15),
+        lambda: MaxTokensLimiter(max_token_count=2000),
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+        PolkuErrors,
+    ],
+)

@@ -1,0 +1,347 @@
+"""HOKS: read by id or page by page, created, replaced and patched (DOMAIN.md §2)."""
+
+from __future__ import annotations
+
+import base64
+from datetime import date, datetime
+from typing import Any
+
+import strawberry
+
+from api.context import Info
+from api.schema.opiskeluoikeus import Opiskeluoikeus
+from api.schema.oppija import Oppija
+from models.hoks import HankittavaTutkinnonOsa as OsaRow
+from models.hoks import Hankkimistapa as TapaRow
+from models.hoks import Hoks as HoksRow
+from models.organisation import Organisation as OrganisationRow
+from models.rules.hoks import (
+    HankkimistapaPlan,
+    HoksPlan,
+    TutkinnonOsaPlan,
+    clean,
+)
+from models.rules.hoks import (
+    Keskeytymisajanjakso as KeskeytymisajanjaksoPlan,
+)
+from models.services import audit
+from models.services import hoks as hoks_service
+from models.services.errors import DomainError, Forbidden, NotFound
+from models.user import RoleName
+
+MAX_PAGE = 100
+
+
+@strawberry.type
+class Keskeytymisajanjakso:
+    alku: date
+    loppu: date | None
+
+
+@strawberry.type
+class Tyopaikkaohjaaja:
+    nimi: str | None
+    sahkoposti: str | None
+    puhelinnumero: str | None
+
+
+@strawberry.type(description="How a unit is acquired; oppisopimus and koulutussopimus are työpaikkajaksot.")
+class Hankkimistapa:
+    id: int
+    yksiloiva_tunniste: str
+    tyyppi: str
+    alku: date
+    loppu: date
+    tyopaikan_nimi: str | None
+    ytunnus: str | None
+    ohjaaja: Tyopaikkaohjaaja | None
+    osa_aikaisuus: int | None
+    oppisopimuksen_perusta: str | None
+
+    @classmethod
+    def from_row(cls, row: TapaRow) -> Hankkimistapa:
+        has_ohjaaja = row.ohjaaja_nimi or row.ohjaaja_sahkoposti or row.ohjaaja_puhelinnumero
+        return cls(
+            id=row.id,
+            yksiloiva_tunniste=row.yksiloiva_tunniste,
+            tyyppi=row.tyyppi,
+            alku=row.alku,
+            loppu=row.loppu,
+            tyopaikan_nimi=row.tyopaikan_nimi,
+            ytunnus=row.ytunnus,
+            ohjaaja=Tyopaikkaohjaaja(
+                nimi=row.ohjaaja_nimi,
+                sahkoposti=row.ohjaaja_sahkoposti,
+                puhelinnumero=row.ohjaaja_puhelinnumero,
+            )
+            if has_ohjaaja
+            else None,
+            osa_aikaisuus=row.osa_aikaisuus,
+            oppisopimuksen_perusta=row.oppisopimuksen_perusta,
+        )
+
+    @strawberry.field
+    async def keskeytymisajanjaksot(self, info: Info) -> list[Keskeytymisajanjakso]:
+        rows = await info.context.loaders.keskeytymiset.load(self.id)
+        return [Keskeytymisajanjakso(alku=k.alku, loppu=k.loppu) for k in rows]
+
+
+@strawberry.type
+class HankittavaTutkinnonOsa:
+    id: int
+    tutkinnon_osa_koodi: str
+    nimi: str | None
+
+    @strawberry.field
+    async def hankkimistavat(self, info: Info) -> list[Hankkimistapa]:
+        rows = await info.context.loaders.hankkimistavat_by_osa.load(self.id)
+        return [Hankkimistapa.from_row(r) for r in rows]
+
+
+@strawberry.type
+class Hoks:
+    id: int
+    ensikertainen_hyvaksyminen: date
+    osaamisen_hankkimisen_tarve: bool | None
+    osaamisen_saavuttamisen_pvm: date | None
+    sahkoposti: str | None
+    puhelinnumero: str | None
+    paivitetty: datetime
+    row: strawberry.Private[HoksRow]
+
+    @classmethod
+    def from_row(cls, row: HoksRow) -> Hoks:
+        return cls(
+            id=row.id,
+            ensikertainen_hyvaksyminen=row.ensikertainen_hyvaksyminen,
+            osaamisen_hankkimisen_tarve=row.osaamisen_hankkimisen_tarve,
+            osaamisen_saavuttamisen_pvm=row.osaamisen_saavuttamisen_pvm,
+            sahkoposti=row.sahkoposti,
+            puhelinnumero=row.puhelinnumero,
+            paivitetty=row.updated_at,
+            row=row,
+        )
+
+    @strawberry.field
+    async def oppija(self, info: Info) -> Oppija:
+        row = await info.context.loaders.oppija.load(self.row.oppija_id)  # type: ignore[attr-defined]
+        assert row is not None
+        return Oppija.from_row(row)
+
+    @strawberry.field
+    async def opiskeluoikeus(self, info: Info) -> Opiskeluoikeus:
+        row = await info.context.loaders.opiskeluoikeus.load(self.row.opiskeluoikeus_id)  # type: ignore[attr-defined]
+        assert row is not None
+        return Opiskeluoikeus.from_row(row)
+
+    @strawberry.field
+    async def tutkinnon_osat(self, info: Info) -> list[HankittavaTutkinnonOsa]:
+        rows: list[OsaRow] = await info.context.loaders.tutkinnon_osat.load(self.id)
+        return [HankittavaTutkinnonOsa(id=r.id, tutkinnon_osa_koodi=r.tutkinnon_osa_koodi, nimi=r.nimi) for r in rows]
+
+    @strawberry.field(description="The plan's oppisopimus and koulutussopimus periods, by start date.")
+    async def tyopaikkajaksot(self, info: Info) -> list[Hankkimistapa]:
+        rows = await info.context.loaders.hankkimistavat_by_hoks.load(self.id)
+        return [Hankkimistapa.from_row(r) for r in rows if r.tyyppi in ("oppisopimus", "koulutussopimus")]
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class HoksEdge:
+    cursor: str
+    node: Hoks
+
+
+@strawberry.type
+class HoksConnection:
+    edges: list[HoksEdge]
+    page_info: PageInfo
+
+
+def _cursor(hoks_id: int) -> str:
+    return base64.urlsafe_b64encode(f"hoks:{hoks_id}".encode()).decode()
+
+
+def _after_id(cursor: str | None) -> int:
+    if cursor is None:
+        return 0
+    try:
+        kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        if kind != "hoks":
+            raise ValueError(kind)
+        return int(value)
+    except ValueError as e:
+        raise DomainError("INVALID_CURSOR", "the cursor is not one this listing gave", "after") from e
+
+
+@strawberry.input
+class KeskeytymisajanjaksoInput:
+    alku: date
+    loppu: date | None = None
+
+
+@strawberry.input
+class TyopaikkaohjaajaInput:
+    nimi: str | None = None
+    sahkoposti: str | None = None
+    puhelinnumero: str | None = None
+
+
+@strawberry.input
+class HankkimistapaInput:
+    tyyppi: str
+    alku: date
+    loppu: date
+    yksiloiva_tunniste: str | None = strawberry.field(
+        default=None, description="Keep it to update the same jakso; generated when absent."
+    )
+    tyopaikan_nimi: str | None = None
+    ytunnus: str | None = None
+    ohjaaja: TyopaikkaohjaajaInput | None = None
+    osa_aikaisuus: int | None = strawberry.field(default=None, description="1–100; absent means 100.")
+    oppisopimuksen_perusta: str | None = strawberry.field(default=None, description="tyosuhde or yrittaja")
+    keskeytymisajanjaksot: list[KeskeytymisajanjaksoInput] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class TutkinnonOsaInput:
+    tutkinnon_osa_koodi: str
+    nimi: str | None = None
+    hankkimistavat: list[HankkimistapaInput] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class HoksInput:
+    oppija_oid: str
+    opiskeluoikeus_oid: str
+    ensikertainen_hyvaksyminen: date
+    osaamisen_hankkimisen_tarve: bool | None = None
+    osaamisen_saavuttamisen_pvm: date | None = None
+    sahkoposti: str | None = None
+    puhelinnumero: str | None = None
+    tutkinnon_osat: list[TutkinnonOsaInput] = strawberry.field(default_factory=list)
+
+
+@strawberry.input(description="Top-level fields only; a field left out is unchanged, null clears it.")
+class HoksPatchInput:
+    ensikertainen_hyvaksyminen: date | None = strawberry.UNSET
+    osaamisen_hankkimisen_tarve: bool | None = strawberry.UNSET
+    osaamisen_saavuttamisen_pvm: date | None = strawberry.UNSET
+    sahkoposti: str | None = strawberry.UNSET
+    puhelinnumero: str | None = strawberry.UNSET
+
+
+def to_plan(i: HoksInput) -> HoksPlan:
+    """GraphQL input → the rules' plan, trimming every string on the way (DOMAIN.md §2)."""
+    return HoksPlan(
+        oppija_oid=(i.oppija_oid or "").strip(),
+        opiskeluoikeus_oid=(i.opiskeluoikeus_oid or "").strip(),
+        ensikertainen_hyvaksyminen=i.ensikertainen_hyvaksyminen,
+        osaamisen_hankkimisen_tarve=i.osaamisen_hankkimisen_tarve,
+        osaamisen_saavuttamisen_pvm=i.osaamisen_saavuttamisen_pvm,
+        sahkoposti=clean(i.sahkoposti),
+        puhelinnumero=clean(i.puhelinnumero),
+        tutkinnon_osat=tuple(
+            TutkinnonOsaPlan(
+                tutkinnon_osa_koodi=clean(o.tutkinnon_osa_koodi) or "",
+                nimi=clean(o.nimi),
+                hankkimistavat=tuple(_tapa(t) for t in o.hankkimistavat),
+            )
+            for o in i.tutkinnon_osat
+        ),
+    )
+
+
+def _tapa(t: HankkimistapaInput) -> HankkimistapaPlan:
+    ohjaaja = t.ohjaaja or TyopaikkaohjaajaInput()
+    return HankkimistapaPlan(
+        tyyppi=(t.tyyppi or "").strip(),
+        alku=t.alku,
+        loppu=t.loppu,
+        yksiloiva_tunniste=clean(t.yksiloiva_tunniste),
+        tyopaikan_nimi=clean(t.tyopaikan_nimi),
+        ytunnus=clean(t.ytunnus),
+        ohjaaja_nimi=clean(ohjaaja.nimi),
+        ohjaaja_sahkoposti=clean(ohjaaja.sahkoposti),
+        ohjaaja_puhelinnumero=clean(ohjaaja.puhelinnumero),
+        osa_aikaisuus=t.osa_aikaisuus,
+        oppisopimuksen_perusta=clean(t.oppisopimuksen_perusta),
+        keskeytymisajanjaksot=tuple(KeskeytymisajanjaksoPlan(k.alku, k.loppu) for k in t.keskeytymisajanjaksot),
+    )
+
+
+async def _org_path(oid: str, field: str) -> str:
+    org = await OrganisationRow.get_or_none(oid=oid)
+    if org is None:
+        raise NotFound("organisation", oid, field)
+    return org.path
+
+
+@strawberry.type
+class HoksQuery:
+    @strawberry.field(description="One HOKS; a voided study right's HOKS is not found.")
+    async def hoks(self, info: Info, id: int) -> Hoks:
+        row = await hoks_service.load_visible_hoks(id, info.context.principal, RoleName.READ)
+        await audit.record(info.context.principal, "read", "hoks", row.id, row.oppija.oid)
+        return Hoks.from_row(row)
+
+    @strawberry.field(description="HOKSes the caller may read, oldest first, at most 100 a page.")
+    async def hoksit(
+        self,
+        info: Info,
+        first: int = 50,
+        after: str | None = None,
+        oppilaitos: str | None = None,
+        koulutustoimija: str | None = None,
+    ) -> HoksConnection:
+        principal = info.context.principal
+        if not 1 <= first <= MAX_PAGE:
+            raise DomainError("OUT_OF_RANGE", f"first must be between 1 and {MAX_PAGE}", "first")
+        query = HoksRow.filter(id__gt=_after_id(after), opiskeluoikeus__mitatoity=False).filter(
+            principal.path_filter(RoleName.READ, "opiskeluoikeus__oppilaitos__path")
+        )
+        filters: dict[str, Any] = {}
+        for oid, name in ((oppilaitos, "oppilaitos"), (koulutustoimija, "koulutustoimija")):
+            if oid is not None:
+                path = await _org_path(oid, name)
+                if not principal.can(RoleName.READ, path) and not any(
+                    p.startswith(path) for p in principal.scope(RoleName.READ)
+                ):
+                    raise Forbidden(f"{principal.name} has no read right in {name} {oid}")
+                filters[f"opiskeluoikeus__{name}__oid"] = oid
+        rows = await query.filter(**filters).order_by("id").limit(first + 1).select_related("oppija")
+        page = rows[:first]
+        await audit.record_reads(principal, "hoks", [(r.id, r.oppija.oid) for r in page])
+        for r in page:
+            info.context.loaders.oppija.prime(r.oppija_id, r.oppija)  # type: ignore[attr-defined]
+        return HoksConnection(
+            edges=[HoksEdge(cursor=_cursor(r.id), node=Hoks.from_row(r)) for r in page],
+            page_info=PageInfo(has_next_page=len(rows) > first, end_cursor=_cursor(page[-1].id) if page else None),
+        )
+
+
+@strawberry.type
+class HoksMutation:
+    @strawberry.mutation(description="Create the HOKS of a study right (one per opiskeluoikeus).")
+    async def create_hoks(self, info: Info, input: HoksInput) -> Hoks:
+        row = await hoks_service.create_hoks(to_plan(input), info.context.principal, info.context.today)
+        return Hoks.from_row(await HoksRow.get(id=row.id))
+
+    @strawberry.mutation(description="Replace the whole plan; jaksot keep identity by yksiloivaTunniste.")
+    async def update_hoks(self, info: Info, id: int, input: HoksInput) -> Hoks:
+        row = await hoks_service.update_hoks(id, to_plan(input), info.context.principal, info.context.today)
+        return Hoks.from_row(await HoksRow.get(id=row.id))
+
+    @strawberry.mutation(description="Change top-level fields only.")
+    async def patch_hoks(self, info: Info, id: int, input: HoksPatchInput) -> Hoks:
+        changes = {k: v for k, v in vars(input).items() if v is not strawberry.UNSET}
+        for key in ("sahkoposti", "puhelinnumero"):
+            if key in changes:
+                changes[key] = clean(changes[key])
+        row = await hoks_service.patch_hoks(id, changes, info.context.principal, info.context.today)
+        return Hoks.from_row(await HoksRow.get(id=row.id))

@@ -1,0 +1,142 @@
+"""Opiskeluoikeus: the Koski mirror's read view and its two mutations (transfer, voiding)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry.scalars import JSON
+
+from api.context import Info
+from api.schema.organisation import Organisation
+from models.opiskeluoikeus import Opiskeluoikeus as OpiskeluoikeusRow
+from models.rules.koski import parse_opiskeluoikeus
+from models.services import audit, koski
+from models.services.errors import NotFound, ValidationFailed
+from models.user import RoleName
+
+if TYPE_CHECKING:
+    from api.schema.hoks import Hoks
+
+
+@strawberry.type
+class Tila:
+    alku: date
+    tila: str
+
+
+@strawberry.type
+class Suoritus:
+    tyyppi: str
+    tutkinto_koodi: str | None
+    tutkinto_nimi: str | None
+    vahvistus: date | None
+
+
+@strawberry.type
+class Opiskeluoikeus:
+    oid: str
+    tyyppi: str
+    alku: date | None
+    arvioitu_loppu: date | None
+    versio: int
+    mitatoity: bool
+    row: strawberry.Private[OpiskeluoikeusRow]
+
+    @classmethod
+    def from_row(cls, row: OpiskeluoikeusRow) -> Opiskeluoikeus:
+        return cls(
+            oid=row.oid,
+            tyyppi=row.tyyppi,
+            alku=row.alku,
+            arvioitu_loppu=row.arvioitu_loppu,
+            versio=row.versio,
+            mitatoity=row.mitatoity,
+            row=row,
+        )
+
+    @strawberry.field
+    async def koulutustoimija(self, info: Info) -> Organisation:
+        org = await info.context.loaders.organisation.load(self.row.koulutustoimija_id)  # type: ignore[attr-defined]
+        assert org is not None
+        return Organisation.from_row(org)
+
+    @strawberry.field
+    async def oppilaitos(self, info: Info) -> Organisation:
+        org = await info.context.loaders.organisation.load(self.row.oppilaitos_id)  # type: ignore[attr-defined]
+        assert org is not None
+        return Organisation.from_row(org)
+
+    @strawberry.field
+    async def tilat(self, info: Info) -> list[Tila]:
+        rows = await info.context.loaders.tilat.load(self.row.id)
+        return [Tila(alku=t.alku, tila=t.tila) for t in rows]
+
+    @strawberry.field
+    async def suoritukset(self, info: Info) -> list[Suoritus]:
+        rows = await info.context.loaders.suoritukset.load(self.row.id)
+        return [
+            Suoritus(
+                tyyppi=s.tyyppi,
+                tutkinto_koodi=s.tutkinto_koodi,
+                tutkinto_nimi=s.tutkinto_nimi,
+                vahvistus=s.vahvistus,
+            )
+            for s in rows
+        ]
+
+    @strawberry.field(description="The HOKS of this study right; null when there is none or the OO is voided.")
+    async def hoks(self, info: Info) -> Annotated[Hoks, strawberry.lazy("api.schema.hoks")] | None:
+        from api.schema.hoks import Hoks
+
+        if self.row.mitatoity:
+            return None
+        row = await info.context.loaders.hoks_by_opiskeluoikeus.load(self.row.id)
+        return Hoks.from_row(row) if row else None
+
+
+@strawberry.type
+class SaveOpiskeluoikeusResult:
+    created: bool
+    opiskeluoikeus: Opiskeluoikeus
+
+
+async def _load_readable(oid: str, info: Info) -> OpiskeluoikeusRow:
+    row = await OpiskeluoikeusRow.get_or_none(oid=oid).prefetch_related("oppilaitos", "oppija")
+    if row is None:
+        raise NotFound("opiskeluoikeus", oid, "oid")
+    info.context.principal.require(RoleName.READ, row.oppilaitos.path, f"opiskeluoikeus {oid}")
+    return row
+
+
+@strawberry.type
+class OpiskeluoikeusQuery:
+    @strawberry.field(description="A study right by its Koski OID (voided ones too, flagged).")
+    async def opiskeluoikeus(self, info: Info, oid: str) -> Opiskeluoikeus:
+        row = await _load_readable(oid, info)
+        await audit.record(info.context.principal, "read", "opiskeluoikeus", oid, row.oppija.oid)
+        return Opiskeluoikeus.from_row(row)
+
+
+@strawberry.type
+class OpiskeluoikeusMutation:
+    @strawberry.mutation(
+        description="A Koski transfer (Koski-shaped JSON): replaces the stored one whole; an older or equal "
+        "versionumero is refused with STALE_VERSION."
+    )
+    async def save_opiskeluoikeus(self, info: Info, data: JSON) -> SaveOpiskeluoikeusResult:
+        doc, errors = parse_opiskeluoikeus(data)
+        if doc is None:
+            raise ValidationFailed(errors)
+        result = await koski.save_opiskeluoikeus(doc, info.context.principal)
+        row = await OpiskeluoikeusRow.get(id=result.opiskeluoikeus_id)
+        return SaveOpiskeluoikeusResult(created=result.created, opiskeluoikeus=Opiskeluoikeus.from_row(row))
+
+    @strawberry.mutation(
+        description="Void (mitätöi) a study right recorded with the wrong type (vaara_tyyppi) or never started "
+        "(ei_aloittanut). Its HOKS is hidden and its pending survey links are cancelled."
+    )
+    async def void_opiskeluoikeus(self, info: Info, oid: str, syy: str) -> Opiskeluoikeus:
+        row = await koski.void_opiskeluoikeus(oid, syy, info.context.principal)
+        return Opiskeluoikeus.from_row(row)

@@ -1,0 +1,175 @@
+"""What makes a HOKS plan valid on its own (DOMAIN.md §2). Checks that need the database live in
+`models.services.hoks`; everything here is a pure function of the plan and `today`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from itertools import pairwise
+
+from models.rules.calendar import same_day_years_later
+from models.rules.tunnisteet import OPISKELUOIKEUS_NODE, OPPIJA_NODE, oid_error, ytunnus_error
+
+TYOPAIKKAJAKSO_TYYPIT = frozenset({"oppisopimus", "koulutussopimus"})
+HANKKIMISTAPA_TYYPIT = TYOPAIKKAJAKSO_TYYPIT | {"oppilaitosmuotoinen", "muu"}
+OPPISOPIMUKSEN_PERUSTAT = frozenset({"tyosuhde", "yrittaja"})
+EARLIEST_SAAVUTTAMINEN = date(2018, 1, 1)
+MAX_JAKSO_YEARS = 5
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One reason an input is refused: `field` is a snake_case path such as `tutkinnon_osat[0].alku`."""
+
+    field: str
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Keskeytymisajanjakso:
+    alku: date
+    loppu: date | None = None
+
+
+@dataclass(frozen=True)
+class HankkimistapaPlan:
+    tyyppi: str
+    alku: date
+    loppu: date
+    yksiloiva_tunniste: str | None = None
+    tyopaikan_nimi: str | None = None
+    ytunnus: str | None = None
+    ohjaaja_nimi: str | None = None
+    ohjaaja_sahkoposti: str | None = None
+    ohjaaja_puhelinnumero: str | None = None
+    osa_aikaisuus: int | None = None
+    oppisopimuksen_perusta: str | None = None
+    keskeytymisajanjaksot: tuple[Keskeytymisajanjakso, ...] = ()
+
+    @property
+    def is_tyopaikkajakso(self) -> bool:
+        return self.tyyppi in TYOPAIKKAJAKSO_TYYPIT
+
+
+@dataclass(frozen=True)
+class TutkinnonOsaPlan:
+    tutkinnon_osa_koodi: str
+    nimi: str | None = None
+    hankkimistavat: tuple[HankkimistapaPlan, ...] = ()
+
+
+@dataclass(frozen=True)
+class HoksPlan:
+    """The whole plan as an update replaces it; `patchHoks` changes only the top-level fields."""
+
+    oppija_oid: str
+    opiskeluoikeus_oid: str
+    ensikertainen_hyvaksyminen: date
+    osaamisen_hankkimisen_tarve: bool | None = None
+    osaamisen_saavuttamisen_pvm: date | None = None
+    sahkoposti: str | None = None
+    puhelinnumero: str | None = None
+    tutkinnon_osat: tuple[TutkinnonOsaPlan, ...] = field(default_factory=tuple)
+
+
+def clean(value: str | None) -> str | None:
+    """Strings are trimmed (DOMAIN.md §2); a blank one means absent."""
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def validate_top_level(plan: HoksPlan, today: date) -> list[FieldError]:
+    errors: list[FieldError] = []
+    for name, oid, node in (
+        ("oppija_oid", plan.oppija_oid, OPPIJA_NODE),
+        ("opiskeluoikeus_oid", plan.opiskeluoikeus_oid, OPISKELUOIKEUS_NODE),
+    ):
+        problem = oid_error(oid, node)
+        if problem:
+            errors.append(FieldError(name, "INVALID_OID", f"{oid!r}: {problem}"))
+    errors.extend(validate_saavuttaminen(plan.osaamisen_saavuttamisen_pvm, today))
+    if plan.sahkoposti and not _EMAIL_RE.match(plan.sahkoposti):
+        errors.append(FieldError("sahkoposti", "INVALID_EMAIL", "not an e-mail address"))
+    return errors
+
+
+def validate_saavuttaminen(pvm: date | None, today: date) -> list[FieldError]:
+    """Not before 2018-01-01 (no eHOKS before then) and at most 14 days ahead (DOMAIN.md §2)."""
+    if pvm is None:
+        return []
+    if pvm < EARLIEST_SAAVUTTAMINEN:
+        return [FieldError("osaamisen_saavuttamisen_pvm", "DATE_TOO_EARLY", "must not be before 2018-01-01")]
+    if pvm > today + timedelta(days=14):
+        return [FieldError("osaamisen_saavuttamisen_pvm", "DATE_TOO_LATE", "must not be more than 14 days after today")]
+    return []
+
+
+def validate_plan(plan: HoksPlan, today: date) -> list[FieldError]:
+    """Every reason the plan is refused, so the official can fix them all at once."""
+    errors = validate_top_level(plan, today)
+    seen_tunnisteet: set[str] = set()
+    for i, osa in enumerate(plan.tutkinnon_osat):
+        prefix = f"tutkinnon_osat[{i}]"
+        if not osa.tutkinnon_osa_koodi:
+            errors.append(FieldError(f"{prefix}.tutkinnon_osa_koodi", "REQUIRED", "is required"))
+        for j, tapa in enumerate(osa.hankkimistavat):
+            path = f"{prefix}.hankkimistavat[{j}]"
+            errors.extend(validate_hankkimistapa(tapa, path))
+            if tapa.yksiloiva_tunniste:
+                if tapa.yksiloiva_tunniste in seen_tunnisteet:
+                    errors.append(
+                        FieldError(f"{path}.yksiloiva_tunniste", "DUPLICATE", "must be unique within the HOKS")
+                    )
+                seen_tunnisteet.add(tapa.yksiloiva_tunniste)
+    return errors
+
+
+def validate_hankkimistapa(tapa: HankkimistapaPlan, path: str) -> list[FieldError]:
+    errors: list[FieldError] = []
+
+    def err(name: str, code: str, message: str) -> None:
+        errors.append(FieldError(f"{path}.{name}", code, message))
+
+    if tapa.tyyppi not in HANKKIMISTAPA_TYYPIT:
+        err("tyyppi", "INVALID_CHOICE", f"must be one of {', '.join(sorted(HANKKIMISTAPA_TYYPIT))}")
+    if tapa.alku > tapa.loppu:
+        err("loppu", "BEFORE_START", "must not be before alku")
+    elif tapa.loppu > same_day_years_later(tapa.alku, MAX_JAKSO_YEARS):
+        err("loppu", "TOO_LONG", "must be at most 5 years after alku")
+    if tapa.osa_aikaisuus is not None and not 1 <= tapa.osa_aikaisuus <= 100:
+        err("osa_aikaisuus", "OUT_OF_RANGE", "must be between 1 and 100")
+    if tapa.ohjaaja_sahkoposti and not _EMAIL_RE.match(tapa.ohjaaja_sahkoposti):
+        err("ohjaaja_sahkoposti", "INVALID_EMAIL", "not an e-mail address")
+    if tapa.is_tyopaikkajakso:
+        if not tapa.tyopaikan_nimi:
+            err("tyopaikan_nimi", "REQUIRED", "is required for a työpaikkajakso")
+        if not tapa.ytunnus:
+            err("ytunnus", "REQUIRED", "is required for a työpaikkajakso")
+        else:
+            problem = ytunnus_error(tapa.ytunnus)
+            if problem:
+                err("ytunnus", "INVALID_YTUNNUS", f"{tapa.ytunnus!r}: {problem}")
+        if not tapa.ohjaaja_nimi:
+            err("ohjaaja_nimi", "REQUIRED", "is required for a työpaikkajakso")
+    if tapa.tyyppi == "oppisopimus" and tapa.oppisopimuksen_perusta not in OPPISOPIMUKSEN_PERUSTAT:
+        err("oppisopimuksen_perusta", "REQUIRED", "must be tyosuhde or yrittaja for an oppisopimus")
+    errors.extend(_validate_keskeytymiset(tapa.keskeytymisajanjaksot, f"{path}.keskeytymisajanjaksot"))
+    return errors
+
+
+def _validate_keskeytymiset(jaksot: tuple[Keskeytymisajanjakso, ...], path: str) -> Iterator[FieldError]:
+    """Breaks must not overlap; an open break (no loppu) runs to infinity, so nothing may follow it."""
+    for i, k in enumerate(jaksot):
+        if k.loppu is not None and k.loppu < k.alku:
+            yield FieldError(f"{path}[{i}].loppu", "BEFORE_START", "must not be before alku")
+    ordered = sorted(enumerate(jaksot), key=lambda pair: pair[1].alku)
+    for (_, prev), (j, nxt) in pairwise(ordered):
+        if prev.loppu is None or nxt.alku <= prev.loppu:
+            yield FieldError(f"{path}[{j}]", "OVERLAP", "overlaps another keskeytymisajanjakso")

@@ -1,0 +1,1 @@
+"""Write paths and queries that need the database: each runs in one transaction and raises `DomainError`."""

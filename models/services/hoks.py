@@ -1,0 +1,243 @@
+"""Creating, replacing and patching a HOKS (DOMAIN.md §2): one transaction each, audited with a diff.
+
+A HOKS can't be made for a voided OO, for another oppija's OO, or twice for one OO (the unique column catches
+a race the check misses). Työpaikkajaksot keep their row, and so their survey history, by yksiloiva_tunniste.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, replace
+from datetime import date
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from models.hoks import HankittavaTutkinnonOsa, Hankkimistapa, Hoks, Keskeytymisajanjakso
+from models.opiskeluoikeus import Opiskeluoikeus
+from models.rules.hoks import (
+    FieldError,
+    HankkimistapaPlan,
+    HoksPlan,
+    TutkinnonOsaPlan,
+    validate_plan,
+    validate_top_level,
+)
+from models.rules.hoks import (
+    Keskeytymisajanjakso as KeskeytymisajanjaksoPlan,
+)
+from models.services import audit
+from models.services.access import Principal
+from models.services.errors import DomainError, NotFound, ValidationFailed
+from models.user import RoleName
+
+PATCHABLE = (
+    "ensikertainen_hyvaksyminen",
+    "osaamisen_hankkimisen_tarve",
+    "osaamisen_saavuttamisen_pvm",
+    "sahkoposti",
+    "puhelinnumero",
+)
+
+
+async def load_visible_hoks(hoks_id: int, principal: Principal, need: RoleName) -> Hoks:
+    """The HOKS if it exists, its OO is not voided, and the principal holds `need` on its oppilaitos."""
+    hoks = await Hoks.get_or_none(id=hoks_id).prefetch_related("opiskeluoikeus__oppilaitos", "oppija")
+    if hoks is None or hoks.opiskeluoikeus.mitatoity:
+        raise NotFound("HOKS", hoks_id, "id")
+    principal.require(need, hoks.opiskeluoikeus.oppilaitos.path, f"HOKS {hoks_id}")
+    return hoks
+
+
+async def create_hoks(plan: HoksPlan, principal: Principal, today: date) -> Hoks:
+    _raise_if(validate_plan(plan, today))
+    async with in_transaction():
+        oo = await Opiskeluoikeus.get_or_none(oid=plan.opiskeluoikeus_oid).prefetch_related("oppija", "oppilaitos")
+        if oo is None:
+            raise NotFound("opiskeluoikeus", plan.opiskeluoikeus_oid, "opiskeluoikeus_oid")
+        principal.require(RoleName.WRITE, oo.oppilaitos.path, f"HOKS of opiskeluoikeus {oo.oid}")
+        if oo.mitatoity:
+            raise DomainError("OPISKELUOIKEUS_VOIDED", "the opiskeluoikeus is voided", "opiskeluoikeus_oid")
+        if oo.oppija.oid != plan.oppija_oid:
+            raise DomainError("OPPIJA_MISMATCH", "the opiskeluoikeus belongs to another oppija", "oppija_oid")
+        if await Hoks.exists(opiskeluoikeus=oo):
+            raise _duplicate()
+        try:
+            async with in_transaction():
+                hoks = await Hoks.create(opiskeluoikeus=oo, oppija=oo.oppija, **_top_level(plan))
+        except IntegrityError as e:
+            raise _duplicate() from e
+        await _write_plan(hoks, plan, existing={})
+        await audit.record(principal, "create", "hoks", hoks.id, plan.oppija_oid, audit.diff(None, snapshot(plan)))
+        return hoks
+
+
+async def update_hoks(hoks_id: int, plan: HoksPlan, principal: Principal, today: date) -> Hoks:
+    """Replace the whole plan; jaksot whose yksiloiva_tunniste is kept are updated in place."""
+    _raise_if(validate_plan(plan, today))
+    async with in_transaction():
+        hoks = await load_visible_hoks(hoks_id, principal, RoleName.WRITE)
+        await Hoks.filter(id=hoks.id).select_for_update().first()
+        _check_identity(hoks, plan)
+        before = await load_plan(hoks)
+        existing = {t.yksiloiva_tunniste: t for t in await Hankkimistapa.filter(hoks=hoks)}
+        await hoks.update_from_dict(_top_level(plan)).save()
+        await _write_plan(hoks, plan, existing)
+        await audit.record(
+            principal,
+            "update",
+            "hoks",
+            hoks.id,
+            plan.oppija_oid,
+            audit.diff(snapshot(before), snapshot(plan)),
+        )
+        return hoks
+
+
+async def patch_hoks(hoks_id: int, changes: dict[str, Any], principal: Principal, today: date) -> Hoks:
+    """Change only the given top-level fields; the plan's tutkinnon osat stay as they are."""
+    unknown = set(changes) - set(PATCHABLE)
+    if unknown:
+        raise DomainError("UNKNOWN_FIELD", f"cannot patch {', '.join(sorted(unknown))}", sorted(unknown)[0])
+    async with in_transaction():
+        hoks = await load_visible_hoks(hoks_id, principal, RoleName.WRITE)
+        await Hoks.filter(id=hoks.id).select_for_update().first()
+        before = {k: getattr(hoks, k) for k in PATCHABLE}
+        after = {**before, **changes}
+        if after["ensikertainen_hyvaksyminen"] is None:
+            raise ValidationFailed([FieldError("ensikertainen_hyvaksyminen", "REQUIRED", "is required")])
+        probe = HoksPlan(
+            oppija_oid=hoks.oppija.oid,
+            opiskeluoikeus_oid=hoks.opiskeluoikeus.oid,
+            **after,
+        )
+        _raise_if(validate_top_level(probe, today))
+        await hoks.update_from_dict(changes).save()
+        await audit.record(principal, "update", "hoks", hoks.id, hoks.oppija.oid, audit.diff(before, after))
+        return hoks
+
+
+def _raise_if(errors: list[FieldError]) -> None:
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _duplicate() -> DomainError:
+    return DomainError("DUPLICATE_HOKS", "the opiskeluoikeus already has a HOKS", "opiskeluoikeus_oid")
+
+
+def _check_identity(hoks: Hoks, plan: HoksPlan) -> None:
+    if plan.opiskeluoikeus_oid != hoks.opiskeluoikeus.oid:
+        raise DomainError("IMMUTABLE", "a HOKS cannot move to another opiskeluoikeus", "opiskeluoikeus_oid")
+    if plan.oppija_oid != hoks.oppija.oid:
+        raise DomainError("IMMUTABLE", "a HOKS cannot move to another oppija", "oppija_oid")
+
+
+def _top_level(plan: HoksPlan) -> dict[str, Any]:
+    return {
+        "ensikertainen_hyvaksyminen": plan.ensikertainen_hyvaksyminen,
+        "osaamisen_hankkimisen_tarve": plan.osaamisen_hankkimisen_tarve,
+        "osaamisen_saavuttamisen_pvm": plan.osaamisen_saavuttamisen_pvm,
+        "sahkoposti": plan.sahkoposti,
+        "puhelinnumero": plan.puhelinnumero,
+    }
+
+
+def _tapa_fields(tapa: HankkimistapaPlan) -> dict[str, Any]:
+    return {
+        "tyyppi": tapa.tyyppi,
+        "alku": tapa.alku,
+        "loppu": tapa.loppu,
+        "tyopaikan_nimi": tapa.tyopaikan_nimi,
+        "ytunnus": tapa.ytunnus,
+        "ohjaaja_nimi": tapa.ohjaaja_nimi,
+        "ohjaaja_sahkoposti": tapa.ohjaaja_sahkoposti,
+        "ohjaaja_puhelinnumero": tapa.ohjaaja_puhelinnumero,
+        "osa_aikaisuus": tapa.osa_aikaisuus,
+        "oppisopimuksen_perusta": tapa.oppisopimuksen_perusta,
+    }
+
+
+async def _write_plan(hoks: Hoks, plan: HoksPlan, existing: dict[str, Hankkimistapa]) -> None:
+    """Write the tutkinnon osat anew, re-pointing kept hankkimistavat before the old osat go."""
+    old_osa_ids = await HankittavaTutkinnonOsa.filter(hoks=hoks).values_list("id", flat=True)
+    kept: set[int] = set()
+    for i, osa in enumerate(plan.tutkinnon_osat):
+        osa_row = await HankittavaTutkinnonOsa.create(
+            hoks=hoks, jarjestys=i, tutkinnon_osa_koodi=osa.tutkinnon_osa_koodi, nimi=osa.nimi
+        )
+        for j, tapa in enumerate(osa.hankkimistavat):
+            tunniste = tapa.yksiloiva_tunniste or str(uuid.uuid4())
+            row = existing.get(tunniste)
+            if row is not None:
+                await row.update_from_dict({**_tapa_fields(tapa), "tutkinnon_osa": osa_row, "jarjestys": j}).save()
+                await Keskeytymisajanjakso.filter(hankkimistapa=row).delete()
+                kept.add(row.id)
+            else:
+                row = await Hankkimistapa.create(
+                    hoks=hoks,
+                    tutkinnon_osa=osa_row,
+                    jarjestys=j,
+                    yksiloiva_tunniste=tunniste,
+                    **_tapa_fields(tapa),
+                )
+            if tapa.keskeytymisajanjaksot:
+                await Keskeytymisajanjakso.bulk_create(
+                    [
+                        Keskeytymisajanjakso(hankkimistapa=row, alku=k.alku, loppu=k.loppu)
+                        for k in tapa.keskeytymisajanjaksot
+                    ]
+                )
+    dropped = [t.id for t in existing.values() if t.id not in kept]
+    if dropped:
+        await Hankkimistapa.filter(id__in=dropped).delete()
+    if old_osa_ids:
+        await HankittavaTutkinnonOsa.filter(id__in=old_osa_ids).delete()
+
+
+async def load_plan(hoks: Hoks) -> HoksPlan:
+    """The stored plan as the rules see it (used for diffs and by the feedback decisions)."""
+    osat = (
+        await HankittavaTutkinnonOsa.filter(hoks=hoks)
+        .order_by("jarjestys")
+        .prefetch_related("hankkimistavat__keskeytymisajanjaksot")
+    )
+    await hoks.fetch_related("oppija", "opiskeluoikeus")
+    return HoksPlan(
+        oppija_oid=hoks.oppija.oid,
+        opiskeluoikeus_oid=hoks.opiskeluoikeus.oid,
+        ensikertainen_hyvaksyminen=hoks.ensikertainen_hyvaksyminen,
+        osaamisen_hankkimisen_tarve=hoks.osaamisen_hankkimisen_tarve,
+        osaamisen_saavuttamisen_pvm=hoks.osaamisen_saavuttamisen_pvm,
+        sahkoposti=hoks.sahkoposti,
+        puhelinnumero=hoks.puhelinnumero,
+        tutkinnon_osat=tuple(
+            TutkinnonOsaPlan(
+                tutkinnon_osa_koodi=o.tutkinnon_osa_koodi,
+                nimi=o.nimi,
+                hankkimistavat=tuple(
+                    replace(
+                        HankkimistapaPlan(**{k: getattr(t, k) for k in _TAPA_KEYS}),
+                        keskeytymisajanjaksot=tuple(
+                            KeskeytymisajanjaksoPlan(k.alku, k.loppu)
+                            for k in sorted(t.keskeytymisajanjaksot, key=lambda k: k.alku)
+                        ),
+                    )
+                    for t in sorted(o.hankkimistavat, key=lambda t: t.jarjestys)
+                ),
+            )
+            for o in osat
+        ),
+    )
+
+
+_TAPA_KEYS = ("yksiloiva_tunniste", *_tapa_fields(HankkimistapaPlan("muu", date.min, date.min)).keys())
+
+
+def snapshot(plan: HoksPlan) -> dict[str, Any]:
+    """A JSON-able view of the plan with jaksot keyed by tunniste, so the audit diff follows a jakso."""
+    data = asdict(plan)
+    for osa in data["tutkinnon_osat"]:
+        osa["hankkimistavat"] = {(t["yksiloiva_tunniste"] or f"#{i}"): t for i, t in enumerate(osa["hankkimistavat"])}
+    return data

@@ -1,0 +1,147 @@
+"""The Koski mirror: a transfer replaces the stored opiskeluoikeus whole, newest version wins (DOMAIN.md §2).
+
+Voiding (mitätöinti) is only for a wrong type or a learner who never started; it hides the HOKS, blocks its
+updates and cancels its pending survey links, all in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from models.hoks import Hoks
+from models.kyselylinkki import Kyselylinkki
+from models.opiskeluoikeus import OpiskeluoikeudenTila, Opiskeluoikeus, PaatasonSuoritus
+from models.oppija import Kotikunta, Oppija
+from models.organisation import OrganisationTyyppi
+from models.rules.koski import Henkilo, KoskiOpiskeluoikeus
+from models.services import audit
+from models.services.access import Principal
+from models.services.errors import DomainError, NotFound
+from models.services.organisations import ensure_organisation
+from models.user import RoleName
+
+VOID_REASONS = frozenset({"vaara_tyyppi", "ei_aloittanut"})
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    opiskeluoikeus_id: int
+    created: bool
+    voided: bool
+
+
+async def save_opiskeluoikeus(doc: KoskiOpiskeluoikeus, principal: Principal) -> SaveResult:
+    """Store a transfer, or refuse it (STALE_VERSION) when the stored version is the same or newer."""
+    async with in_transaction():
+        koulutustoimija = await ensure_organisation(
+            doc.koulutustoimija.oid, OrganisationTyyppi.KOULUTUSTOIMIJA, doc.koulutustoimija.nimi
+        )
+        oppilaitos = await ensure_organisation(
+            doc.oppilaitos.oid, OrganisationTyyppi.OPPILAITOS, doc.oppilaitos.nimi, parent=koulutustoimija
+        )
+        principal.require(RoleName.WRITE, oppilaitos.path, f"opiskeluoikeus {doc.oid}")
+        stored = await Opiskeluoikeus.filter(oid=doc.oid).select_for_update().prefetch_related("oppija").first()
+        if stored and stored.versio >= doc.versio:
+            raise DomainError(
+                "STALE_VERSION",
+                f"version {doc.versio} refused: version {stored.versio} is already stored",
+                "versionumero",
+            )
+        if stored and stored.oppija.oid != doc.henkilo.oid:
+            raise DomainError("OPPIJA_MISMATCH", "an opiskeluoikeus cannot move to another oppija", "henkilö.oid")
+        oppija = await _upsert_oppija(doc.henkilo)
+        fields: dict[str, Any] = {
+            "oppija": oppija,
+            "koulutustoimija": koulutustoimija,
+            "oppilaitos": oppilaitos,
+            "tyyppi": doc.tyyppi,
+            "alku": doc.alku,
+            "arvioitu_loppu": doc.arvioitu_loppu,
+            "versio": doc.versio,
+        }
+        if stored:
+            await OpiskeluoikeudenTila.filter(opiskeluoikeus=stored).delete()
+            await PaatasonSuoritus.filter(opiskeluoikeus=stored).delete()
+            await stored.update_from_dict(fields).save()
+            oo = stored
+        else:
+            oo = await Opiskeluoikeus.create(oid=doc.oid, **fields)
+        await OpiskeluoikeudenTila.bulk_create(
+            [OpiskeluoikeudenTila(opiskeluoikeus=oo, alku=t.alku, tila=t.tila) for t in doc.tilat]
+        )
+        await PaatasonSuoritus.bulk_create(
+            [
+                PaatasonSuoritus(
+                    opiskeluoikeus=oo,
+                    tyyppi=s.tyyppi,
+                    tutkinto_koodi=s.tutkinto_koodi,
+                    tutkinto_nimi=s.tutkinto_nimi,
+                    vahvistus=s.vahvistus,
+                )
+                for s in doc.suoritukset
+            ]
+        )
+        await audit.record(
+            principal,
+            "update" if stored else "create",
+            "opiskeluoikeus",
+            doc.oid,
+            oppija.oid,
+            {"versio": [stored.versio if stored else None, doc.versio]},
+        )
+        if doc.mitatoity and not oo.mitatoity:
+            await _void(oo, "koski", principal)
+        return SaveResult(oo.id, created=stored is None, voided=doc.mitatoity)
+
+
+async def _upsert_oppija(h: Henkilo) -> Oppija:
+    oppija = await Oppija.get_or_none(oid=h.oid)
+    values: dict[str, Any] = {
+        "etunimet": h.etunimet,
+        "sukunimi": h.sukunimi,
+        "hetu": h.hetu,
+        "syntymaaika": h.syntymaaika,
+        "turvakielto": h.turvakielto,
+    }
+    if oppija:
+        await oppija.update_from_dict(values).save()
+    else:
+        oppija = await Oppija.create(oid=h.oid, **values)
+    if h.kotikuntahistoria is not None:
+        await Kotikunta.filter(oppija=oppija).delete()
+        await Kotikunta.bulk_create(
+            [Kotikunta(oppija=oppija, kuntakoodi=k.kuntakoodi, alku=k.alku, loppu=k.loppu) for k in h.kotikuntahistoria]
+        )
+    return oppija
+
+
+async def void_opiskeluoikeus(oid: str, syy: str, principal: Principal) -> Opiskeluoikeus:
+    if syy not in VOID_REASONS:
+        raise DomainError("INVALID_CHOICE", f"syy must be one of {', '.join(sorted(VOID_REASONS))}", "syy")
+    async with in_transaction():
+        oo = await Opiskeluoikeus.filter(oid=oid).select_for_update().prefetch_related("oppilaitos").first()
+        if oo is None:
+            raise NotFound("opiskeluoikeus", oid, "oid")
+        principal.require(RoleName.WRITE, oo.oppilaitos.path, f"opiskeluoikeus {oid}")
+        if oo.mitatoity:
+            raise DomainError("ALREADY_VOIDED", f"opiskeluoikeus {oid} is already voided", "oid")
+        await _void(oo, syy, principal)
+        return oo
+
+
+async def _void(oo: Opiskeluoikeus, syy: str, principal: Principal) -> None:
+    now = datetime.now(UTC)
+    oo.mitatoity = True
+    oo.mitatoity_at = now
+    oo.mitatoinnin_syy = syy
+    await oo.save(update_fields=["mitatoity", "mitatoity_at", "mitatoinnin_syy", "updated_at"])
+    hoks_ids = await Hoks.filter(opiskeluoikeus=oo).values_list("id", flat=True)
+    if hoks_ids:
+        await Kyselylinkki.filter(hoks_id__in=hoks_ids, vastattu_at=None, peruttu_at=None).update(
+            peruttu_at=now, peruutuksen_syy="opiskeluoikeus_mitatoity"
+        )
+    await audit.record(principal, "void", "opiskeluoikeus", oo.oid, None, {"mitatoinnin_syy": [None, syy]})

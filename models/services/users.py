@@ -1,0 +1,51 @@
+"""Service and official users, their roles and bearer tokens (stored as SHA-256 hashes)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from models.organisation import Organisation
+from models.services.access import Grant, Principal
+from models.services.errors import DomainError, NotFound
+from models.user import ApiToken, Role, RoleName, User, UserKind
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def add_user(name: str, kind: UserKind, org_oid: str, role: RoleName) -> User:
+    """Create the user if new and give it `role` in the organisation (idempotent)."""
+    org = await Organisation.get_or_none(oid=org_oid)
+    if org is None:
+        raise NotFound("organisation", org_oid, "org")
+    user, _ = await User.get_or_create(name=name, defaults={"kind": kind})
+    await Role.get_or_create(user=user, organisation=org, role=role)
+    return user
+
+
+async def issue_token(name: str) -> str:
+    """A new random token for the user; only its hash is kept, so it is shown once."""
+    user = await User.get_or_none(name=name)
+    if user is None:
+        raise NotFound("user", name, "name")
+    token = secrets.token_urlsafe(32)
+    await ApiToken.create(user=user, token_hash=hash_token(token))
+    return token
+
+
+async def principal_for_token(token: str) -> Principal:
+    row = await ApiToken.get_or_none(token_hash=hash_token(token), revoked_at=None).prefetch_related("user")
+    if row is None:
+        raise DomainError("UNAUTHENTICATED", "the bearer token is unknown or revoked")
+    return await principal_for_user(row.user)
+
+
+async def principal_for_user(user: User) -> Principal:
+    roles = await Role.filter(user=user).values_list("organisation__oid", "organisation__path", "role")
+    return Principal(
+        user_id=user.id,
+        name=user.name,
+        grants=tuple(Grant(oid, path, RoleName(role)) for oid, path, role in roles),
+    )

@@ -1,0 +1,56 @@
+"""Configuration from environment variables, read once at the edge and passed in."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+VAR_DIR = Path(os.environ.get("POLKU_VAR_DIR", "var"))
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def default_database_url() -> str:
+    """The embedded default: SQLite in ./var/ (created on demand)."""
+    return f"sqlite://{(VAR_DIR / 'polku.sqlite3').resolve()}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(default_factory=default_database_url)
+    redis_url: str | None = None
+    debug: bool = False
+    public_base_url: str = "http://127.0.0.1:8000"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_tls: str = "none"  # none | starttls | tls
+    twilio_account_sid: str = "AC00000000000000000000000000000000"
+    twilio_auth_token: str = "dev-token"
+    twilio_messaging_service_sid: str | None = None
+    twilio_from: str | None = None
+    twilio_api_base: str | None = None  # e.g. http://127.0.0.1:8025 for a local stand-in
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        env = os.environ
+        return cls(
+            database_url=env.get("DATABASE_URL") or default_database_url(),
+            redis_url=env.get("REDIS_URL") or None,
+            debug=_flag("POLKU_DEBUG"),
+            public_base_url=env.get("POLKU_PUBLIC_URL", cls.public_base_url).rstrip("/"),
+            smtp_host=env.get("SMTP_HOST", cls.smtp_host),
+            smtp_port=int(env.get("SMTP_PORT", cls.smtp_port)),
+            smtp_username=env.get("SMTP_USERNAME") or None,
+            smtp_password=env.get("SMTP_PASSWORD") or None,
+            smtp_tls=env.get("SMTP_TLS", cls.smtp_tls),
+            twilio_account_sid=env.get("TWILIO_ACCOUNT_SID", cls.twilio_account_sid),
+            twilio_auth_token=env.get("TWILIO_AUTH_TOKEN", cls.twilio_auth_token),
+            twilio_messaging_service_sid=env.get("TWILIO_MESSAGING_SERVICE_SID") or None,
+            twilio_from=env.get("TWILIO_FROM") or None,
+            twilio_api_base=env.get("TWILIO_API_BASE") or None,
+        )
