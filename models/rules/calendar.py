@@ -39,3 +39,13 @@ def same_day_years_later(day: date, years: int) -> date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
+
+
+# A period `[alku, loppu]` of whole days; `loppu` None means open-ended (e.g. a keskeytymisajanjakso, §2).
+Period = tuple[date, date | None]
+
+
+def in_period(day: date, period: Period) -> bool:
+    """Whether `day` falls in `[alku, loppu]`, both ends included; an open period runs on forever."""
+    alku, loppu = period
+    return alku <= day and (loppu is None or day <= loppu)

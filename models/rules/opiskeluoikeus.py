@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from models.rules.calendar import Period
+
 LASNA = "lasna"
 VALIAIKAISESTI_KESKEYTYNYT = "valiaikaisestikeskeytynyt"
 LOMA = "loma"
@@ -74,3 +76,37 @@ def terminal_before(tilat: Iterable[TilaJakso], trigger: date) -> bool:
 
 def is_active_on(tilat: Iterable[TilaJakso], day: date) -> bool:
     return tila_on(tilat, day) in ACTIVE_TILAT
+
+
+AMMATILLISET_SUORITUSTYYPIT = frozenset({AMMATILLINEN_TUTKINTO, AMMATILLINEN_TUTKINTO_OSITTAINEN})
+
+
+def ammatilliset_suoritukset(oo: OpiskeluoikeusFacts) -> tuple[Suoritus, ...]:
+    """The OO's päätason suoritukset that make feedback possible at all.
+
+    VALMA, TELMA, TUVA and every other type are left out: no feedback is collected from them (DOMAIN.md §2, §3).
+    """
+    return tuple(s for s in oo.suoritukset if s.tyyppi in AMMATILLISET_SUORITUSTYYPIT)
+
+
+def tila_periods(tilat: Iterable[TilaJakso], tila: str) -> tuple[Period, ...]:
+    """The periods `[alku, loppu]` during which `tila` is in force, read from the tila history.
+
+    Mirrors `tila_on`: a row holds from its alku until the day before the next later row; among rows with the
+    same alku the last one wins. Consecutive rows of the same tila merge; the last period is open (loppu None).
+    """
+    by_alku: dict[date, str] = {}
+    for row in tilat:
+        by_alku[row.alku] = row.tila
+    periods: list[Period] = []
+    start: date | None = None
+    for alku in sorted(by_alku):
+        if by_alku[alku] == tila:
+            if start is None:
+                start = alku
+        elif start is not None:
+            periods.append((start, alku - timedelta(days=1)))
+            start = None
+    if start is not None:
+        periods.append((start, None))
+    return tuple(periods)
