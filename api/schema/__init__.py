@@ -16,8 +16,9 @@ from api.errors import PolkuErrors
 from api.schema.hoks import HoksMutation, HoksQuery
 from api.schema.opiskeluoikeus import OpiskeluoikeusMutation, OpiskeluoikeusQuery
 from api.schema.oppija import OppijaQuery
+from api.schema.raportointi import RaportointiQuery
 
-Query = merge_types("Query", (HoksQuery, OppijaQuery, OpiskeluoikeusQuery))
+Query = merge_types("Query", (HoksQuery, OppijaQuery, OpiskeluoikeusQuery, RaportointiQuery))
 Mutation = merge_types("Mutation", (HoksMutation, OpiskeluoikeusMutation))
 
 schema = strawberry.Schema(
