@@ -15,7 +15,8 @@ from models.services import raportointi
 from models.services.raportointi import Ulottuvuus
 from survey_ui.kyselyt import load_all
 
-RyhmittelyAvain = strawberry.enum(Ulottuvuus, name="Ulottuvuus", description="A grouping key of a report.")
+# Registers the service enum as a GraphQL enum (strawberry.enum marks the class itself and returns it).
+strawberry.enum(Ulottuvuus, name="Ulottuvuus", description="A grouping key of a report.")
 
 
 @strawberry.type(description="Link counts of one group over the period; osuus = vastattu / linkkeja (null: none).")
@@ -74,7 +75,7 @@ class RaportointiQuery:
         koulutustoimija: str,
         alku: date,
         loppu: date,
-        ryhmittely: list[RyhmittelyAvain] | None = None,
+        ryhmittely: list[Ulottuvuus] | None = None,
     ) -> list[Vastausosuus]:
         rows = await raportointi.vastausosuudet(
             info.context.principal,
@@ -111,7 +112,7 @@ class RaportointiQuery:
         loppu: date,
         kyselytyyppi: str | None = None,
         koulutustoimija: str | None = None,
-        ryhmittely: list[RyhmittelyAvain] | None = None,
+        ryhmittely: list[Ulottuvuus] | None = None,
     ) -> list[TilastoRyhma]:
         groups = await raportointi.anonyymit_tilastot(
             load_all().values(), alku, loppu, kyselytyyppi, ryhmittely or (), koulutustoimija
