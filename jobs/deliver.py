@@ -1,0 +1,83 @@
+"""Delivering one queued `Toimitus` — the only place a message leaves the system (DOMAIN.md §4.3).
+
+The row is locked while its message is handed over, and only a `queued` row is sent, so a job run twice (a
+retry, a re-enqueue after a restart, two workers) sends once. Outcomes: sent; failed or bounced with the reason
+(permanent, never retried); or still queued with the reason and the attempt counted (temporary: the caller
+retries later). A link that closed meanwhile (answered, expired, cancelled) is not sent: failed with why.
+The one gap a database cannot close: a crash after the provider accepted a message but before the commit
+sends that message again on the retry (at-least-once for that instant).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from tortoise.transactions import in_transaction
+
+from jobs.email import build_message, send_email
+from jobs.failures import PermanentFailure, TemporaryFailure
+from jobs.sms import SmsSender
+from jobs.viestit import LinkinTiedot, Nimi, render_email, render_sms
+from models.kyselylinkki import Kanava, Kyselylinkki, Toimitus, ToimitusTila
+from models.services.palaute import closed_reason
+from models.settings import Settings
+
+
+@dataclass
+class Senders:
+    settings: Settings
+    sms: SmsSender
+
+
+def _tiedot(link: Kyselylinkki, toimitus: Toimitus) -> LinkinTiedot:
+    assert link.vastausaika_loppu is not None
+    kt = link.koulutustoimija
+    ol = link.oppilaitos
+    return LinkinTiedot(
+        kyselytyyppi=link.kyselytyyppi,
+        tunnus=link.tunnus,
+        koulutuksen_jarjestaja=Nimi(kt.nimi, kt.nimi_sv),
+        oppilaitos=Nimi(ol.nimi, ol.nimi_sv) if ol else Nimi(kt.nimi, kt.nimi_sv),
+        vastausaika_loppu=link.vastausaika_loppu,
+        muistutus=toimitus.tarkoitus.startswith("muistutus"),
+    )
+
+
+async def deliver(toimitus_id: int, senders: Senders, today: date) -> ToimitusTila:
+    """Send one delivery if it is still queued; returns its state. Raises TemporaryFailure after recording it."""
+    temporary: TemporaryFailure | None = None
+    async with in_transaction():
+        toimitus = await Toimitus.filter(id=toimitus_id).select_for_update().first()
+        if toimitus is None or toimitus.tila != ToimitusTila.QUEUED:
+            return toimitus.tila if toimitus else ToimitusTila.FAILED
+        link = await Kyselylinkki.get(id=toimitus.kyselylinkki_id).prefetch_related(  # type: ignore[attr-defined]
+            "koulutustoimija", "oppilaitos"
+        )
+        closed = closed_reason(link, today)
+        if closed:
+            toimitus.tila, toimitus.virhe = ToimitusTila.FAILED, f"not sent: {closed[1]}"
+            await toimitus.save(update_fields=["tila", "virhe", "updated_at"])
+            return toimitus.tila
+        toimitus.yritykset += 1
+        tiedot = _tiedot(link, toimitus)
+        public_url = senders.settings.public_base_url
+        try:
+            if toimitus.kanava == Kanava.EMAIL:
+                msg = build_message(render_email(tiedot, public_url), toimitus.osoite, toimitus.id)
+                await send_email(msg, senders.settings)
+                toimitus.palvelun_tunnus = str(msg["Message-ID"])[:64]
+            else:
+                toimitus.palvelun_tunnus = await senders.sms.send(toimitus.osoite, render_sms(tiedot, public_url))
+            toimitus.tila = ToimitusTila.SENT
+            toimitus.virhe = None  # type: ignore[assignment]
+        except PermanentFailure as e:
+            toimitus.tila = ToimitusTila.BOUNCED if e.bounced else ToimitusTila.FAILED
+            toimitus.virhe = str(e)
+        except TemporaryFailure as e:
+            toimitus.virhe = str(e)
+            temporary = e
+        await toimitus.save()
+    if temporary is not None:
+        raise temporary
+    return toimitus.tila

@@ -1,0 +1,99 @@
+"""The arq worker (`polku worker`): cron in Europe/Helsinki and one job per delivery (issue 3 item 4).
+
+- daily 09:00: student sends, every reminder, expiries (DOMAIN.md §3, §4.1 reminders);
+- the 1st and 16th at 09:05: instructor bundles and their sends (§4.1), catching up a missed send day;
+- 1st and 16th of January, February, July and August at 09:10: the työpaikkakysely links (§4.2; made once).
+
+`send_toimitus` retries a temporary failure with growing delays (`Retry(defer=...)`); after `MAX_TRIES` the
+delivery stays queued in the database and the next daily run enqueues it again. A permanent failure ends it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from arq import Retry, cron, func
+from arq.connections import RedisSettings
+from tortoise import Tortoise
+
+from jobs.deliver import Senders, deliver
+from jobs.failures import TemporaryFailure
+from jobs.sms import SmsSender
+from jobs.tick import SEND_FUNCTION, run_due
+from models.db import tortoise_config
+from models.rules.calendar import HELSINKI, helsinki_day
+from models.services.lahetysajo import NIPUTUS, PAIVITTAIN, TYOPAIKKAKYSELY
+from models.settings import Settings
+
+MAX_TRIES = 5
+RETRY_BASE_S = 60.0  # 1, 4, 16, 64 minutes between tries
+
+Ctx = dict[str, Any]
+
+
+def redis_settings(settings: Settings) -> RedisSettings:
+    return RedisSettings.from_dsn(settings.redis_url) if settings.redis_url else RedisSettings()
+
+
+async def startup(ctx: Ctx) -> None:
+    """Open what jobs need. Tests pass `settings`, `clock`, `retry_base_s` and an open database in `ctx`."""
+    settings: Settings = ctx.setdefault("settings", Settings.from_env())
+    if not ctx.get("db_open"):
+        await Tortoise.init(config=tortoise_config(settings.database_url))
+        ctx["owns_db"] = True
+    ctx["senders"] = Senders(settings, SmsSender(settings))
+    ctx.setdefault("clock", lambda: datetime.now(UTC))
+    ctx.setdefault("retry_base_s", RETRY_BASE_S)
+
+
+async def shutdown(ctx: Ctx) -> None:
+    await ctx["senders"].sms.close()
+    if ctx.get("owns_db"):
+        await Tortoise.close_connections()
+
+
+async def send_toimitus(ctx: Ctx, toimitus_id: int) -> str:
+    """Deliver one queued message. Shielded: a worker stopped mid-send still records what it sent."""
+    clock: Callable[[], datetime] = ctx["clock"]
+    try:
+        state = await asyncio.shield(deliver(toimitus_id, ctx["senders"], helsinki_day(clock())))
+    except TemporaryFailure as e:
+        raise Retry(defer=ctx["retry_base_s"] * 4 ** (ctx["job_try"] - 1)) from e
+    return str(state)
+
+
+async def _run(ctx: Ctx, step: str) -> int:
+    _, outcome = await run_due(ctx["clock"](), redis=ctx["redis"], steps=frozenset({step}))
+    return outcome.get("enqueued", 0)
+
+
+async def paivittainen(ctx: Ctx) -> int:
+    return await _run(ctx, PAIVITTAIN)
+
+
+async def niputus(ctx: Ctx) -> int:
+    return await _run(ctx, NIPUTUS)
+
+
+async def tyopaikkakysely(ctx: Ctx) -> int:
+    return await _run(ctx, TYOPAIKKAKYSELY)
+
+
+class WorkerSettings:
+    functions: ClassVar[list[Any]] = [func(send_toimitus, name=SEND_FUNCTION, max_tries=MAX_TRIES)]
+    cron_jobs: ClassVar[list[Any]] = [
+        cron(paivittainen, hour=9, minute=0),
+        cron(niputus, day={1, 16}, hour=9, minute=5),
+        cron(tyopaikkakysely, month={1, 2, 7, 8}, day={1, 16}, hour=9, minute=10),
+    ]
+    on_startup = startup
+    on_shutdown = shutdown
+    timezone = HELSINKI
+    # No results are kept: the database holds every outcome, and a finished job's id can be enqueued again
+    # by the next daily run when its delivery is still queued.
+    keep_result = 0
+    redis_settings = redis_settings(Settings.from_env())
+    health_check_interval = 60

@@ -1,0 +1,335 @@
+"""Opiskelijapalaute in the database: decisions on save, the daily sends, reminders and expiries (DOMAIN.md §3).
+
+The rules live in `models.rules.palaute`; this module only loads their facts and writes what they decide.
+`record_opiskelijapalaute` runs inside the HOKS / Koski save transaction, so a heräte (or the reason there is
+none) is stored with the data change. Nothing is sent here: a made link waits in the database until the daily
+run activates it (`send_due_links`), which creates the queued `Toimitus` rows that the queue then delivers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import phonenumbers
+from tortoise.transactions import in_transaction
+
+from models.herate import ALOITUS, PAATTO, Opiskelijaherate
+from models.hoks import Hoks
+from models.kyselylinkki import Kanava, Kyselylinkki, Kyselytyyppi, Toimitus
+from models.opiskeluoikeus import OpiskeluoikeudenTila, Opiskeluoikeus, PaatasonSuoritus
+from models.rules import palaute as rules
+from models.rules.opiskeluoikeus import OpiskeluoikeusFacts, Suoritus, TilaJakso
+from models.services import audit
+from models.services.access import Principal
+from models.services.errors import DomainError, NotFound
+from models.user import RoleName
+
+OPISKELIJAKYSELYT = tuple(Kyselytyyppi(k) for k in rules.OPISKELIJAKYSELYT)
+CHUNK = 5000
+
+# Why a made link was later closed without being sent (recorded in Kyselylinkki.peruutuksen_syy).
+EI_LAHETETTY_AJOISSA = rules.VASTAUSAIKA_UMPEUTUNUT
+
+
+@dataclass(frozen=True)
+class Lahetys:
+    """One message a run queues (or, in a dry run, would queue), with the reason it is due that day."""
+
+    toimitus_id: int
+    tunnus: str
+    kyselytyyppi: str
+    koulutustoimija_oid: str
+    kanava: str
+    tarkoitus: str
+    osoite: str
+    syy: str
+
+
+# --- Facts ----------------------------------------------------------------------------------------------------
+
+
+def chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    for i in range(0, len(ids), CHUNK):
+        yield ids[i : i + CHUNK]
+
+
+async def load_oo_facts(oo_ids: Iterable[int]) -> dict[int, OpiskeluoikeusFacts]:
+    """Opiskeluoikeus facts for many OOs in a constant number of queries per 5000 (used by both flows)."""
+    ids = sorted(set(oo_ids))
+    facts: dict[int, OpiskeluoikeusFacts] = {}
+    for chunk in chunks(ids):
+        tilat: dict[int, list[TilaJakso]] = defaultdict(list)
+        for t in await OpiskeluoikeudenTila.filter(opiskeluoikeus_id__in=chunk).values(
+            "opiskeluoikeus_id", "alku", "tila"
+        ):
+            tilat[t["opiskeluoikeus_id"]].append(TilaJakso(t["alku"], t["tila"]))
+        suoritukset: dict[int, list[Suoritus]] = defaultdict(list)
+        for s in await PaatasonSuoritus.filter(opiskeluoikeus_id__in=chunk).values(
+            "opiskeluoikeus_id", "tyyppi", "tutkinto_koodi", "tutkinto_nimi", "vahvistus"
+        ):
+            suoritukset[s["opiskeluoikeus_id"]].append(
+                Suoritus(s["tyyppi"], s["tutkinto_koodi"], s["tutkinto_nimi"], s["vahvistus"])
+            )
+        for o in await Opiskeluoikeus.filter(id__in=chunk).values(
+            "id",
+            "oid",
+            "oppija__oid",
+            "koulutustoimija__oid",
+            "oppilaitos__oid",
+            "tyyppi",
+            "alku",
+            "arvioitu_loppu",
+            "mitatoity",
+        ):
+            facts[o["id"]] = OpiskeluoikeusFacts(
+                oid=o["oid"],
+                oppija_oid=o["oppija__oid"],
+                koulutustoimija_oid=o["koulutustoimija__oid"],
+                oppilaitos_oid=o["oppilaitos__oid"],
+                tyyppi=o["tyyppi"],
+                alku=o["alku"],
+                arvioitu_loppu=o["arvioitu_loppu"],
+                tilat=tuple(sorted(tilat[o["id"]], key=lambda t: t.alku)),
+                suoritukset=tuple(suoritukset[o["id"]]),
+                mitatoity=o["mitatoity"],
+            )
+    return facts
+
+
+def hoks_facts(hoks: Hoks, oppija_oid: str, oo_oid: str) -> rules.HoksFacts:
+    return rules.HoksFacts(
+        id=hoks.id,
+        oppija_oid=oppija_oid,
+        opiskeluoikeus_oid=oo_oid,
+        ensikertainen_hyvaksyminen=hoks.ensikertainen_hyvaksyminen,
+        osaamisen_hankkimisen_tarve=hoks.osaamisen_hankkimisen_tarve,
+        osaamisen_saavuttamisen_pvm=hoks.osaamisen_saavuttamisen_pvm,
+        sahkoposti=hoks.sahkoposti,
+        puhelinnumero=hoks.puhelinnumero,
+    )
+
+
+def e164(number: str | None) -> str | None:
+    """The number in E.164 when it is a valid Finnish mobile (the only ones that get SMS, §4.3), else None."""
+    if not rules.is_finnish_mobile(number):
+        return None
+    assert number is not None
+    return phonenumbers.format_number(phonenumbers.parse(number.strip(), "FI"), phonenumbers.PhoneNumberFormat.E164)
+
+
+# --- Decision on save ---------------------------------------------------------------------------------------
+
+
+async def record_opiskelijapalaute(hoks_id: int, today: date) -> list[rules.Decision]:
+    """Decide the student surveys of one HOKS and store the outcome; call inside the saving transaction."""
+    hoks = await Hoks.get(id=hoks_id).prefetch_related("oppija", "opiskeluoikeus")
+    oo = hoks.opiskeluoikeus
+    oo_facts = (await load_oo_facts([oo.id]))[oo.id]
+    prior_rows = await Kyselylinkki.filter(oppija_id=hoks.oppija.id, kyselytyyppi__in=OPISKELIJAKYSELYT).values(
+        "kyselytyyppi", "koulutustoimija__oid", "rahoituskausi", "hoks_id", "heratepvm"
+    )
+    prior = [
+        rules.PriorHerate(
+            kyselytyyppi=str(p["kyselytyyppi"]),
+            koulutustoimija_oid=p["koulutustoimija__oid"],
+            rahoituskausi=p["rahoituskausi"],
+            hoks_id=p["hoks_id"],
+            heratepvm=p["heratepvm"],
+            oppija_oid=hoks.oppija.oid,
+        )
+        for p in prior_rows
+    ]
+    decisions = rules.decide_opiskelijapalaute(hoks_facts(hoks, hoks.oppija.oid, oo.oid), oo_facts, prior, today)
+    suoritus = next(iter(rules.ammatilliset_suoritukset(oo_facts)), None)
+    for d in decisions:
+        vaihe = PAATTO if d.kyselytyyppi in rules.PAATTOKYSELYT else ALOITUS
+        link = None
+        if d.make_link:
+            link = await Kyselylinkki.create(
+                kyselytyyppi=Kyselytyyppi(d.kyselytyyppi),
+                koulutustoimija_id=oo.koulutustoimija_id,  # type: ignore[attr-defined]
+                oppilaitos_id=oo.oppilaitos_id,  # type: ignore[attr-defined]
+                tutkinto_koodi=suoritus.tutkinto_koodi if suoritus else None,
+                tutkinto_nimi=suoritus.tutkinto_nimi if suoritus else None,
+                hoks=hoks,
+                oppija=hoks.oppija,
+                heratepvm=d.heratepvm,
+                rahoituskausi=d.rahoituskausi,
+            )
+        values = {
+            "kyselytyyppi": d.kyselytyyppi,
+            "heratepvm": d.heratepvm,
+            "rahoituskausi": d.rahoituskausi,
+            "syy": d.reason,
+            "kyselylinkki": link,
+        }
+        await Opiskelijaherate.update_or_create(values, hoks=hoks, vaihe=vaihe)
+    return decisions
+
+
+# --- The daily run ------------------------------------------------------------------------------------------
+
+
+def _is_open(link: Kyselylinkki, today: date) -> bool:
+    return (
+        link.vastattu_at is None
+        and link.peruttu_at is None
+        and link.vastausaika_loppu is not None
+        and not rules.is_expired(link.vastausaika_loppu, today)
+    )
+
+
+async def _queue(link: Kyselylinkki, kanava: Kanava, tarkoitus: str, osoite: str, syy: str) -> Lahetys:
+    toimitus = await Toimitus.create(kyselylinkki=link, kanava=kanava, tarkoitus=tarkoitus, osoite=osoite)
+    return Lahetys(
+        toimitus.id,
+        link.tunnus,
+        str(link.kyselytyyppi),
+        link.koulutustoimija.oid,
+        kanava.value,
+        tarkoitus,
+        osoite,
+        syy,
+    )
+
+
+async def send_due_links(today: date) -> list[Lahetys]:
+    """Activate every made student link whose heratepvm has come (§3 "Sending"); call inside a transaction.
+
+    The answer period starts today; a link whose last possible send day has passed is closed unsent with its
+    reason. The päättökysely also goes by SMS to a Finnish mobile; with only a phone number, by SMS alone.
+    """
+    now = datetime.now(UTC)
+    out: list[Lahetys] = []
+    due = (
+        await Kyselylinkki.filter(
+            kyselytyyppi__in=OPISKELIJAKYSELYT,
+            lahetyspvm=None,
+            peruttu_at=None,
+            vastattu_at=None,
+            heratepvm__lte=today,
+        )
+        .select_for_update()
+        .order_by("id")
+        .prefetch_related("koulutustoimija", "hoks")
+    )
+    for link in due:
+        if rules.send_day(link.heratepvm, today) is None:
+            link.peruttu_at, link.peruutuksen_syy = now, EI_LAHETETTY_AJOISSA
+            await link.save(update_fields=["peruttu_at", "peruutuksen_syy"])
+            continue
+        hoks = link.hoks
+        assert hoks is not None
+        sahkoposti = hoks.sahkoposti if rules.has_text(hoks.sahkoposti) else None
+        puhelin = e164(hoks.puhelinnumero) if link.kyselytyyppi != Kyselytyyppi.ALOITTANEET else None
+        if sahkoposti is None and puhelin is None:
+            link.peruttu_at, link.peruutuksen_syy = now, rules.EI_YHTEYSTIETOJA
+            await link.save(update_fields=["peruttu_at", "peruutuksen_syy"])
+            continue
+        link.lahetyspvm = today
+        link.vastausaika_alku, link.vastausaika_loppu = rules.vastausaika(today, link.heratepvm)
+        link.sahkoposti, link.puhelinnumero = sahkoposti, puhelin
+        await link.save()
+        syy = f"heratepvm {link.heratepvm.isoformat()} has come: sent on the first daily run on or after it (§3)"
+        if sahkoposti:
+            out.append(await _queue(link, Kanava.EMAIL, "lahetys", sahkoposti, syy))
+        if puhelin:
+            out.append(await _queue(link, Kanava.SMS, "lahetys", puhelin, syy))
+    return out
+
+
+async def send_due_reminders(today: date) -> list[Lahetys]:
+    """Queue the reminders due today: students +5 and +10 by e-mail (§3), instructors +5 per channel (§4.1).
+
+    At most one reminder per link per run (`rules.reminder_due`), so a missed run never sends two at once.
+    """
+    out: list[Lahetys] = []
+    candidates = (
+        await Kyselylinkki.filter(
+            lahetyspvm__not_isnull=True,
+            vastattu_at=None,
+            peruttu_at=None,
+            vastausaika_loppu__gte=today,
+        )
+        .select_for_update()
+        .order_by("id")
+        .prefetch_related("koulutustoimija")
+    )
+    for link in candidates:
+        assert link.lahetyspvm is not None and link.vastausaika_loppu is not None
+        kind = str(link.kyselytyyppi)
+        if not rules.reminder_due(link.lahetyspvm, kind, link.muistutuksia, False, link.vastausaika_loppu, today):
+            continue
+        n = link.muistutuksia + 1
+        link.muistutuksia = n
+        await link.save(update_fields=["muistutuksia"])
+        syy = f"reminder {n}: unanswered {(today - link.lahetyspvm).days} days after the send on {link.lahetyspvm}"
+        tarkoitus = f"muistutus{n}"
+        if link.sahkoposti:
+            out.append(await _queue(link, Kanava.EMAIL, tarkoitus, link.sahkoposti, syy))
+        if link.puhelinnumero and link.kyselytyyppi == Kyselytyyppi.TYOPAIKKAOHJAAJAKYSELY:
+            out.append(await _queue(link, Kanava.SMS, tarkoitus, link.puhelinnumero, syy))
+    return out
+
+
+async def expired_yesterday(today: date) -> list[str]:
+    """Tunnukset of unanswered links whose answer period ended yesterday: they close today (§3)."""
+    rows = await Kyselylinkki.filter(
+        vastausaika_loppu=today - timedelta(days=1), vastattu_at=None, peruttu_at=None
+    ).values_list("tunnus", flat=True)
+    return [str(r) for r in rows]
+
+
+# --- Resend -------------------------------------------------------------------------------------------------
+
+
+def closed_reason(link: Kyselylinkki, today: date) -> tuple[str, str] | None:
+    """Why a link can no longer be (re)sent, as an error code and message; None while it is open (§3)."""
+    if link.vastattu_at is not None:
+        return "ALREADY_ANSWERED", "the link has already been answered"
+    if link.peruttu_at is not None:
+        return "LINK_CANCELLED", f"the link was cancelled ({link.peruutuksen_syy})"
+    if link.vastausaika_loppu is not None and rules.is_expired(link.vastausaika_loppu, today):
+        return "LINK_EXPIRED", f"the answer period ended on {link.vastausaika_loppu.isoformat()}"
+    if link.lahetyspvm is None:
+        return "NOT_YET_SENT", "the link has not been sent yet; it goes out on its heratepvm"
+    return None
+
+
+async def resend(tunnus: str, sahkoposti: str | None, principal: Principal, today: date) -> Lahetys:
+    """Queue the same link again by e-mail, to the stored or a new address; the deadline does not move (§3).
+
+    Authorized like a HOKS update (write right in the HOKS's oppilaitos) and audited.
+    """
+    async with in_transaction():
+        link = (
+            await Kyselylinkki.filter(tunnus=tunnus)
+            .select_for_update()
+            .prefetch_related("koulutustoimija", "hoks__opiskeluoikeus__oppilaitos", "oppija")
+            .first()
+        )
+        if link is None or link.hoks is None or link.hoks.opiskeluoikeus.mitatoity:
+            raise NotFound("kyselylinkki", tunnus, "tunnus")
+        principal.require(
+            RoleName.WRITE, link.hoks.opiskeluoikeus.oppilaitos.path, f"kyselylinkki of HOKS {link.hoks.id}"
+        )
+        closed = closed_reason(link, today)
+        if closed:
+            raise DomainError(closed[0], closed[1], "tunnus")
+        address = (sahkoposti or "").strip() or link.sahkoposti or link.hoks.sahkoposti
+        if not address or not rules.has_text(address) or "@" not in address:
+            raise DomainError("INVALID_EMAIL", "an e-mail address is required to resend the link", "sahkoposti")
+        n = await Toimitus.filter(kyselylinkki=link, tarkoitus__startswith="uudelleen").count() + 1
+        lahetys = await _queue(link, Kanava.EMAIL, f"uudelleen{n}", address, f"resent by {principal.name}")
+        await audit.record(
+            principal,
+            "resend",
+            "kyselylinkki",
+            link.id,
+            link.oppija.oid if link.oppija else None,
+            {"sahkoposti": [link.sahkoposti, address]},
+        )
+        return lahetys

@@ -1,0 +1,322 @@
+"""Työelämäpalaute in the database: jakso schedules on save, the half-monthly bundles, työpaikkakysely links.
+
+The rules (qualifying, send days, bundling, windows) live in `models.rules.tyoelama`; this module loads their
+facts in bulk and writes what they decide (DOMAIN.md §4). A bundle run for a send day is recorded in `Ajo` in
+the same transaction as its links, members and queued deliveries, so a run that dies before committing leaves
+nothing behind and a run that committed is never repeated.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from models.herate import Ajo, Tyopaikkajaksoherate
+from models.hoks import Hankkimistapa, Keskeytymisajanjakso
+from models.kyselylinkki import Kanava, Kyselylinkki, Kyselytyyppi, NippuJasen, Toimitus, new_tunnus
+from models.opiskeluoikeus import Opiskeluoikeus
+from models.organisation import Organisation
+from models.rules import tyoelama as rules
+from models.rules.calendar import Period, rahoituskausi
+from models.rules.opiskeluoikeus import ammatilliset_suoritukset
+from models.rules.palaute import MAX_DAYS_AFTER_HERATE
+from models.services.palaute import CHUNK, Lahetys, chunks, e164, load_oo_facts
+
+NIPUTUS = "niputus"
+TYOPAIKKAKYSELY = "tyopaikkakysely"
+# A late jakso keeps its scheduled day as heratepvm and may still go up to scheduled + 59 (§4.1 "Changes"), so
+# a send day looks back this far for jaksot whose own send day passed unsent.
+LOOKBACK = timedelta(days=MAX_DAYS_AFTER_HERATE + 16)
+
+_JAKSO_FIELDS = (
+    "id",
+    "yksiloiva_tunniste",
+    "hoks_id",
+    "hoks__oppija__oid",
+    "hoks__opiskeluoikeus_id",
+    "tyyppi",
+    "alku",
+    "loppu",
+    "tyopaikan_nimi",
+    "ytunnus",
+    "ohjaaja_nimi",
+    "ohjaaja_sahkoposti",
+    "ohjaaja_puhelinnumero",
+    "osa_aikaisuus",
+)
+
+
+@dataclass(frozen=True)
+class Jakso:
+    """The rule facts of a jakso plus the opiskeluoikeus row id (for the link's oppilaitos)."""
+
+    facts: rules.TyopaikkajaksoFacts
+    opiskeluoikeus_id: int
+
+
+async def load_jaksot(query: Q) -> list[Jakso]:
+    """Työpaikkajaksot matching `query`, with their OO facts and breaks, in a few queries per 5000."""
+    rows = await Hankkimistapa.filter(query, tyyppi__in=sorted(rules.TYOPAIKKAJAKSO_TYYPIT)).values(*_JAKSO_FIELDS)
+    ids = [r["id"] for r in rows]
+    breaks: dict[int, list[Period]] = defaultdict(list)
+    for chunk in chunks(ids):
+        for k in await Keskeytymisajanjakso.filter(hankkimistapa_id__in=chunk).values(
+            "hankkimistapa_id", "alku", "loppu"
+        ):
+            breaks[k["hankkimistapa_id"]].append((k["alku"], k["loppu"]))
+    oos = await load_oo_facts(r["hoks__opiskeluoikeus_id"] for r in rows)
+    return [
+        Jakso(
+            rules.TyopaikkajaksoFacts(
+                hankkimistapa_id=r["id"],
+                yksiloiva_tunniste=r["yksiloiva_tunniste"],
+                hoks_id=r["hoks_id"],
+                oppija_oid=r["hoks__oppija__oid"],
+                opiskeluoikeus=oos[r["hoks__opiskeluoikeus_id"]],
+                tutkinto_koodi=None,
+                tyyppi=r["tyyppi"],
+                alku=r["alku"],
+                loppu=r["loppu"],
+                tyopaikan_nimi=r["tyopaikan_nimi"],
+                ytunnus=r["ytunnus"],
+                ohjaaja_nimi=r["ohjaaja_nimi"],
+                ohjaaja_sahkoposti=r["ohjaaja_sahkoposti"],
+                ohjaaja_puhelinnumero=r["ohjaaja_puhelinnumero"],
+                osa_aikaisuus=r["osa_aikaisuus"],
+                keskeytymisajanjaksot=tuple(sorted(breaks[r["id"]], key=lambda p: p[0])),
+            ),
+            r["hoks__opiskeluoikeus_id"],
+        )
+        for r in rows
+    ]
+
+
+async def _bundled_ids(hankkimistapa_ids: Sequence[int]) -> set[int]:
+    bundled: set[int] = set()
+    for chunk in chunks(hankkimistapa_ids):
+        rows = await NippuJasen.filter(
+            hankkimistapa_id__in=chunk, kyselylinkki__kyselytyyppi=Kyselytyyppi.TYOPAIKKAOHJAAJAKYSELY
+        ).values("hankkimistapa_id")
+        bundled.update(r["hankkimistapa_id"] for r in rows)
+    return bundled
+
+
+# --- Decision on save ---------------------------------------------------------------------------------------
+
+
+async def record_tyopaikkajaksot(hoks_ids: Sequence[int], today: date) -> int:
+    """Store each unbundled työpaikkajakso's scheduled send day and the reason it does not qualify (§4.1).
+
+    Runs inside the HOKS / Koski save transaction; a jakso already in a sent bundle keeps its state. Works on
+    many HOKSes at once so a bulk import (or the benchmark) decides 100 000 jaksot in a few queries.
+    """
+    jaksot: list[Jakso] = []
+    for chunk in chunks(sorted(set(hoks_ids))):
+        jaksot.extend(await load_jaksot(Q(hoks_id__in=chunk)))
+    bundled = await _bundled_ids([j.facts.hankkimistapa_id for j in jaksot])
+    fresh = [j.facts for j in jaksot if j.facts.hankkimistapa_id not in bundled]
+    for chunk in chunks([f.hankkimistapa_id for f in fresh]):
+        await Tyopaikkajaksoherate.filter(hankkimistapa_id__in=chunk).delete()
+    await Tyopaikkajaksoherate.bulk_create(
+        [
+            Tyopaikkajaksoherate(
+                hankkimistapa_id=f.hankkimistapa_id,
+                hoks_id=f.hoks_id,
+                heratepvm=rules.scheduled_send_day(f.loppu) if f.loppu >= rules.FIRST_LOPPU else None,
+                syy=rules.qualifies(f, today),
+            )
+            for f in fresh
+        ],
+        batch_size=CHUNK,
+    )
+    return len(fresh)
+
+
+# --- Bundling on the 1st and 16th ---------------------------------------------------------------------------
+
+
+def due_send_days(today: date, done: set[date]) -> list[date]:
+    """Send days not yet run whose jaksot may still be asked about (within scheduled + 59), oldest first."""
+    days = (today - timedelta(days=n) for n in range(MAX_DAYS_AFTER_HERATE, -1, -1))
+    return [d for d in days if rules.is_send_day(d) and d not in done]
+
+
+async def bundle_due(today: date) -> list[Lahetys]:
+    """Run every due send day's bundling (a missed one is caught up today); call inside a transaction."""
+    rows = await Ajo.filter(tyyppi=NIPUTUS, paiva__gte=today - timedelta(days=MAX_DAYS_AFTER_HERATE)).values("paiva")
+    done: set[date] = {r["paiva"] for r in rows}
+    out: list[Lahetys] = []
+    for send_day in due_send_days(today, done):
+        out.extend(await _bundle(send_day, today))
+    return out
+
+
+async def _bundle(send_day: date, today: date) -> list[Lahetys]:
+    try:
+        async with in_transaction():
+            await Ajo.create(tyyppi=NIPUTUS, paiva=send_day)
+    except IntegrityError:
+        return []  # another run got there first
+    _, last = rules.ended_period_for_send_day(send_day)
+    jaksot = await load_jaksot(Q(loppu__gte=send_day - LOOKBACK, loppu__lte=max(last, today)))
+    bundled = await _bundled_ids([j.facts.hankkimistapa_id for j in jaksot])
+    by_id = {j.facts.hankkimistapa_id: j for j in jaksot if j.facts.hankkimistapa_id not in bundled}
+    bundles = rules.bundle((j.facts for j in by_id.values()), send_day, today)
+    if not bundles:
+        return []
+    orgs = dict(
+        await Organisation.filter(oid__in=sorted({b.key[0] for b in bundles})).values_list("oid", "id")  # type: ignore[arg-type]
+    )
+    oo_ids = {by_id[b.jakso_ids[-1]].opiskeluoikeus_id for b in bundles}
+    oppilaitokset: dict[int, int] = {}
+    for chunk in chunks(sorted(oo_ids)):
+        oppilaitokset.update(
+            dict(await Opiskeluoikeus.filter(id__in=chunk).values_list("id", "oppilaitos_id"))  # type: ignore[arg-type]
+        )
+    links: list[Kyselylinkki] = []
+    for b in bundles:
+        latest = max((by_id[i] for i in b.jakso_ids), key=lambda j: (j.facts.loppu, j.facts.hankkimistapa_id))
+        suoritus = next(iter(ammatilliset_suoritukset(latest.facts.opiskeluoikeus)), None)
+        alku, loppu = rules.instructor_vastausaika(today, b.heratepvm)
+        links.append(
+            Kyselylinkki(
+                tunnus=new_tunnus(),
+                kyselytyyppi=Kyselytyyppi.TYOPAIKKAOHJAAJAKYSELY,
+                koulutustoimija_id=orgs[b.key[0]],
+                oppilaitos_id=oppilaitokset[latest.opiskeluoikeus_id],
+                tutkinto_koodi=b.key[1],
+                tutkinto_nimi=suoritus.tutkinto_nimi if suoritus else None,
+                ytunnus=b.key[2],
+                heratepvm=b.heratepvm,
+                rahoituskausi=rahoituskausi(b.heratepvm),
+                lahetyspvm=today,
+                vastausaika_alku=alku,
+                vastausaika_loppu=loppu,
+                sahkoposti=b.sahkoposti,
+                puhelinnumero=e164(b.puhelinnumero),
+            )
+        )
+    ids = await _create_links(links)
+    await NippuJasen.bulk_create(
+        [
+            NippuJasen(kyselylinkki_id=ids[link.tunnus], hankkimistapa_id=jakso_id)
+            for link, b in zip(links, bundles, strict=True)
+            for jakso_id in b.jakso_ids
+        ],
+        batch_size=CHUNK,
+    )
+    syy = {
+        link.tunnus: (
+            f"bundle of {len(b.jakso_ids)} jakso(t) scheduled for {b.heratepvm.isoformat()}, "
+            f"sent on the send day {send_day.isoformat()} (§4.1)"
+        )
+        for link, b in zip(links, bundles, strict=True)
+    }
+    return await _queue_many(links, ids, "lahetys", syy)
+
+
+async def _create_links(links: list[Kyselylinkki]) -> dict[str, int]:
+    await Kyselylinkki.bulk_create(links, batch_size=CHUNK)
+    ids: dict[str, int] = {}
+    for i in range(0, len(links), CHUNK):
+        tunnukset = [link.tunnus for link in links[i : i + CHUNK]]
+        ids.update(dict(await Kyselylinkki.filter(tunnus__in=tunnukset).values_list("tunnus", "id")))  # type: ignore[arg-type]
+    return ids
+
+
+async def _queue_many(
+    links: list[Kyselylinkki], ids: dict[str, int], tarkoitus: str, syy: dict[str, str]
+) -> list[Lahetys]:
+    """Queue one delivery per channel per link in bulk, and describe them."""
+    rows: list[Toimitus] = []
+    for link in links:
+        if link.sahkoposti:
+            rows.append(
+                Toimitus(
+                    kyselylinkki_id=ids[link.tunnus], kanava=Kanava.EMAIL, tarkoitus=tarkoitus, osoite=link.sahkoposti
+                )
+            )
+        if link.puhelinnumero:
+            rows.append(
+                Toimitus(
+                    kyselylinkki_id=ids[link.tunnus], kanava=Kanava.SMS, tarkoitus=tarkoitus, osoite=link.puhelinnumero
+                )
+            )
+    await Toimitus.bulk_create(rows, batch_size=CHUNK)
+    by_link = {ids[link.tunnus]: link for link in links}
+    org_oids: dict[int, str] = dict(
+        await Organisation.filter(id__in=sorted({link.koulutustoimija_id for link in links})).values_list("id", "oid")  # type: ignore[attr-defined, arg-type]
+    )
+    out: list[Lahetys] = []
+    link_ids = sorted(by_link)
+    for chunk in chunks(link_ids):
+        for t in (
+            await Toimitus.filter(kyselylinkki_id__in=chunk, tarkoitus=tarkoitus)
+            .order_by("id")
+            .values("id", "kyselylinkki_id", "kanava", "osoite")
+        ):
+            link = by_link[t["kyselylinkki_id"]]
+            out.append(
+                Lahetys(
+                    t["id"],
+                    link.tunnus,
+                    str(link.kyselytyyppi),
+                    org_oids[link.koulutustoimija_id],  # type: ignore[attr-defined]
+                    str(t["kanava"]),
+                    tarkoitus,
+                    t["osoite"],
+                    syy[link.tunnus],
+                )
+            )
+    return out
+
+
+# --- Työpaikkakysely (§4.2) ---------------------------------------------------------------------------------
+
+
+async def generate_tyopaikkakysely(today: date) -> list[str]:
+    """Make the window's links once, one per (koulutustoimija, y-tunnus); they are handed over, never sent."""
+    window = rules.tyopaikkakysely_window(today)
+    if window is None:
+        return []
+    try:
+        async with in_transaction():
+            await Ajo.create(tyyppi=TYOPAIKKAKYSELY, paiva=window.alku)
+    except IntegrityError:
+        return []
+    jaksot = await load_jaksot(Q(loppu__gte=window.jaksot_alku, loppu__lte=window.jaksot_loppu))
+    groups = rules.tyopaikkakysely_groups((j.facts for j in jaksot), window)
+    if not groups:
+        return []
+    orgs = dict(
+        await Organisation.filter(oid__in=sorted({k[0] for k in groups})).values_list("oid", "id")  # type: ignore[arg-type]
+    )
+    links = [
+        Kyselylinkki(
+            tunnus=new_tunnus(),
+            kyselytyyppi=Kyselytyyppi.TYOPAIKKAKYSELY,
+            koulutustoimija_id=orgs[kt],
+            ytunnus=ytunnus,
+            heratepvm=window.alku,
+            rahoituskausi=rahoituskausi(window.alku),
+            vastausaika_alku=window.alku,
+            vastausaika_loppu=window.loppu,
+        )
+        for kt, ytunnus in groups
+    ]
+    ids = await _create_links(links)
+    await NippuJasen.bulk_create(
+        [
+            NippuJasen(kyselylinkki_id=ids[link.tunnus], hankkimistapa_id=jakso_id)
+            for link, members in zip(links, groups.values(), strict=True)
+            for jakso_id in members
+        ],
+        batch_size=CHUNK,
+    )
+    return [link.tunnus for link in links]
