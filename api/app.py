@@ -9,15 +9,19 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Mount, Route, request_response
 from strawberry.asgi import GraphQL
 from tortoise import Tortoise
 
 from api.auth import BearerAuth
 from api.context import Context
+from api.palaute_routes import routes as palaute_routes
+from api.reports import routes as report_routes
 from api.schema import schema
+from api.valpas_export import automaattinen_tarkistus_csv
 from models.db import tortoise_config
 from models.settings import VAR_DIR, Settings
+from survey_ui.app import create_survey_app
 
 
 class PolkuGraphQL(GraphQL[Context, None]):
@@ -53,7 +57,16 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     routes: list[BaseRoute] = [
         Route("/graphql", BearerAuth(PolkuGraphQL(settings)), methods=["GET", "POST"]),
         Route("/healthz", healthz),
+        *report_routes,
+        *palaute_routes(settings),
+        Route(
+            "/valpas/automaattinen-tarkistus.csv",
+            BearerAuth(request_response(automaattinen_tarkistus_csv)),
+            methods=["GET"],
+        ),
     ]
+    # Last: the survey pages (/v/{tunnus}, /kiitos, /editori, …) answer every path not matched above.
+    routes.append(Mount("/", app=create_survey_app(settings)))
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.settings = settings
     return app

@@ -14,12 +14,14 @@ from strawberry.tools import merge_types
 
 from api.errors import PolkuErrors
 from api.schema.hoks import HoksMutation, HoksQuery
+from api.schema.kysely import KyselyMutation, KyselyQuery
 from api.schema.opiskeluoikeus import OpiskeluoikeusMutation, OpiskeluoikeusQuery
 from api.schema.oppija import OppijaQuery
 from api.schema.raportointi import RaportointiQuery
+from api.schema.valpas import ValpasMutation, ValpasQuery
 
-Query = merge_types("Query", (HoksQuery, OppijaQuery, OpiskeluoikeusQuery, RaportointiQuery))
-Mutation = merge_types("Mutation", (HoksMutation, OpiskeluoikeusMutation))
+Query = merge_types("Query", (HoksQuery, KyselyQuery, OppijaQuery, OpiskeluoikeusQuery, RaportointiQuery, ValpasQuery))
+Mutation = merge_types("Mutation", (HoksMutation, KyselyMutation, OpiskeluoikeusMutation, ValpasMutation))
 
 schema = strawberry.Schema(
     query=Query,

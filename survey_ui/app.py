@@ -1,0 +1,74 @@
+"""The survey UI as an ASGI app: respondent pages behind CSRF protection, the statements, the editor page.
+
+Mounted by `api.app.create_app` after /graphql, so the API keeps its own bearer-token auth. Only this app is
+wrapped in asgi-csrf (STACK.md §6): it reads the `csrftoken` form field of a plain HTML form, and with
+`always_protect` even a cookie-less POST to /v/… is refused (asgi-csrf otherwise skips requests without cookies).
+Set ASGI_CSRF_SECRET when running several worker processes, so they all accept each other's tokens.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from asgi_csrf import asgi_csrf
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Scope, Send
+
+from models.settings import Settings
+from survey_ui.editori import editor_page
+from survey_ui.i18n import choose_language
+from survey_ui.ratelimit import SlidingWindowLimiter
+from survey_ui.respondent import (
+    RespondentPages,
+    accessibility_statement,
+    privacy_statement,
+    special_page,
+    thanks,
+)
+
+SURVEY_PREFIX = "/v/"
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+class _SurveyPaths:
+    """asgi-csrf's `always_protect` is tested with `path in always_protect`; every answer URL is protected."""
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, str) and path.startswith(SURVEY_PREFIX)
+
+
+async def _csrf_failed(scope: Scope, send: Send, _message_id: Any) -> None:
+    """A page in the respondent's language instead of asgi-csrf's English one-liner."""
+    request = Request(scope)
+    response = special_page(request, choose_language(request), "csrf")
+
+    async def no_body() -> Any:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    await response(scope, no_body, send)
+
+
+def create_survey_app(settings: Settings, limiter: SlidingWindowLimiter | None = None) -> ASGIApp:
+    pages = RespondentPages(limiter or SlidingWindowLimiter.from_env())
+    app = Starlette(
+        routes=[
+            Route("/v/{tunnus}", pages.form, methods=["GET"]),
+            Route("/v/{tunnus}", pages.submit, methods=["POST"]),
+            Route("/kiitos", thanks, name="kiitos"),
+            Route("/tietosuojaseloste", privacy_statement, name="tietosuojaseloste"),
+            Route("/saavutettavuusseloste", accessibility_statement, name="saavutettavuusseloste"),
+            Route("/editori", editor_page, name="editori"),
+            Mount("/static/kysely", StaticFiles(directory=STATIC_DIR), name="static"),
+        ],
+        max_body_size=1_000_000,
+    )
+    return asgi_csrf(  # type: ignore[no-any-return]
+        app,
+        always_protect=_SurveyPaths(),
+        cookie_secure=settings.public_base_url.startswith("https://"),
+        send_csrf_failed=_csrf_failed,
+    )
