@@ -20,8 +20,13 @@ from api.reports import routes as report_routes
 from api.schema import schema
 from api.valpas_export import automaattinen_tarkistus_csv
 from models.db import tortoise_config
+from models.services.access import Principal
 from models.settings import VAR_DIR, Settings
 from survey_ui.app import create_survey_app
+
+# The GraphiQL page (GET text/html) is the one request BearerAuth lets through without a token; it runs no
+# query (queries via GET are off), and a principal without grants could read nothing anyway.
+ANONYMOUS = Principal(user_id=None, name="anonymous", grants=())
 
 
 class PolkuGraphQL(GraphQL[Context, None]):
@@ -30,7 +35,8 @@ class PolkuGraphQL(GraphQL[Context, None]):
         self.settings = settings
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
-        return Context(request=request, response=response, principal=request.state.principal, settings=self.settings)
+        principal = getattr(request.state, "principal", ANONYMOUS)
+        return Context(request=request, response=response, principal=principal, settings=self.settings)
 
 
 async def healthz(_: Request) -> Response:
