@@ -93,6 +93,21 @@ async def cmd_import_koski(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if not summary.refused else 1
 
 
+async def cmd_import_haku(args: argparse.Namespace, settings: Settings) -> int:
+    from models.services.haku import import_lines
+
+    lines = list(_lines(args.file))
+    await open_db(settings)
+    try:
+        summary = await import_lines(lines)
+    finally:
+        await Tortoise.close_connections()
+    print(f"accepted {summary.accepted}, refused {len(summary.refused)}")
+    for line_no, reason in summary.refused:
+        print(f"  line {line_no}: {reason}")
+    return 0 if not summary.refused else 1
+
+
 async def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
     from models.services.users import add_user, issue_token
     from models.user import RoleName, UserKind
@@ -137,6 +152,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import-koski", help="import Koski opiskeluoikeus JSON, one document per line")
     imp.add_argument("file", help="a file, or - for standard input")
     imp.set_defaults(func=cmd_import_koski)
+
+    haku = sub.add_parser("import-haku", help="import yhteishaku applications and results, one JSON per line")
+    haku.add_argument("file", help="a file, or - for standard input")
+    haku.set_defaults(func=cmd_import_haku)
 
     users = sub.add_parser("users", help="service and official users")
     users_sub = users.add_subparsers(dest="users_command", required=True)

@@ -13,6 +13,8 @@ from models.hoks import HankittavaTutkinnonOsa, Hankkimistapa, Hoks, Keskeytymis
 from models.opiskeluoikeus import OpiskeluoikeudenTila, Opiskeluoikeus, PaatasonSuoritus
 from models.oppija import Kotikunta, Oppija
 from models.organisation import Organisation
+from models.rules.oppivelvollisuus import HenkiloFacts
+from models.services.valpas import load_facts
 
 M = TypeVar("M", bound=Model)
 
@@ -87,6 +89,16 @@ class Loaders:
     @property
     def kotikunnat(self) -> DataLoader[int, list[Kotikunta]]:
         return self._get("kotikunnat", lambda: many_by(Kotikunta, "oppija_id", ("alku", "id")))
+
+    @property
+    def henkilo_facts(self) -> DataLoader[int, HenkiloFacts | None]:
+        """Valpas facts per oppija id, loaded set-wise (`models.services.valpas.load_facts`)."""
+
+        async def load(ids: Sequence[int]) -> list[HenkiloFacts | None]:
+            facts = await load_facts(ids)
+            return [facts.get(i) for i in ids]
+
+        return self._get("henkilo_facts", lambda: DataLoader(load_fn=load))
 
     @property
     def tutkinnon_osat(self) -> DataLoader[int, list[HankittavaTutkinnonOsa]]:

@@ -15,6 +15,7 @@ MODEL_MODULES = [
     "models.audit",
     "models.kyselylinkki",
     "models.vastaus",
+    "models.valpas",
 ]
 
 

@@ -13,6 +13,7 @@ from tortoise.context import TortoiseContext
 from tortoise.contrib.test import tortoise_test_context
 
 from models.db import MODEL_MODULES
+from models.sql_extras import install as install_sql_extras
 
 BACKEND = os.environ.get("POLKU_TEST_DB", "postgres")
 PG_URL = os.environ.get("POLKU_TEST_PG_URL", "postgres://postgres@127.0.0.1:5432/test_{}")
@@ -25,6 +26,7 @@ def test_db_url() -> str:
 @pytest_asyncio.fixture
 async def db() -> AsyncIterator[TortoiseContext]:
     async with tortoise_test_context(MODEL_MODULES, db_url=test_db_url()) as ctx:
+        await install_sql_extras(ctx.db())
         yield ctx
         if BACKEND != "sqlite":
             conn = ctx.db()

@@ -1,4 +1,5 @@
-"""Oppija: queried by OID, visible to users with a role in one of the learner's oppilaitokset."""
+"""Oppija: queried by OID, visible to users with a role in one of the learner's oppilaitokset (Valpas users
+through their Valpas roles, `models.services.valpas.may_read_oppija`)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,15 @@ import strawberry
 
 from api.context import Info
 from models.opiskeluoikeus import Opiskeluoikeus as OpiskeluoikeusRow
+from models.oppija import Kotikunta as KotikuntaRow
 from models.oppija import Oppija as OppijaRow
-from models.services import audit
+from models.services import audit, valpas
 from models.services.errors import Forbidden, NotFound
 from models.user import RoleName
 
 if TYPE_CHECKING:
     from api.schema.opiskeluoikeus import Opiskeluoikeus
+    from api.schema.valpas import Oppivelvollisuus
 
 
 @strawberry.type
@@ -45,22 +48,34 @@ class Oppija:
             row=row,
         )
 
-    @strawberry.field(description="Current kotikunta; hidden (null) under turvakielto.")
-    async def kotikunta(self, info: Info) -> str | None:
-        if self.row.turvakielto:
-            return None
-        rows = await info.context.loaders.kotikunnat.load(self.row.id)
-        current = [
-            k for k in rows if k.alku <= info.context.today and (k.loppu is None or k.loppu >= info.context.today)
-        ]
-        return current[-1].kuntakoodi if current else None
+    async def _turvakielto_hides(self, info: Info, rows: list[KotikuntaRow]) -> bool:
+        """Under turvakielto only the users of the person's kunta see it (DOMAIN.md §6.1)."""
+        if not self.row.turvakielto:
+            return False
+        own = await valpas.own_kuntakoodit(info.context.principal)
+        return valpas.turvakielto_hides(self.row, own, [valpas.current_kuntakoodi(rows, info.context.today)])
 
-    @strawberry.field(description="Kotikunta history; empty under turvakielto.")
-    async def kotikuntahistoria(self, info: Info) -> list[Kotikunta]:
-        if self.row.turvakielto:
-            return []
+    @strawberry.field(description="Current kotikunta; null under turvakielto except for that kunta's users.")
+    async def kotikunta(self, info: Info) -> str | None:
         rows = await info.context.loaders.kotikunnat.load(self.row.id)
+        if await self._turvakielto_hides(info, rows):
+            return None
+        return valpas.current_kuntakoodi(rows, info.context.today)
+
+    @strawberry.field(description="Kotikunta history; empty under turvakielto except for that kunta's users.")
+    async def kotikuntahistoria(self, info: Info) -> list[Kotikunta]:
+        rows = await info.context.loaders.kotikunnat.load(self.row.id)
+        if await self._turvakielto_hides(info, rows):
+            return []
         return [Kotikunta(kuntakoodi=k.kuntakoodi, alku=k.alku, loppu=k.loppu) for k in rows]
+
+    @strawberry.field(description="Valpas: coverage, end dates and suorittaminen today, each with its reason.")
+    async def oppivelvollisuus(
+        self, info: Info
+    ) -> Annotated[Oppivelvollisuus, strawberry.lazy("api.schema.valpas")] | None:
+        from api.schema.valpas import resolve_oppivelvollisuus
+
+        return await resolve_oppivelvollisuus(self.row, info)
 
     @strawberry.field(description="The learner's study rights that the caller may read.")
     async def opiskeluoikeudet(
@@ -89,7 +104,7 @@ class OppijaQuery:
             .filter(principal.path_filter(RoleName.READ, "oppilaitos__path"))
             .exists()
         )
-        if not visible:
+        if not visible and not await valpas.may_read_oppija(principal, row, info.context.today):
             raise Forbidden(f"{principal.name} has no read right to oppija {oid}")
         await audit.record(principal, "read", "oppija", oid, oid)
         return Oppija.from_row(row)

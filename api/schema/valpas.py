@@ -1,0 +1,404 @@
+"""Valpas in GraphQL: oppivelvollisuus of a person, the kunta and provider lists, kuntailmoitus, rights.
+
+All decisions come from `models.services.valpas` (which asks the pure rules); this module only shapes answers.
+There is deliberately no mutation that changes or removes a kuntailmoitus (DOMAIN.md §6.3).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import date, datetime
+
+import strawberry
+
+from api.context import Info
+from api.schema.hoks import PageInfo
+from api.schema.organisation import Organisation
+from models.oppija import Oppija as OppijaRow
+from models.rules import oppivelvollisuus as ov
+from models.services import valpas
+from models.services.errors import DomainError
+from models.user import RoleName
+from models.valpas import Hakemus as HakemusRow
+from models.valpas import Kuntailmoitus as KuntailmoitusRow
+
+MAX_PAGE = 100
+
+
+@strawberry.type(description="Why a rule decided as it did: a stable code and a plain-language explanation.")
+class ValpasReason:
+    code: str
+    text: str
+
+    @classmethod
+    def of(cls, code: str) -> ValpasReason:
+        return cls(code=code, text=ov.explain(code))
+
+
+@strawberry.type(description="DOMAIN.md §6.1–6.2 for one person today. Dates are null when not covered.")
+class Oppivelvollisuus:
+    covered: bool
+    reason: ValpasReason
+    oppivelvollinen_until: date | None
+    oppivelvollinen_until_reason: ValpasReason | None
+    maksuttomuus_until: date | None
+    maksuttomuus_until_reason: ValpasReason | None
+    suorittaa: bool
+    suorittaa_reason: ValpasReason
+    keskeytetty: bool
+    data_quality_flags: list[ValpasReason]
+
+    @classmethod
+    def of(cls, tila: valpas.OppivelvollisuusTila) -> Oppivelvollisuus:
+        covered = tila.coverage.covered
+        return cls(
+            covered=covered,
+            reason=ValpasReason.of(tila.coverage.reason),
+            oppivelvollinen_until=tila.oppivelvollinen_until.date if covered else None,
+            oppivelvollinen_until_reason=ValpasReason.of(tila.oppivelvollinen_until.reason) if covered else None,
+            maksuttomuus_until=tila.maksuttomuus_until.date if covered else None,
+            maksuttomuus_until_reason=ValpasReason.of(tila.maksuttomuus_until.reason) if covered else None,
+            suorittaa=tila.suorittaminen.suorittaa,
+            suorittaa_reason=ValpasReason.of(tila.suorittaminen.reason),
+            keskeytetty=tila.keskeytetty,
+            data_quality_flags=[ValpasReason.of(f) for f in tila.coverage.data_quality_flags],
+        )
+
+
+async def resolve_oppivelvollisuus(row: OppijaRow, info: Info) -> Oppivelvollisuus | None:
+    """For `Oppija.oppivelvollisuus`; null when the syntymäaika is unknown (no rule can place the person)."""
+    facts = await info.context.loaders.henkilo_facts.load(row.id)
+    return Oppivelvollisuus.of(valpas.oppivelvollisuus_tila(facts, info.context.today)) if facts else None
+
+
+# --- Automaattinen tarkistus ----------------------------------------------------------------------
+
+
+@strawberry.type(description="A person the kunta must check: oppivelvollinen, living there, no active study place.")
+class TarkistusRivi:
+    oppija_oid: str
+    etunimet: str
+    sukunimi: str
+    syntymaaika: date
+    oppivelvollinen_until: date
+    maksuttomuus_until: date
+    reason: ValpasReason
+    keskeytetty: bool
+
+    @classmethod
+    def of(cls, r: valpas.TarkistusRivi) -> TarkistusRivi:
+        return cls(
+            oppija_oid=r.facts.oppija_oid,
+            etunimet=r.key[1],
+            sukunimi=r.key[0],
+            syntymaaika=r.facts.syntymaaika,
+            oppivelvollinen_until=r.tila.oppivelvollinen_until.date,
+            maksuttomuus_until=r.tila.maksuttomuus_until.date,
+            reason=ValpasReason.of(r.tila.suorittaminen.reason),
+            keskeytetty=r.tila.keskeytetty,
+        )
+
+
+@strawberry.type
+class TarkistusEdge:
+    cursor: str
+    node: TarkistusRivi
+
+
+@strawberry.type
+class TarkistusConnection:
+    edges: list[TarkistusEdge]
+    page_info: PageInfo
+
+
+def list_cursor(key: valpas.ListKey) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode()
+
+
+def parse_list_cursor(cursor: str | None) -> valpas.ListKey | None:
+    if cursor is None:
+        return None
+    try:
+        a, b, c = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        return str(a), str(b), str(c)
+    except (ValueError, TypeError) as e:
+        raise DomainError("INVALID_CURSOR", "the cursor is not one this listing gave", "after") from e
+
+
+# --- Hakeutumisen valvonta ------------------------------------------------------------------------
+
+
+@strawberry.type
+class Hakutoive:
+    hakukohde: str
+    oppilaitos_oid: str | None
+    valintatila: str
+    vastaanottotila: str | None
+
+
+@strawberry.type(description="A yhteishaku application with its results (other hakus are not visible).")
+class YhteishakuHakemus:
+    oid: str
+    haku_nimi: str
+    muokattu: datetime
+    hakutoiveet: list[Hakutoive]
+    sai_paikan: bool | None
+
+    @classmethod
+    def of(cls, h: HakemusRow) -> YhteishakuHakemus:
+        return cls(
+            oid=h.oid,
+            haku_nimi=h.haku_nimi,
+            muokattu=h.muokattu,
+            hakutoiveet=[
+                Hakutoive(
+                    hakukohde=t["hakukohde"],
+                    oppilaitos_oid=t.get("oppilaitosOid"),
+                    valintatila=t["valintatila"],
+                    vastaanottotila=t.get("vastaanottotila"),
+                )
+                for t in h.hakutoiveet
+            ],
+            sai_paikan=h.sai_paikan,
+        )
+
+
+@strawberry.type(description="A pupil finishing perusopetus, with yhteishaku status and this provider's marks.")
+class HakeutumisRivi:
+    oppija_oid: str
+    etunimet: str
+    sukunimi: str
+    syntymaaika: date
+    perusopetus_oid: str
+    hakemukset: list[YhteishakuHakemus]
+    sai_paikan: bool | None
+    varoitus: bool
+    varoitus_reason: ValpasReason
+    muu_haku: bool
+    suorittaa: bool
+    suorittaa_reason: ValpasReason
+
+    @classmethod
+    def of(cls, r: valpas.HakeutumisRivi) -> HakeutumisRivi:
+        return cls(
+            oppija_oid=r.facts.oppija_oid,
+            etunimet=r.key[1],
+            sukunimi=r.key[0],
+            syntymaaika=r.facts.syntymaaika,
+            perusopetus_oid=r.perusopetus_oid,
+            hakemukset=[YhteishakuHakemus.of(h) for h in r.hakemukset],
+            sai_paikan=r.sai_paikan,
+            varoitus=r.varoitus.value,
+            varoitus_reason=ValpasReason.of(r.varoitus.reason),
+            muu_haku=r.muu_haku,
+            suorittaa=r.suorittaminen.suorittaa,
+            suorittaa_reason=ValpasReason.of(r.suorittaminen.reason),
+        )
+
+
+# --- Kuntailmoitus --------------------------------------------------------------------------------
+
+
+@strawberry.type
+class Yhteystiedot:
+    lahiosoite: str | None
+    postinumero: str | None
+    postitoimipaikka: str | None
+    maa: str | None
+    puhelinnumero: str | None
+    sahkoposti: str | None
+
+
+@strawberry.type(description="Ilmoitus asuinkunnalle. Immutable: no mutation changes or withdraws one.")
+class Kuntailmoitus:
+    id: int
+    oppija_oid: str
+    etunimet: str
+    sukunimi: str
+    kunta: str
+    tekija_organisaatio: Organisation
+    tekija: str
+    yhteystiedot: Yhteystiedot | None = strawberry.field(
+        description="The learner's contact details; null under turvakielto unless the caller is a user of the "
+        "receiving kunta or of the learner's kotikunta."
+    )
+    yhteydenottokieli: str
+    hakenut_muualle: bool
+    muu_haku: bool
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: KuntailmoitusRow, hidden: bool) -> Kuntailmoitus:
+        return cls(
+            id=row.id,
+            oppija_oid=row.oppija.oid,
+            etunimet=row.oppija.etunimet,
+            sukunimi=row.oppija.sukunimi,
+            kunta=row.kunta.kuntakoodi or "",
+            tekija_organisaatio=Organisation.from_row(row.tekija_organisaatio),
+            tekija=row.tekija.name,
+            yhteystiedot=None
+            if hidden
+            else Yhteystiedot(
+                lahiosoite=row.lahiosoite,
+                postinumero=row.postinumero,
+                postitoimipaikka=row.postitoimipaikka,
+                maa=row.maa,
+                puhelinnumero=row.puhelinnumero,
+                sahkoposti=row.sahkoposti,
+            ),
+            yhteydenottokieli=row.yhteydenottokieli.value,
+            hakenut_muualle=row.hakenut_muualle,
+            muu_haku=row.muu_haku,
+            created_at=row.created_at,
+        )
+
+
+async def _shown(rows: list[KuntailmoitusRow], info: Info) -> list[Kuntailmoitus]:
+    """Turvakielto: contact data only for users of the receiving kunta or of the learner's kotikunta today."""
+    own = await valpas.own_kuntakoodit(info.context.principal)
+    today = info.context.today
+    out = []
+    for row in rows:
+        hidden = False
+        if row.oppija.turvakielto:
+            kotikunnat = await info.context.loaders.kotikunnat.load(row.oppija.id)
+            current = valpas.current_kuntakoodi(kotikunnat, today)
+            hidden = valpas.turvakielto_hides(row.oppija, own, (row.kunta.kuntakoodi, current))
+        out.append(Kuntailmoitus.of(row, hidden))
+    return out
+
+
+@strawberry.input
+class YhteystiedotInput:
+    lahiosoite: str | None = None
+    postinumero: str | None = None
+    postitoimipaikka: str | None = None
+    maa: str | None = None
+    puhelinnumero: str | None = None
+    sahkoposti: str | None = None
+
+
+@strawberry.input
+class KuntailmoitusInput:
+    oppija_oid: str
+    kunta: str = strawberry.field(description="Kuntakoodi of the receiving kunta, e.g. 091.")
+    tekija_organisaatio: str = strawberry.field(description="OID of the maker's oppilaitos or kunta.")
+    yhteystiedot: YhteystiedotInput
+    yhteydenottokieli: str = strawberry.field(description="fi or sv")
+    hakenut_muualle: bool
+
+
+# --- Kunta records and rights ---------------------------------------------------------------------
+
+
+@strawberry.type
+class Vapautus:
+    oppija_oid: str
+    kunta: str
+    alku: date
+
+
+@strawberry.type
+class Keskeytys:
+    oppija_oid: str
+    kunta: str
+    alku: date
+    loppu: date | None
+
+
+@strawberry.type
+class RoleGrant:
+    user: str
+    organisation: str
+    role: str
+
+
+@strawberry.type
+class ValpasQuery:
+    @strawberry.field(
+        description="The kunta's automatic check list (DOMAIN.md §6.3), computed from current data, in name "
+        "order, at most 100 a page. CSV: GET /valpas/automaattinen-tarkistus.csv?kunta=…"
+    )
+    async def automaattinen_tarkistus(
+        self, info: Info, kunta: str, first: int = MAX_PAGE, after: str | None = None
+    ) -> TarkistusConnection:
+        if not 1 <= first <= MAX_PAGE:
+            raise DomainError("OUT_OF_RANGE", f"first must be between 1 and {MAX_PAGE}", "first")
+        rows, more = await valpas.automaattinen_tarkistus_page(
+            info.context.principal, kunta, info.context.today, first, parse_list_cursor(after)
+        )
+        return TarkistusConnection(
+            edges=[TarkistusEdge(cursor=list_cursor(r.key), node=TarkistusRivi.of(r)) for r in rows],
+            page_info=PageInfo(has_next_page=more, end_cursor=list_cursor(rows[-1].key) if rows else None),
+        )
+
+    @strawberry.field(description="The oppilaitos' pupils finishing perusopetus with their yhteishaku status.")
+    async def hakeutumisvalvonta(self, info: Info, oppilaitos: str) -> list[HakeutumisRivi]:
+        rows = await valpas.hakeutumisvalvonta(info.context.principal, oppilaitos, info.context.today)
+        return [HakeutumisRivi.of(r) for r in rows]
+
+    @strawberry.field(description="Kuntailmoitukset received by the kunta (kuntakoodi), newest first.")
+    async def kuntailmoitukset_vastaanotetut(self, info: Info, kunta: str) -> list[Kuntailmoitus]:
+        return await _shown(await valpas.received_kuntailmoitukset(info.context.principal, kunta), info)
+
+    @strawberry.field(description="Kuntailmoitukset made by the organisation (OID) and those below it.")
+    async def kuntailmoitukset_lahetetyt(self, info: Info, organisaatio: str) -> list[Kuntailmoitus]:
+        return await _shown(await valpas.sent_kuntailmoitukset(info.context.principal, organisaatio), info)
+
+
+@strawberry.type
+class ValpasMutation:
+    @strawberry.mutation(description="Make an ilmoitus asuinkunnalle. It cannot be changed or withdrawn later.")
+    async def create_kuntailmoitus(self, info: Info, input: KuntailmoitusInput) -> Kuntailmoitus:
+        y = input.yhteystiedot
+        row = await valpas.create_kuntailmoitus(
+            info.context.principal,
+            valpas.KuntailmoitusInput(
+                oppija_oid=input.oppija_oid,
+                kunta=input.kunta,
+                tekija_organisaatio=input.tekija_organisaatio,
+                yhteystiedot=valpas.Yhteystiedot(
+                    lahiosoite=y.lahiosoite,
+                    postinumero=y.postinumero,
+                    postitoimipaikka=y.postitoimipaikka,
+                    maa=y.maa,
+                    puhelinnumero=y.puhelinnumero,
+                    sahkoposti=y.sahkoposti,
+                ),
+                yhteydenottokieli=input.yhteydenottokieli,
+                hakenut_muualle=input.hakenut_muualle,
+            ),
+            info.context.today,
+        )
+        await row.fetch_related(*valpas.KUNTAILMOITUS_RELATED)
+        return (await _shown([row], info))[0]
+
+    @strawberry.mutation(description='Set or clear this oppilaitos\' own "Muu haku" note on a pupil.')
+    async def mark_muu_haku(self, info: Info, oppija_oid: str, oppilaitos: str, muu_haku: bool) -> bool:
+        return await valpas.mark_muu_haku(info.context.principal, oppija_oid, oppilaitos, muu_haku)
+
+    @strawberry.mutation(description="Record the kunta's exemption from compulsory education (from 1.8.2022).")
+    async def add_vapautus(self, info: Info, oppija_oid: str, kunta: str, alku: date) -> Vapautus:
+        row = await valpas.add_vapautus(info.context.principal, oppija_oid, kunta, alku, info.context.today)
+        return Vapautus(oppija_oid=oppija_oid, kunta=ov.normalise_kuntakoodi(kunta), alku=row.alku)
+
+    @strawberry.mutation(description="Record a keskeytys of compulsory education; it changes no dates.")
+    async def add_keskeytys(
+        self, info: Info, oppija_oid: str, kunta: str, alku: date, loppu: date | None = None
+    ) -> Keskeytys:
+        row = await valpas.add_keskeytys(info.context.principal, oppija_oid, kunta, alku, loppu, info.context.today)
+        return Keskeytys(oppija_oid=oppija_oid, kunta=ov.normalise_kuntakoodi(kunta), alku=row.alku, loppu=row.loppu)
+
+    @strawberry.mutation(
+        description="Grant a Valpas role: the vastuukäyttäjä grants pääkäyttäjä roles, pääkäyttäjät grant valvoja "
+        "roles in their own organisation. Nobody can grant to themselves."
+    )
+    async def grant_role(self, info: Info, user: str, organisation: str, role: str) -> RoleGrant:
+        try:
+            name = RoleName(role)
+        except ValueError as e:
+            raise DomainError("INVALID_CHOICE", f"unknown role {role!r}", "role") from e
+        await valpas.grant_role(info.context.principal, user, organisation, name)
+        return RoleGrant(user=user, organisation=organisation, role=name.value)

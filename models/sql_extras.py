@@ -1,0 +1,65 @@
+"""Database objects the ORM cannot declare: the kuntailmoitus immutability triggers and the Valpas list indexes.
+
+Why a trigger: DOMAIN.md §6.3 says a kuntailmoitus, once made, cannot be edited or cancelled. The service has no
+such path, and the database refuses UPDATE and DELETE too, so no script or console slip can change one.
+
+Why the indexes: the automaattinen tarkistus list is computed from current data on every request (§6.3: Koski
+changes show at once), so its SQL pre-filter needs to find a kunta's residents and their study rights' tila
+rows by index (bench/valpas_lists.py). Tortoise does not index foreign keys on its own.
+
+Tests install these after `generate_schemas`; the lead copies the same statements into a migration.
+"""
+
+from __future__ import annotations
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+_INDEXES = [
+    'CREATE INDEX IF NOT EXISTS "idx_kotikunta_kunta_alku" ON "kotikunta" ("kuntakoodi", "alku")',
+    'CREATE INDEX IF NOT EXISTS "idx_kotikunta_oppija" ON "kotikunta" ("oppija_id")',
+    'CREATE INDEX IF NOT EXISTS "idx_oppija_nimi" ON "oppija" ("sukunimi", "etunimet", "oid")',
+    'CREATE INDEX IF NOT EXISTS "idx_opiskeluoikeus_oppija" ON "opiskeluoikeus" ("oppija_id")',
+    'CREATE INDEX IF NOT EXISTS "idx_opiskeluoikeus_oppilaitos" ON "opiskeluoikeus" ("oppilaitos_id")',
+    'CREATE INDEX IF NOT EXISTS "idx_oo_tila_oo_alku" ON "opiskeluoikeuden_tila" ("opiskeluoikeus_id", "alku")',
+    'CREATE INDEX IF NOT EXISTS "idx_paatason_suoritus_oo" ON "paatason_suoritus" ("opiskeluoikeus_id")',
+]
+
+EXTRA_SQL: dict[str, list[str]] = {
+    "postgres": [
+        """
+        CREATE OR REPLACE FUNCTION valpas_kuntailmoitus_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            RAISE EXCEPTION 'kuntailmoitus is immutable: % refused', TG_OP USING ERRCODE = 'restrict_violation';
+        END
+        $$
+        """,
+        'DROP TRIGGER IF EXISTS valpas_kuntailmoitus_immutable ON "valpas_kuntailmoitus"',
+        """
+        CREATE TRIGGER valpas_kuntailmoitus_immutable BEFORE UPDATE OR DELETE ON "valpas_kuntailmoitus"
+        FOR EACH ROW EXECUTE FUNCTION valpas_kuntailmoitus_immutable()
+        """,
+        'DROP TRIGGER IF EXISTS valpas_kuntailmoitus_no_truncate ON "valpas_kuntailmoitus"',
+        """
+        CREATE TRIGGER valpas_kuntailmoitus_no_truncate BEFORE TRUNCATE ON "valpas_kuntailmoitus"
+        FOR EACH STATEMENT EXECUTE FUNCTION valpas_kuntailmoitus_immutable()
+        """,
+        *_INDEXES,
+    ],
+    "sqlite": [
+        """
+        CREATE TRIGGER IF NOT EXISTS valpas_kuntailmoitus_no_update BEFORE UPDATE ON "valpas_kuntailmoitus"
+        BEGIN SELECT RAISE(ABORT, 'kuntailmoitus is immutable: UPDATE refused'); END
+        """,
+        """
+        CREATE TRIGGER IF NOT EXISTS valpas_kuntailmoitus_no_delete BEFORE DELETE ON "valpas_kuntailmoitus"
+        BEGIN SELECT RAISE(ABORT, 'kuntailmoitus is immutable: DELETE refused'); END
+        """,
+        *_INDEXES,
+    ],
+}
+
+
+async def install(connection: BaseDBAsyncClient) -> None:
+    """Create the triggers and indexes on `connection` (idempotent)."""
+    for statement in EXTRA_SQL[connection.capabilities.dialect]:
+        await connection.execute_script(statement)
