@@ -12,7 +12,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 install: $(VENV)/.installed
-	$(BIN)/pybabel compile -d locales -f --statistics 2>/dev/null || true
+	for d in $$(ls locales/*/LC_MESSAGES/*.po 2>/dev/null | xargs -rn1 basename | sort -u | sed "s/\.po$$//"); do $(BIN)/pybabel compile -d locales -D $$d -f --statistics || exit 1; done
 
 # The service on the embedded default: SQLite in ./var, its own Redis, demo data, the arq worker.
 run: install

@@ -1,0 +1,221 @@
+"""Report routes: the answer CSV, the public statistics CSV and the providers' report page (DOMAIN.md §5).
+
+Authentication: API clients send `Authorization: Bearer <token>`. A browser can't add that header to a page
+load, so the report page takes the token once through a small login form (POST) and keeps it in a cookie that
+is HttpOnly (scripts can't read it), SameSite=Strict (never sent on cross-site requests, so no CSRF on the GET
+pages), and Secure on https. A token is never accepted in the URL, where it would
+end up in logs and browser history. The login POST checks Origin, so another site can't log a browser in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
+from urllib.parse import urlencode
+
+from markupsafe import escape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
+from starlette.routing import BaseRoute, Route
+
+from models.rules.calendar import helsinki_day
+from models.services import raportointi
+from models.services.access import Principal
+from models.services.errors import DomainError
+from models.services.raportointi import Ulottuvuus
+from models.services.users import principal_for_token
+from models.user import RoleName
+from survey_ui import raportti
+from survey_ui.kyselyt import load_all
+
+COOKIE = "polku_raportti"
+COOKIE_MAX_AGE = 8 * 3600
+CSV_TYPE = "text/csv; charset=utf-8"
+_STATUS = {"UNAUTHENTICATED": 401, "FORBIDDEN": 403, "NOT_FOUND": 404}
+
+
+def _error(e: DomainError) -> JSONResponse:
+    body: dict[str, object] = {"code": e.code, "message": e.message}
+    if e.field:
+        body["field"] = e.field
+    return JSONResponse({"error": body}, status_code=_STATUS.get(e.code, 400))
+
+
+def _date(request: Request, name: str, default: date) -> date:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise DomainError("INVALID_DATE", f"{name} must be a date YYYY-MM-DD, got {raw!r}", name) from None
+
+
+def _period(request: Request) -> tuple[date, date]:
+    """`alku`/`loppu` from the query; by default the current rahoituskausi 1.7.–30.6. (DOMAIN.md §1)."""
+    today = helsinki_day_now()
+    start = date(today.year if today.month >= 7 else today.year - 1, 7, 1)
+    alku = _date(request, "alku", start)
+    loppu = _date(request, "loppu", date(start.year + 1, 6, 30))
+    if loppu < alku:
+        raise DomainError("INVALID_PERIOD", "loppu must not be before alku", "loppu")
+    return alku, loppu
+
+
+def helsinki_day_now() -> date:
+    return helsinki_day(datetime.now(UTC))
+
+
+async def principal_of(request: Request) -> Principal:
+    """The caller from the Authorization header, else from the report cookie; UNAUTHENTICATED otherwise."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return await principal_for_token(token.strip())
+    cookie = request.cookies.get(COOKIE)
+    if cookie:
+        return await principal_for_token(cookie)
+    raise DomainError("UNAUTHENTICATED", "an Authorization: Bearer token (or the report sign-in) is required")
+
+
+def _required(request: Request, name: str) -> str:
+    value = request.query_params.get(name, "").strip()
+    if not value:
+        raise DomainError("REQUIRED", f"query parameter {name} is required", name)
+    return value
+
+
+async def vastaukset_csv(request: Request) -> Response:
+    """GET /raportit/vastaukset.csv?koulutustoimija=…[&kyselytyyppi=…&alku=…&loppu=…] for the main user."""
+    try:
+        principal = await principal_of(request)
+        vienti = await raportointi.vastausvienti(
+            principal,
+            _required(request, "koulutustoimija"),
+            load_all().values(),
+            request.query_params.get("kyselytyyppi") or None,
+            _date(request, "alku", date.min) if request.query_params.get("alku") else None,
+            _date(request, "loppu", date.max) if request.query_params.get("loppu") else None,
+        )
+    except DomainError as e:
+        return _error(e)
+    return StreamingResponse(
+        _encoded(vienti.rivit()),
+        media_type=CSV_TYPE,
+        headers={"Content-Disposition": 'attachment; filename="vastaukset.csv"', "Cache-Control": "no-store"},
+    )
+
+
+async def _encoded(chunks: AsyncIterator[str]) -> AsyncIterator[bytes]:
+    async for chunk in chunks:
+        yield chunk.encode("utf-8")
+
+
+def _ryhmittely(request: Request) -> list[Ulottuvuus]:
+    raw = request.query_params.get("ryhmittely", "")
+    try:
+        return [Ulottuvuus(v.strip()) for v in raw.split(",") if v.strip()]
+    except ValueError:
+        allowed = ", ".join(u.value for u in Ulottuvuus)
+        raise DomainError(
+            "INVALID_VALUE", f"ryhmittely takes a comma-separated list of {allowed}", "ryhmittely"
+        ) from None
+
+
+async def tilastot_csv(request: Request) -> Response:
+    """GET /raportit/tilastot.csv: public anonymous statistics; groups of fewer than five respondents hidden."""
+    try:
+        alku, loppu = _period(request)
+        groups = await raportointi.anonyymit_tilastot(
+            load_all().values(),
+            alku,
+            loppu,
+            request.query_params.get("kyselytyyppi") or None,
+            _ryhmittely(request),
+            request.query_params.get("koulutustoimija") or None,
+        )
+    except DomainError as e:
+        return _error(e)
+    return StreamingResponse(
+        (line.encode("utf-8") for line in raportointi.tilastot_csv(groups)),
+        media_type=CSV_TYPE,
+        headers={"Content-Disposition": 'attachment; filename="tilastot.csv"'},
+    )
+
+
+async def raportti_sivu(request: Request) -> Response:
+    """GET /raportti?koulutustoimija=…&lang=fi|sv|en: the report page, or the sign-in form without a session."""
+    lang = raportti.kieli(request.query_params.get("lang"))
+    oid = request.query_params.get("koulutustoimija", "")
+    try:
+        principal = await principal_of(request)
+    except DomainError:
+        return HTMLResponse(raportti.render_kirjaudu(lang=lang, koulutustoimija=oid, virhe=False), status_code=401)
+    try:
+        alku, loppu = _period(request)
+        kt = await raportointi.koulutustoimija(_required(request, "koulutustoimija"))
+        kuukaudet = await raportointi.kuukausittain(principal, kt.oid, alku, loppu)
+        osuudet = await raportointi.vastausosuudet(principal, kt.oid, alku, loppu, helsinki_day_now())
+        ryhmat = await raportointi.anonyymit_tilastot(load_all().values(), alku, loppu, koulutustoimija_oid=kt.oid)
+    except DomainError as e:
+        page = f"<!doctype html><title>{escape(e.code)}</title><p>{escape(e.message)}</p>"
+        return HTMLResponse(page, _STATUS.get(e.code, 400))
+    html = raportti.render_sivu(
+        lang=lang,
+        koulutustoimija=kt,
+        alku=alku,
+        loppu=loppu,
+        kuukaudet=kuukaudet,
+        osuudet=osuudet,
+        ryhmat=ryhmat,
+        saa_vieda=principal.can(RoleName.ADMIN, kt.path),
+    )
+    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+
+
+def _same_origin(request: Request) -> bool:
+    origin = request.headers.get("origin")
+    return origin is None or origin == f"{request.url.scheme}://{request.url.netloc}"
+
+
+async def kirjaudu(request: Request) -> Response:
+    """POST /raportti/kirjaudu: check the token once and keep it in the HttpOnly, SameSite=Strict cookie."""
+    if not _same_origin(request):
+        return Response("cross-origin sign-in refused", status_code=403)
+    form = await request.form()
+    lang = raportti.kieli(str(form.get("lang", "")))
+    oid = str(form.get("koulutustoimija", ""))
+    token = str(form.get("token", "")).strip()
+    try:
+        await principal_for_token(token)
+    except DomainError:
+        return HTMLResponse(raportti.render_kirjaudu(lang=lang, koulutustoimija=oid, virhe=True), status_code=401)
+    response = RedirectResponse("/raportti?" + urlencode({"koulutustoimija": oid, "lang": lang}), status_code=303)
+    response.set_cookie(
+        COOKIE,
+        token,
+        max_age=COOKIE_MAX_AGE,
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+async def ulos(request: Request) -> Response:
+    """POST /raportti/ulos: forget the report cookie."""
+    if not _same_origin(request):
+        return Response("cross-origin sign-out refused", status_code=403)
+    form = await request.form()
+    response = RedirectResponse("/raportti?" + urlencode({"lang": raportti.kieli(str(form.get("lang", "")))}), 303)
+    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict")
+    return response
+
+
+routes: list[BaseRoute] = [
+    Route("/raportit/vastaukset.csv", vastaukset_csv, methods=["GET"]),
+    Route("/raportit/tilastot.csv", tilastot_csv, methods=["GET"]),
+    Route("/raportti", raportti_sivu, methods=["GET"]),
+    Route("/raportti/kirjaudu", kirjaudu, methods=["POST"]),
+    Route("/raportti/ulos", ulos, methods=["POST"]),
+]

@@ -1,0 +1,117 @@
+"""Report routes over HTTP: CSV downloads, GraphQL fields, and the report page's sign-in (DOMAIN.md §5)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import httpx
+from tortoise.context import TortoiseContext
+
+from models.services.organisations import oph
+from models.user import RoleName
+from tests.api.conftest import Gql
+from tests.factories import provider, user_token
+from tests.reports.builders import link
+
+ANSWER = {"vastaanotto": 4, "suosittelu": 5, "vapaa_palaute": "=1+1"}
+
+
+async def seed(n: int = 5) -> tuple:
+    kt, ol = await provider()
+    for i in range(n):
+        await link(kt, ol, date(2021, 9, 1 + i), lahetyspvm=date(2021, 9, 1 + i), vastaukset=ANSWER)
+    await link(kt, ol, date(2021, 9, 20), lahetyspvm=date(2021, 9, 20))
+    return kt, ol
+
+
+async def test_answer_csv_streams_for_the_main_user_only(db: TortoiseContext, client: httpx.AsyncClient) -> None:
+    kt, _ = await seed()
+    admin = await user_token(kt, RoleName.ADMIN)
+    reader = await user_token(kt, RoleName.READ)
+    url = f"/raportit/vastaukset.csv?koulutustoimija={kt.oid}"
+    response = await client.get(url, headers={"Authorization": f"Bearer {admin}"})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert len(rows) == 5 and {r["vapaa_palaute"] for r in rows} == {"'=1+1"}
+
+    assert (await client.get(url)).status_code == 401
+    forbidden = await client.get(url, headers={"Authorization": f"Bearer {reader}"})
+    assert forbidden.status_code == 403 and forbidden.json()["error"]["code"] == "FORBIDDEN"
+    missing = await client.get("/raportit/vastaukset.csv", headers={"Authorization": f"Bearer {admin}"})
+    assert missing.status_code == 400 and missing.json()["error"]["field"] == "koulutustoimija"
+
+
+async def test_public_statistics_csv(db: TortoiseContext, client: httpx.AsyncClient) -> None:
+    kt, _ = await seed()
+    response = await client.get("/raportit/tilastot.csv?alku=2021-08-01&loppu=2022-07-31&ryhmittely=koulutustoimija")
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"), newline=""), delimiter=";"))
+    vastaanotto = {r["arvo"]: r["maara"] for r in rows if r["kysymys"] == "vastaanotto"}
+    assert vastaanotto["4"] == "5" and vastaanotto["1"] == "0"
+    assert {r["koulutustoimija"] for r in rows} == {kt.oid}
+    assert not any(r["kysymys"] == "vapaa_palaute" for r in rows)
+    bad = await client.get("/raportit/tilastot.csv?alku=1.9.2021")
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "alku"
+    bad = await client.get("/raportit/tilastot.csv?ryhmittely=oppija")
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "ryhmittely"
+
+
+async def test_graphql_rates_silent_providers_and_statistics(db: TortoiseContext, gql: Gql) -> None:
+    kt, _ = await seed(n=4)
+    reader = await user_token(kt, RoleName.READ)
+    body = await gql(
+        reader,
+        'query($kt: String!) { vastausosuudet(koulutustoimija: $kt, alku: "2021-09-01", loppu: "2021-09-30")'
+        " { kyselytyyppi linkkeja lahetetty vastattu osuus } }",
+        kt=kt.oid,
+    )
+    assert body["data"]["vastausosuudet"] == [
+        {"kyselytyyppi": "aloittaneet", "linkkeja": 5, "lahetetty": 5, "vastattu": 4, "osuus": 0.8}
+    ]
+    silent = '{ hiljaisetJarjestajat(alku: "2021-09-01", loppu: "2021-09-30") { oid linkkeja } }'
+    denied = await gql(reader, silent)
+    assert denied["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    oph_token = await user_token(await oph(), RoleName.READ)
+    other, _ = await provider()
+    assert (await gql(oph_token, silent))["data"]["hiljaisetJarjestajat"] == [{"oid": other.oid, "linkkeja": 0}]
+    stats = await gql(
+        reader,
+        '{ anonyymitTilastot(alku: "2021-09-01", loppu: "2021-09-30") { piilotettu vastaajia jakaumat { kysymys } } }',
+    )
+    assert stats["data"]["anonyymitTilastot"] == [{"piilotettu": True, "vastaajia": None, "jakaumat": []}]
+
+
+async def test_report_page_sign_in_sets_a_strict_httponly_cookie(
+    db: TortoiseContext, client: httpx.AsyncClient
+) -> None:
+    kt, _ = await seed()
+    token = await user_token(kt, RoleName.READ)
+    page = f"/raportti?koulutustoimija={kt.oid}&lang=sv"
+    form = await client.get(page + f"&token={token}")  # a token in the URL is never accepted
+    assert form.status_code == 401 and 'name="token"' in form.text and 'lang="sv"' in form.text
+
+    wrong = await client.post("/raportti/kirjaudu", data={"token": "nope", "koulutustoimija": kt.oid, "lang": "sv"})
+    assert wrong.status_code == 401 and "Åtkomstnyckeln är okänd" in wrong.text
+    forged = await client.post(
+        "/raportti/kirjaudu",
+        data={"token": token, "koulutustoimija": kt.oid},
+        headers={"Origin": "https://evil.example"},
+    )
+    assert forged.status_code == 403 and "set-cookie" not in forged.headers
+
+    ok = await client.post("/raportti/kirjaudu", data={"token": token, "koulutustoimija": kt.oid, "lang": "sv"})
+    assert ok.status_code == 303 and ok.headers["location"] == f"/raportti?koulutustoimija={kt.oid}&lang=sv"
+    cookie = ok.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
+    shown = await client.get(page)
+    assert shown.status_code == 200
+    assert 'role="img"' in shown.text and "Svarsandel per månad" in shown.text
+    assert "vastaukset.csv" not in shown.text  # a READ user is not the main user: no export link
+
+    out = await client.post("/raportti/ulos", data={"lang": "sv"})
+    assert out.status_code == 303
+    assert (await client.get(page)).status_code == 401
