@@ -9,16 +9,24 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Mount, Route, request_response
 from strawberry.asgi import GraphQL
 from tortoise import Tortoise
 
 from api.auth import BearerAuth
 from api.context import Context
+from api.palaute_routes import routes as palaute_routes
 from api.reports import routes as report_routes
 from api.schema import schema
+from api.valpas_export import automaattinen_tarkistus_csv
 from models.db import tortoise_config
+from models.services.access import Principal
 from models.settings import VAR_DIR, Settings
+from survey_ui.app import create_survey_app
+
+# The GraphiQL page (GET text/html) is the one request BearerAuth lets through without a token; it runs no
+# query (queries via GET are off), and a principal without grants could read nothing anyway.
+ANONYMOUS = Principal(user_id=None, name="anonymous", grants=())
 
 
 class PolkuGraphQL(GraphQL[Context, None]):
@@ -27,7 +35,8 @@ class PolkuGraphQL(GraphQL[Context, None]):
         self.settings = settings
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
-        return Context(request=request, response=response, principal=request.state.principal, settings=self.settings)
+        principal = getattr(request.state, "principal", ANONYMOUS)
+        return Context(request=request, response=response, principal=principal, settings=self.settings)
 
 
 async def healthz(_: Request) -> Response:
@@ -55,7 +64,15 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         Route("/graphql", BearerAuth(PolkuGraphQL(settings)), methods=["GET", "POST"]),
         Route("/healthz", healthz),
         *report_routes,
+        *palaute_routes(settings),
+        Route(
+            "/valpas/automaattinen-tarkistus.csv",
+            BearerAuth(request_response(automaattinen_tarkistus_csv)),
+            methods=["GET"],
+        ),
     ]
+    # Last: the survey pages (/v/{tunnus}, /kiitos, /editori, …) answer every path not matched above.
+    routes.append(Mount("/", app=create_survey_app(settings)))
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.settings = settings
     return app
