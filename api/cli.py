@@ -124,6 +124,33 @@ async def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_worker(_: argparse.Namespace, __: Settings) -> int:
+    from arq.worker import run_worker
+
+    from jobs.worker import WorkerSettings
+
+    run_worker(WorkerSettings)  # type: ignore[arg-type]
+    return 0
+
+
+async def cmd_tick(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import datetime
+
+    from jobs.tick import describe, tick
+
+    now = datetime.fromisoformat(args.now)
+    if now.tzinfo is None:
+        print("--now needs a UTC offset, e.g. 2021-07-16T09:00+03:00", file=sys.stderr)
+        return 2
+    await open_db(settings)
+    try:
+        report, outcome = await tick(now, settings, dry_run=args.dry_run)
+    finally:
+        await Tortoise.close_connections()
+    print("\n".join(describe(report, outcome)))
+    return 0
+
+
 def cmd_schema(_: argparse.Namespace, __: Settings) -> int:
     from api.schema import schema
 
@@ -167,6 +194,13 @@ def build_parser() -> argparse.ArgumentParser:
     token = users_sub.add_parser("token", help="issue a new bearer token (shown once)")
     token.add_argument("name")
     users.set_defaults(func=cmd_users)
+
+    sub.add_parser("worker", help="run the arq worker (feedback sends, cron)").set_defaults(func=cmd_worker)
+
+    tick = sub.add_parser("tick", help="run the feedback sends due at an instant, synchronously")
+    tick.add_argument("--now", required=True, help="an ISO instant with offset, e.g. 2021-07-16T09:00+03:00")
+    tick.add_argument("--dry-run", action="store_true", help="print what would be sent without sending")
+    tick.set_defaults(func=cmd_tick)
 
     sub.add_parser("schema", help="print the GraphQL SDL").set_defaults(func=cmd_schema)
     return parser

@@ -9,11 +9,14 @@ from typing import Any, TypeVar
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
+from models.herate import Opiskelijaherate, Tyopaikkajaksoherate
 from models.hoks import HankittavaTutkinnonOsa, Hankkimistapa, Hoks, Keskeytymisajanjakso
+from models.kyselylinkki import Kyselylinkki, NippuJasen, Toimitus
 from models.opiskeluoikeus import OpiskeluoikeudenTila, Opiskeluoikeus, PaatasonSuoritus
 from models.oppija import Kotikunta, Oppija
 from models.organisation import Organisation
 from models.rules.oppivelvollisuus import HenkiloFacts
+from models.services.palaute import links_by_hoks
 from models.services.valpas import load_facts
 
 M = TypeVar("M", bound=Model)
@@ -115,3 +118,27 @@ class Loaders:
     @property
     def keskeytymiset(self) -> DataLoader[int, list[Keskeytymisajanjakso]]:
         return self._get("kesk", lambda: many_by(Keskeytymisajanjakso, "hankkimistapa_id", ("alku", "id")))
+
+    @property
+    def kyselylinkit_by_hoks(self) -> DataLoader[int, list[Kyselylinkki]]:
+        async def load(ids: Sequence[int]) -> list[list[Kyselylinkki]]:
+            found = await links_by_hoks(ids)
+            return [found.get(i, []) for i in ids]
+
+        return self._get("linkit_hoks", lambda: DataLoader(load_fn=load))
+
+    @property
+    def toimitukset(self) -> DataLoader[int, list[Toimitus]]:
+        return self._get("toimitukset", lambda: many_by(Toimitus, "kyselylinkki_id", ("id",)))
+
+    @property
+    def nippujasenet(self) -> DataLoader[int, list[NippuJasen]]:
+        return self._get("nippu", lambda: many_by(NippuJasen, "kyselylinkki_id", ("hankkimistapa_id",)))
+
+    @property
+    def opiskelijaherateet(self) -> DataLoader[int, list[Opiskelijaherate]]:
+        return self._get("oherate", lambda: many_by(Opiskelijaherate, "hoks_id", ("vaihe",)))
+
+    @property
+    def tyopaikkajaksoherateet(self) -> DataLoader[int, list[Tyopaikkajaksoherate]]:
+        return self._get("jherate", lambda: many_by(Tyopaikkajaksoherate, "hoks_id", ("hankkimistapa_id",)))

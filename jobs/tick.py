@@ -12,13 +12,15 @@ import asyncio
 from collections.abc import Iterable
 from datetime import datetime
 
-from arq.connections import ArqRedis
+from arq.connections import ArqRedis, RedisSettings, create_pool
 
 from jobs.deliver import Senders, deliver
 from jobs.failures import TemporaryFailure
+from jobs.sms import SmsSender
 from models.kyselylinkki import Toimitus, ToimitusTila
 from models.rules.calendar import helsinki_day
 from models.services.lahetysajo import ALL_STEPS, Raportti, run_day
+from models.settings import Settings
 
 SEND_FUNCTION = "send_toimitus"
 ENQUEUE_BATCH = 500
@@ -87,3 +89,40 @@ async def run_due(
     elif senders is not None:
         outcome = await deliver_now(ids, senders, now)
     return report, outcome
+
+
+def describe(report: Raportti, outcome: dict[str, int]) -> list[str]:
+    """The lines `polku tick` prints: every message (to be) sent and why, links closed, työpaikkakysely links."""
+    head = "would send" if report.dry_run else "queued"
+    lines = [f"{report.paiva.isoformat()}: {head} {len(report.lahetykset)} message(s)"]
+    lines += [
+        f"  {x.kyselytyyppi} {x.tarkoitus} {x.kanava} {x.osoite} {x.tunnus[:8]}… ({x.koulutustoimija_oid}): {x.syy}"
+        for x in report.lahetykset
+    ]
+    lines += [f"  closed unanswered: {tunnus[:8]}…" for tunnus in report.suljetut]
+    if report.tyopaikkakyselyt:
+        lines.append(f"  työpaikkakysely links made: {len(report.tyopaikkakyselyt)}")
+    if outcome:
+        lines.append("  deliveries: " + ", ".join(f"{k} {v}" for k, v in sorted(outcome.items())))
+    return lines
+
+
+async def tick(now: datetime, settings: Settings, *, dry_run: bool = False) -> tuple[Raportti, dict[str, int]]:
+    """`polku tick`: run what is due at `now` and deliver it here and now (the database must be open)."""
+    sms = SmsSender(settings)
+    try:
+        return await run_due(now, dry_run=dry_run, senders=Senders(settings, sms))
+    finally:
+        await sms.close()
+
+
+async def wake(settings: Settings, ids: Iterable[int]) -> bool:
+    """Enqueue committed deliveries now (e.g. a resend); without Redis the next daily run picks them up."""
+    if not settings.redis_url:
+        return False
+    redis = await create_pool(RedisSettings.from_dsn(settings.redis_url))
+    try:
+        await enqueue(redis, ids)
+    finally:
+        await redis.aclose()
+    return True

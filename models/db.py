@@ -16,6 +16,7 @@ MODEL_MODULES = [
     "models.kyselylinkki",
     "models.vastaus",
     "models.valpas",
+    "models.herate",
 ]
 
 

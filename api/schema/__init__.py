@@ -15,13 +15,19 @@ from strawberry.tools import merge_types
 from api.errors import PolkuErrors
 from api.schema.hoks import HoksMutation, HoksQuery
 from api.schema.kysely import KyselyMutation, KyselyQuery
+from api.schema.kyselylinkki import KyselylinkkiMutation, KyselylinkkiQuery
 from api.schema.opiskeluoikeus import OpiskeluoikeusMutation, OpiskeluoikeusQuery
 from api.schema.oppija import OppijaQuery
 from api.schema.raportointi import RaportointiQuery
 from api.schema.valpas import ValpasMutation, ValpasQuery
 
-Query = merge_types("Query", (HoksQuery, KyselyQuery, OppijaQuery, OpiskeluoikeusQuery, RaportointiQuery, ValpasQuery))
-Mutation = merge_types("Mutation", (HoksMutation, KyselyMutation, OpiskeluoikeusMutation, ValpasMutation))
+Query = merge_types(
+    "Query",
+    (HoksQuery, KyselyQuery, KyselylinkkiQuery, OppijaQuery, OpiskeluoikeusQuery, RaportointiQuery, ValpasQuery),
+)
+Mutation = merge_types(
+    "Mutation", (HoksMutation, KyselyMutation, KyselylinkkiMutation, OpiskeluoikeusMutation, ValpasMutation)
+)
 
 schema = strawberry.Schema(
     query=Query,

@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 
 from api.context import Info
+from api.schema.kyselylinkki import Kyselylinkki, Palautepaatos, hoks_kyselylinkit, hoks_palautepaatokset
 from api.schema.opiskeluoikeus import Opiskeluoikeus
 from api.schema.oppija import Oppija
 from models.hoks import HankittavaTutkinnonOsa as OsaRow
@@ -138,6 +139,14 @@ class Hoks:
     async def tutkinnon_osat(self, info: Info) -> list[HankittavaTutkinnonOsa]:
         rows: list[OsaRow] = await info.context.loaders.tutkinnon_osat.load(self.id)
         return [HankittavaTutkinnonOsa(id=r.id, tutkinnon_osa_koodi=r.tutkinnon_osa_koodi, nimi=r.nimi) for r in rows]
+
+    @strawberry.field(description="Survey links of this HOKS: student links and its jaksot's instructor bundles.")
+    async def kyselylinkit(self, info: Info) -> list[Kyselylinkki]:
+        return await hoks_kyselylinkit(self.id, info)
+
+    @strawberry.field(description="Feedback decisions, with the reason when no link was made.")
+    async def palautepaatokset(self, info: Info) -> list[Palautepaatos]:
+        return await hoks_palautepaatokset(self.id, info)
 
     @strawberry.field(description="The plan's oppisopimus and koulutussopimus periods, by start date.")
     async def tyopaikkajaksot(self, info: Info) -> list[Hankkimistapa]:

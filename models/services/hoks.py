@@ -30,6 +30,7 @@ from models.rules.hoks import (
 from models.services import audit
 from models.services.access import Principal
 from models.services.errors import DomainError, NotFound, ValidationFailed
+from models.services.herate import record_herateet
 from models.user import RoleName
 
 PATCHABLE = (
@@ -69,6 +70,7 @@ async def create_hoks(plan: HoksPlan, principal: Principal, today: date) -> Hoks
         except IntegrityError as e:
             raise _duplicate() from e
         await _write_plan(hoks, plan, existing={})
+        await record_herateet(hoks.id, today)
         await audit.record(principal, "create", "hoks", hoks.id, plan.oppija_oid, audit.diff(None, snapshot(plan)))
         return hoks
 
@@ -84,6 +86,7 @@ async def update_hoks(hoks_id: int, plan: HoksPlan, principal: Principal, today:
         existing = {t.yksiloiva_tunniste: t for t in await Hankkimistapa.filter(hoks=hoks)}
         await hoks.update_from_dict(_top_level(plan)).save()
         await _write_plan(hoks, plan, existing)
+        await record_herateet(hoks.id, today)
         await audit.record(
             principal,
             "update",
@@ -114,6 +117,7 @@ async def patch_hoks(hoks_id: int, changes: dict[str, Any], principal: Principal
         )
         _raise_if(validate_top_level(probe, today))
         await hoks.update_from_dict(changes).save()
+        await record_herateet(hoks.id, today)
         await audit.record(principal, "update", "hoks", hoks.id, hoks.oppija.oid, audit.diff(before, after))
         return hoks
 

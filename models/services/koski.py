@@ -7,7 +7,7 @@ updates and cancels its pending survey links, all in the same transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -17,10 +17,12 @@ from models.kyselylinkki import Kyselylinkki
 from models.opiskeluoikeus import OpiskeluoikeudenTila, Opiskeluoikeus, PaatasonSuoritus
 from models.oppija import Kotikunta, Oppija
 from models.organisation import OrganisationTyyppi
+from models.rules.calendar import helsinki_day
 from models.rules.koski import Henkilo, KoskiOpiskeluoikeus
 from models.services import audit
 from models.services.access import Principal
 from models.services.errors import DomainError, NotFound
+from models.services.herate import record_herateet
 from models.services.organisations import ensure_organisation
 from models.user import RoleName
 
@@ -34,8 +36,14 @@ class SaveResult:
     voided: bool
 
 
-async def save_opiskeluoikeus(doc: KoskiOpiskeluoikeus, principal: Principal) -> SaveResult:
-    """Store a transfer, or refuse it (STALE_VERSION) when the stored version is the same or newer."""
+async def save_opiskeluoikeus(
+    doc: KoskiOpiskeluoikeus, principal: Principal, today: date | None = None
+) -> SaveResult:
+    """Store a transfer, or refuse it (STALE_VERSION) when the stored version is the same or newer.
+
+    A vahvistus or a tila change may trigger or block feedback, so the HOKS's herätteet are re-decided here
+    (`today` defaults to the Helsinki day now).
+    """
     async with in_transaction():
         koulutustoimija = await ensure_organisation(
             doc.koulutustoimija.oid, OrganisationTyyppi.KOULUTUSTOIMIJA, doc.koulutustoimija.nimi
@@ -95,6 +103,9 @@ async def save_opiskeluoikeus(doc: KoskiOpiskeluoikeus, principal: Principal) ->
         )
         if doc.mitatoity and not oo.mitatoity:
             await _void(oo, "koski", principal)
+        hoks = await Hoks.get_or_none(opiskeluoikeus=oo)
+        if hoks is not None:
+            await record_herateet(hoks.id, today or helsinki_day(datetime.now(UTC)))
         return SaveResult(oo.id, created=stored is None, voided=doc.mitatoity)
 
 

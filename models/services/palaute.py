@@ -18,7 +18,7 @@ from tortoise.transactions import in_transaction
 
 from models.herate import ALOITUS, PAATTO, Opiskelijaherate
 from models.hoks import Hoks
-from models.kyselylinkki import Kanava, Kyselylinkki, Kyselytyyppi, Toimitus
+from models.kyselylinkki import Kanava, Kyselylinkki, Kyselytyyppi, NippuJasen, Toimitus
 from models.opiskeluoikeus import OpiskeluoikeudenTila, Opiskeluoikeus, PaatasonSuoritus
 from models.rules import palaute as rules
 from models.rules.opiskeluoikeus import OpiskeluoikeusFacts, Suoritus, TilaJakso
@@ -333,3 +333,21 @@ async def resend(tunnus: str, sahkoposti: str | None, principal: Principal, toda
             {"sahkoposti": [link.sahkoposti, address]},
         )
         return lahetys
+
+
+# --- Official views -----------------------------------------------------------------------------------------
+
+
+async def links_by_hoks(hoks_ids: Sequence[int]) -> dict[int, list[Kyselylinkki]]:
+    """Every link of each HOKS: its student links and the instructor bundles its jaksot belong to."""
+    ids = sorted(set(hoks_ids))
+    found: dict[int, dict[int, Kyselylinkki]] = defaultdict(dict)
+    for link in await Kyselylinkki.filter(hoks_id__in=ids):
+        found[link.hoks_id][link.id] = link  # type: ignore[attr-defined]
+    members = await NippuJasen.filter(hankkimistapa__hoks_id__in=ids).values(
+        "kyselylinkki_id", "hankkimistapa__hoks_id"
+    )
+    bundles = {b.id: b for b in await Kyselylinkki.filter(id__in={m["kyselylinkki_id"] for m in members})}
+    for m in members:
+        found[m["hankkimistapa__hoks_id"]][m["kyselylinkki_id"]] = bundles[m["kyselylinkki_id"]]
+    return {h: sorted(found[h].values(), key=lambda link: (link.heratepvm, link.id)) for h in ids}

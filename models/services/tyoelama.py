@@ -26,7 +26,10 @@ from models.rules import tyoelama as rules
 from models.rules.calendar import Period, rahoituskausi
 from models.rules.opiskeluoikeus import ammatilliset_suoritukset
 from models.rules.palaute import MAX_DAYS_AFTER_HERATE
+from models.services.access import Principal
+from models.services.errors import NotFound
 from models.services.palaute import CHUNK, Lahetys, chunks, e164, load_oo_facts
+from models.user import RoleName
 
 NIPUTUS = "niputus"
 TYOPAIKKAKYSELY = "tyopaikkakysely"
@@ -320,3 +323,32 @@ async def generate_tyopaikkakysely(today: date) -> list[str]:
         batch_size=CHUNK,
     )
     return [link.tunnus for link in links]
+
+
+@dataclass(frozen=True)
+class TyopaikkakyselyRivi:
+    linkki: Kyselylinkki
+    tyopaikan_nimi: str | None
+    jaksoja: int
+
+
+async def list_tyopaikkakyselyt(koulutustoimija_oid: str, principal: Principal) -> list[TyopaikkakyselyRivi]:
+    """The provider's työpaikkakysely links to hand to the workplaces (§4.2), newest window first."""
+    org = await Organisation.get_or_none(oid=koulutustoimija_oid)
+    if org is None:
+        raise NotFound("organisation", koulutustoimija_oid, "koulutustoimija")
+    principal.require(RoleName.READ, org.path, f"työpaikkakysely links of {koulutustoimija_oid}")
+    links = await Kyselylinkki.filter(kyselytyyppi=Kyselytyyppi.TYOPAIKKAKYSELY, koulutustoimija=org).order_by(
+        "-heratepvm", "ytunnus"
+    )
+    names: dict[int, list[str]] = defaultdict(list)
+    for chunk in chunks([link.id for link in links]):
+        for m in (
+            await NippuJasen.filter(kyselylinkki_id__in=chunk)
+            .order_by("-hankkimistapa__loppu")
+            .values("kyselylinkki_id", "hankkimistapa__tyopaikan_nimi")
+        ):
+            names[m["kyselylinkki_id"]].append(m["hankkimistapa__tyopaikan_nimi"])
+    return [
+        TyopaikkakyselyRivi(link, next((n for n in names[link.id] if n), None), len(names[link.id])) for link in links
+    ]
