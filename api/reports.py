@@ -9,8 +9,9 @@ end up in logs and browser history. The login POST checks Origin, so another sit
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from datetime import UTC, date, datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from markupsafe import escape
@@ -30,6 +31,7 @@ from survey_ui.kyselyt import load_all
 
 COOKIE = "polku_raportti"
 COOKIE_MAX_AGE = 8 * 3600
+PAGE_PARAMS = ("koulutustoimija", "alku", "loppu")
 CSV_TYPE = "text/csv; charset=utf-8"
 _STATUS = {"UNAUTHENTICATED": 401, "FORBIDDEN": 403, "NOT_FOUND": 404}
 
@@ -145,11 +147,11 @@ async def tilastot_csv(request: Request) -> Response:
 async def raportti_sivu(request: Request) -> Response:
     """GET /raportti?koulutustoimija=…&lang=fi|sv|en: the report page, or the sign-in form without a session."""
     lang = raportti.kieli(request.query_params.get("lang"))
-    oid = request.query_params.get("koulutustoimija", "")
+    params = _page_params(request.query_params)
     try:
         principal = await principal_of(request)
     except DomainError:
-        return HTMLResponse(raportti.render_kirjaudu(lang=lang, koulutustoimija=oid, virhe=False), status_code=401)
+        return HTMLResponse(raportti.render_kirjaudu(lang=lang, params=params, virhe=False), status_code=401)
     try:
         alku, loppu = _period(request)
         kt = await raportointi.koulutustoimija(_required(request, "koulutustoimija"))
@@ -168,8 +170,14 @@ async def raportti_sivu(request: Request) -> Response:
         osuudet=osuudet,
         ryhmat=ryhmat,
         saa_vieda=principal.can(RoleName.ADMIN, kt.path),
+        params=params,
     )
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+
+
+def _page_params(source: Mapping[str, Any]) -> dict[str, str]:
+    """The report page's own query parameters (never a token), kept across sign-in and language switches."""
+    return {name: str(source[name]) for name in PAGE_PARAMS if source.get(name)}
 
 
 def _same_origin(request: Request) -> bool:
@@ -183,13 +191,13 @@ async def kirjaudu(request: Request) -> Response:
         return Response("cross-origin sign-in refused", status_code=403)
     form = await request.form()
     lang = raportti.kieli(str(form.get("lang", "")))
-    oid = str(form.get("koulutustoimija", ""))
+    params = _page_params(form)
     token = str(form.get("token", "")).strip()
     try:
         await principal_for_token(token)
     except DomainError:
-        return HTMLResponse(raportti.render_kirjaudu(lang=lang, koulutustoimija=oid, virhe=True), status_code=401)
-    response = RedirectResponse("/raportti?" + urlencode({"koulutustoimija": oid, "lang": lang}), status_code=303)
+        return HTMLResponse(raportti.render_kirjaudu(lang=lang, params=params, virhe=True), status_code=401)
+    response = RedirectResponse("/raportti?" + urlencode({**params, "lang": lang}), status_code=303)
     response.set_cookie(
         COOKIE,
         token,

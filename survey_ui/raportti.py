@@ -156,6 +156,7 @@ def render_sivu(
     osuudet: Sequence[Vastausosuus],
     ryhmat: Sequence[TilastoRyhma],
     saa_vieda: bool,
+    params: dict[str, str],
 ) -> str:
     t = translations(lang)
     _ = t.gettext
@@ -179,12 +180,13 @@ def render_sivu(
         osuudet=[(kyselyn_nimi(o.kyselytyyppi or "", lang, _), o, _pct(o.osuus)) for o in osuudet],
         jakaumat=jakaumat,
         saa_vieda=saa_vieda,
-        kielet=KIELET,
+        params=params,
     )
 
 
-def render_kirjaudu(*, lang: str, koulutustoimija: str, virhe: bool) -> str:
-    return _render("kirjaudu.html", translations(lang), lang=lang, koulutustoimija=koulutustoimija, virhe=virhe)
+def render_kirjaudu(*, lang: str, params: dict[str, str], virhe: bool) -> str:
+    """The sign-in form; `params` (the page's query) ride along so the page reopens as it was asked for."""
+    return _render("kirjaudu.html", translations(lang), lang=lang, params=params, virhe=virhe)
 
 
 def _render(name: str, t: gettext.NullTranslations, **context: Any) -> str:
