@@ -166,7 +166,9 @@ async def poista(principal: Principal, lisakysymys_id: int, now: datetime | None
             )
         row.poistettu_at = now or datetime.now(UTC)
         await row.save(update_fields=["poistettu_at", "muokattu_at"])
-        await audit.record(principal, "retire", ENTITY, row.id, changes={"poistettu_at": [None, row.poistettu_at]})
+        await audit.record(
+            principal, "retire", ENTITY, row.id, changes={"poistettu_at": [None, row.poistettu_at.isoformat()]}
+        )
     return row
 
 
@@ -199,10 +201,11 @@ async def _admin_org(principal: Principal, oid: str) -> Organisation:
 
 
 async def _load_for_change(principal: Principal, lisakysymys_id: int) -> Lisakysymys:
-    row = await Lisakysymys.filter(id=lisakysymys_id).select_for_update().select_related("koulutustoimija").first()
+    row = await Lisakysymys.filter(id=lisakysymys_id).select_for_update().first()
     if row is None:
         raise NotFound("lisakysymys", lisakysymys_id, "id")
-    principal.require(RoleName.ADMIN, row.koulutustoimija.path, f"the surveys of {row.koulutustoimija.oid}")
+    org = await Organisation.get(id=row.koulutustoimija_id)  # type: ignore[attr-defined]
+    principal.require(RoleName.ADMIN, org.path, f"the surveys of {org.oid}")
     if row.poistettu_at is not None:
         raise DomainError("RETIRED", "a retired question can't be changed; add a new one instead", "id")
     return row

@@ -64,10 +64,10 @@ async def make_link(
 
 
 def valid_form(kysely: Kysely) -> dict[str, list[str]]:
-    """One acceptable answer to every question that is not a follow-up."""
+    """One acceptable answer to every question shown (a follow-up only when these answers trigger it)."""
     form: dict[str, list[str]] = {}
     for k in kysely.kysymykset:
-        if k.nayta_kun is not None:
+        if k.nayta_kun is not None and set(form.get(k.nayta_kun[0], [])).isdisjoint(k.nayta_kun[1]):
             continue
         if k.tyyppi == LIKERT:
             form[k.tunnus] = ["4"]
