@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, request_response
 from strawberry.asgi import GraphQL
-from tortoise import Tortoise
+from tortoise.contrib.starlette import RegisterTortoise
 
 from api.auth import BearerAuth
 from api.context import Context
@@ -48,17 +48,16 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     settings = settings or Settings.from_env()
 
     @asynccontextmanager
-    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if not manage_db:
             yield
             return
         if settings.database_url.startswith("sqlite"):
             VAR_DIR.mkdir(parents=True, exist_ok=True)
-        await Tortoise.init(config=tortoise_config(settings.database_url))
-        try:
+        # uvicorn runs the lifespan in its own task: RegisterTortoise keeps the ORM context visible to the
+        # request tasks too (a bare Tortoise.init leaves it in this task only: "No TortoiseContext is active").
+        async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
             yield
-        finally:
-            await Tortoise.close_connections()
 
     routes: list[BaseRoute] = [
         Route("/graphql", BearerAuth(PolkuGraphQL(settings)), methods=["GET", "POST"]),

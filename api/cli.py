@@ -151,6 +151,12 @@ async def cmd_tick(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_dev(args: argparse.Namespace, settings: Settings) -> int:
+    from api.dev import run
+
+    return run(args, settings)
+
+
 def cmd_schema(_: argparse.Namespace, __: Settings) -> int:
     from api.schema import schema
 
@@ -168,6 +174,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(func=cmd_serve)
+
+    dev = sub.add_parser("dev", help="migrate, demo data, own Redis, the worker and the server, in one command")
+    dev.add_argument("--host", default="127.0.0.1")
+    dev.add_argument("--port", type=int, default=8000)
+    dev.add_argument("--oppijat", type=int, default=200, help="demo learners loaded into an empty database")
+    dev.set_defaults(func=cmd_dev)
 
     sub.add_parser("migrate", help="create or upgrade the database schema").set_defaults(func=cmd_migrate)
 

@@ -253,7 +253,7 @@ async def _existing_indexes(seed: int, n: int) -> set[int]:
 
 
 async def _max_id(model: type[Model]) -> int:
-    ids = await model.all().order_by("-id").limit(1).values_list("id", flat=True)
+    ids: list[Any] = await model.all().order_by("-id").limit(1).values_list("id", flat=True)
     return int(ids[0]) if ids else 0
 
 

@@ -1,0 +1,163 @@
+"""`polku dev`: the whole service on one machine with nothing installed but Python and a redis-server binary.
+
+The README's first command. It migrates the configured database (SQLite in ./var by default), loads demo data
+into an empty one, makes a demo official with admin rights on OPH, starts its own Redis when REDIS_URL is not
+set, runs the arq worker as a child process, and serves the app under uvicorn. Ctrl-C stops everything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import replace
+
+from tortoise import Tortoise
+
+from models.settings import Settings
+
+DEMO_USER = "demo-virkailija"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def redis_server_binary() -> str | None:
+    """Debian's redis-server on PATH, or the one the pip package `redis-server` ships."""
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    try:
+        import redis_server  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    return str(redis_server.REDIS_SERVER_PATH)
+
+
+def start_redis(binary: str) -> tuple[subprocess.Popen[bytes], str]:
+    """A throw-away Redis on a free local port (no persistence), and its URL once it answers."""
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"redis-server exited with code {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2) as s:
+                s.sendall(b"PING\r\n")
+                if s.recv(16).startswith(b"+PONG"):
+                    return process, f"redis://127.0.0.1:{port}/0"
+        except OSError:
+            time.sleep(0.05)
+    process.terminate()
+    raise RuntimeError("redis-server did not answer within 10 s")
+
+
+def has_subcommand(name: str) -> bool:
+    from api.cli import build_parser
+
+    return any(
+        isinstance(action, argparse._SubParsersAction) and name in action.choices for action in build_parser()._actions
+    )
+
+
+async def prepare(settings: Settings, oppijat: int) -> str:
+    """Migrate, fill an empty database with demo data, and return a fresh token of the demo official."""
+    from api.cli import open_db, progress, run_migrations
+    from models.demo import generate
+    from models.oppija import Oppija
+    from models.organisation import OPH_OID
+    from models.services.organisations import oph
+    from models.services.users import add_user, issue_token
+    from models.user import RoleName, UserKind
+
+    await run_migrations(settings)
+    await open_db(settings)
+    try:
+        if not await Oppija.exists():
+            print(f"loading demo data ({oppijat} oppijat)…", file=sys.stderr)
+            await generate(oppijat, seed=1, on_progress=lambda d, t: progress(d, t, "demo"))
+        await oph()
+        await add_user(DEMO_USER, UserKind.OFFICIAL, OPH_OID, RoleName.ADMIN)
+        return await issue_token(DEMO_USER)
+    finally:
+        await Tortoise.close_connections()
+
+
+def banner(host: str, port: int, token: str, redis_url: str, worker: bool) -> str:
+    base = f"http://{host}:{port}"
+    query = '{"query":"{ hoksit(first: 3) { edges { node { id oppija { sukunimi } tutkinnonOsat { nimi } } } } }"}'
+    return "\n".join(
+        [
+            "",
+            f"  GraphQL     {base}/graphql",
+            f"  surveys     {base}/v/<tunnus>  (links made by the worker, see the kyselylinkki table)",
+            f"  health      {base}/healthz",
+            f"  Redis       {redis_url}",
+            f"  worker      {'running' if worker else 'NOT running (no `polku worker` subcommand)'}",
+            f"  token       {token}   (user {DEMO_USER}, admin on OPH)",
+            "",
+            "  try:",
+            f"  curl -s {base}/graphql -H 'Authorization: Bearer {token}' \\",
+            f"       -H 'Content-Type: application/json' -d '{query}'",
+            "",
+            "  Ctrl-C stops the server, the worker and Redis.",
+            "",
+        ]
+    )
+
+
+def stop(children: list[subprocess.Popen[bytes]]) -> None:
+    """Terminate the children newest first (worker before the Redis it uses), killing any that hang."""
+    for child in reversed(children):
+        if child.poll() is None:
+            child.terminate()
+    for child in reversed(children):
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from api.app import create_app
+
+    token = asyncio.run(prepare(settings, args.oppijat))
+    children: list[subprocess.Popen[bytes]] = []
+    try:
+        redis_url = settings.redis_url
+        if redis_url is None:
+            binary = redis_server_binary()
+            if binary is None:
+                print("no redis-server found: run scripts/ensure-redis-server.sh or set REDIS_URL", file=sys.stderr)
+                return 1
+            redis, redis_url = start_redis(binary)
+            children.append(redis)
+        env = {**os.environ, "REDIS_URL": redis_url, "DATABASE_URL": settings.database_url}
+        worker = has_subcommand("worker")
+        if worker:
+            children.append(subprocess.Popen([sys.executable, "-m", "api.cli", "worker"], env=env))
+        else:
+            print("WARNING: `polku worker` does not exist yet; serving without the arq worker", file=sys.stderr)
+        os.environ["REDIS_URL"] = redis_url
+        print(banner(args.host, args.port, token, redis_url, worker), flush=True)
+        app = create_app(replace(settings, redis_url=redis_url))
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    finally:
+        stop(children)
+    return 0
