@@ -11,7 +11,7 @@ from models.rules.koski import parse_opiskeluoikeus
 from models.services.access import SYSTEM
 from models.services.koski import save_opiskeluoikeus
 from models.services.organisations import ensure_organisation
-from tests.factories import koski_doc, org_oid, oppija_oid
+from tests.factories import koski_doc, oppija_oid, org_oid
 
 # The API decides on the real Helsinki day, so dates that must be "under 18 today" are built from it.
 TODAY = helsinki_day(datetime.now(UTC))
@@ -65,8 +65,8 @@ def henkilo_doc(
             "etunimet": etunimet,
             "turvakielto": turvakielto,
             "kotikuntahistoria": [
-                {"kotikunta": k, "alku": a.isoformat(), **({"loppu": l.isoformat()} if l else {})}
-                for k, a, l in (kotikunnat if kotikunnat is not None else [("091", syntymaaika, None)])
+                {"kotikunta": k, "alku": a.isoformat(), **({"loppu": loppu.isoformat()} if loppu else {})}
+                for k, a, loppu in (kotikunnat if kotikunnat is not None else [("091", syntymaaika, None)])
             ],
         }
     )
@@ -90,3 +90,9 @@ async def tallenna(doc: dict[str, Any]) -> str:
     assert parsed is not None, errors
     await save_opiskeluoikeus(parsed, SYSTEM)
     return parsed.henkilo.oid
+
+
+async def mutation_names(gql: Any, token: str) -> set[str]:
+    """The mutations the API offers, asked through introspection as any client would."""
+    body = await gql(token, "{ __schema { mutationType { fields { name } } } }")
+    return {f["name"] for f in body["data"]["__schema"]["mutationType"]["fields"]}

@@ -157,7 +157,7 @@ async def test_vapautus_ends_both_on_the_day_before(gql: Gql) -> None:
     alku = days(-10)
     added = await gql(
         token,
-        "mutation($o: String!, $a: Date!) { addVapautus(oppijaOid: $o, kunta: \"091\", alku: $a) { alku kunta } }",
+        'mutation($o: String!, $a: Date!) { addVapautus(oppijaOid: $o, kunta: "091", alku: $a) { alku kunta } }',
         o=oid,
         a=alku.isoformat(),
     )
