@@ -97,3 +97,11 @@ async def post_answers(
         data={"csrftoken": csrf_token(page.text), **form},
         follow_redirects=False,
     )
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Keep each phase's report on the test item, so the browser `page` fixture can screenshot failures."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
