@@ -15,8 +15,10 @@ from api.schema.oppija import Oppija
 from models.hoks import HankittavaTutkinnonOsa as OsaRow
 from models.hoks import Hankkimistapa as TapaRow
 from models.hoks import Hoks as HoksRow
+from models.hoks import Keskeytymisajanjakso as KeskeytymisRow
 from models.organisation import Organisation as OrganisationRow
 from models.rules.hoks import (
+    TYOPAIKKAJAKSO_TYYPIT,
     HankkimistapaPlan,
     HoksPlan,
     TutkinnonOsaPlan,
@@ -58,9 +60,10 @@ class Hankkimistapa:
     ohjaaja: Tyopaikkaohjaaja | None
     osa_aikaisuus: int | None
     oppisopimuksen_perusta: str | None
+    keskeytymisajanjaksot: list[Keskeytymisajanjakso]
 
     @classmethod
-    def from_row(cls, row: TapaRow) -> Hankkimistapa:
+    def from_row(cls, row: TapaRow, keskeytymiset: list[KeskeytymisRow]) -> Hankkimistapa:
         has_ohjaaja = row.ohjaaja_nimi or row.ohjaaja_sahkoposti or row.ohjaaja_puhelinnumero
         return cls(
             id=row.id,
@@ -79,12 +82,18 @@ class Hankkimistapa:
             else None,
             osa_aikaisuus=row.osa_aikaisuus,
             oppisopimuksen_perusta=row.oppisopimuksen_perusta,
+            keskeytymisajanjaksot=[Keskeytymisajanjakso(alku=k.alku, loppu=k.loppu) for k in keskeytymiset],
         )
 
-    @strawberry.field
-    async def keskeytymisajanjaksot(self, info: Info) -> list[Keskeytymisajanjakso]:
-        rows = await info.context.loaders.keskeytymiset.load(self.id)
-        return [Keskeytymisajanjakso(alku=k.alku, loppu=k.loppu) for k in rows]
+
+async def build_hankkimistavat(rows: list[TapaRow], info: Info) -> list[Hankkimistapa]:
+    """Jaksot with their breaks, the breaks of every jakso in the request loaded in one batch.
+
+    The nested lists are plain fields rather than async resolvers: a page of 100 HOKSes then awaits once per
+    HOKS instead of once per unit, jakso and break, which is most of GraphQL's cost here (bench/graphql_hoks.py).
+    """
+    keskeytymiset = await info.context.loaders.keskeytymiset.load_many([r.id for r in rows])
+    return [Hankkimistapa.from_row(r, k) for r, k in zip(rows, keskeytymiset, strict=True)]
 
 
 @strawberry.type
@@ -92,11 +101,7 @@ class HankittavaTutkinnonOsa:
     id: int
     tutkinnon_osa_koodi: str
     nimi: str | None
-
-    @strawberry.field
-    async def hankkimistavat(self, info: Info) -> list[Hankkimistapa]:
-        rows = await info.context.loaders.hankkimistavat_by_osa.load(self.id)
-        return [Hankkimistapa.from_row(r) for r in rows]
+    hankkimistavat: list[Hankkimistapa]
 
 
 @strawberry.type
@@ -137,8 +142,19 @@ class Hoks:
 
     @strawberry.field
     async def tutkinnon_osat(self, info: Info) -> list[HankittavaTutkinnonOsa]:
-        rows: list[OsaRow] = await info.context.loaders.tutkinnon_osat.load(self.id)
-        return [HankittavaTutkinnonOsa(id=r.id, tutkinnon_osa_koodi=r.tutkinnon_osa_koodi, nimi=r.nimi) for r in rows]
+        loaders = info.context.loaders
+        rows: list[OsaRow] = await loaders.tutkinnon_osat.load(self.id)
+        tavat_per_osa = await loaders.hankkimistavat_by_osa.load_many([r.id for r in rows])
+        tavat = iter(await build_hankkimistavat([t for ts in tavat_per_osa for t in ts], info))
+        return [
+            HankittavaTutkinnonOsa(
+                id=r.id,
+                tutkinnon_osa_koodi=r.tutkinnon_osa_koodi,
+                nimi=r.nimi,
+                hankkimistavat=[next(tavat) for _ in ts],
+            )
+            for r, ts in zip(rows, tavat_per_osa, strict=True)
+        ]
 
     @strawberry.field(description="Survey links of this HOKS: student links and its jaksot's instructor bundles.")
     async def kyselylinkit(self, info: Info) -> list[Kyselylinkki]:
@@ -151,7 +167,7 @@ class Hoks:
     @strawberry.field(description="The plan's oppisopimus and koulutussopimus periods, by start date.")
     async def tyopaikkajaksot(self, info: Info) -> list[Hankkimistapa]:
         rows = await info.context.loaders.hankkimistavat_by_hoks.load(self.id)
-        return [Hankkimistapa.from_row(r) for r in rows if r.tyyppi in ("oppisopimus", "koulutussopimus")]
+        return await build_hankkimistavat([r for r in rows if r.tyyppi in TYOPAIKKAJAKSO_TYYPIT], info)
 
 
 @strawberry.type
@@ -297,6 +313,8 @@ class HoksQuery:
     async def hoks(self, info: Info, id: int) -> Hoks:
         row = await hoks_service.load_visible_hoks(id, info.context.principal, RoleName.READ)
         await audit.record(info.context.principal, "read", "hoks", row.id, row.oppija.oid)
+        info.context.loaders.oppija.prime(row.oppija.id, row.oppija)
+        info.context.loaders.opiskeluoikeus.prime(row.opiskeluoikeus.id, row.opiskeluoikeus)
         return Hoks.from_row(row)
 
     @strawberry.field(description="HOKSes the caller may read, oldest first, at most 100 a page.")

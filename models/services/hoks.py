@@ -44,7 +44,7 @@ PATCHABLE = (
 
 async def load_visible_hoks(hoks_id: int, principal: Principal, need: RoleName) -> Hoks:
     """The HOKS if it exists, its OO is not voided, and the principal holds `need` on its oppilaitos."""
-    hoks = await Hoks.get_or_none(id=hoks_id).prefetch_related("opiskeluoikeus__oppilaitos", "oppija")
+    hoks = await Hoks.filter(id=hoks_id).select_related("opiskeluoikeus__oppilaitos", "oppija").first()
     if hoks is None or hoks.opiskeluoikeus.mitatoity:
         raise NotFound("HOKS", hoks_id, "id")
     principal.require(need, hoks.opiskeluoikeus.oppilaitos.path, f"HOKS {hoks_id}")
