@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -22,7 +22,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from models.opiskeluoikeus import OpiskeluoikeudenTila, Opiskeluoikeus, PaatasonSuoritus
+from models.opiskeluoikeus import Opiskeluoikeus
 from models.oppija import Kotikunta, Oppija
 from models.organisation import Organisation, OrganisationTyyppi
 from models.rules import oppivelvollisuus as ov
@@ -115,83 +115,120 @@ def _kotikunta_jaksot(rows: Iterable[tuple[str, date, date | None]]) -> tuple[ov
     return tuple(ov.KotikuntaJakso(alku=alku, loppu=loppu, kuntakoodi=koodi) for koodi, alku, loppu in rows)
 
 
+class _Sql:
+    """Placeholders and values for one raw statement, in the dialect of the current connection."""
+
+    def __init__(self, dialect: str) -> None:
+        self.dialect = dialect
+        self.values: list[Any] = []
+
+    def __call__(self, value: Any) -> str:
+        if isinstance(value, date) and self.dialect == "sqlite":
+            value = value.isoformat()
+        self.values.append(value)
+        return f"${len(self.values)}" if self.dialect == "postgres" else "?"
+
+    def many(self, values: Iterable[Any]) -> str:
+        return ", ".join(self(v) for v in values)
+
+
+async def _fetch(build: Callable[[_Sql], str]) -> list[Any]:
+    """Run raw SQL built with `_Sql` placeholders. Raw because the lists read thousands of rows per request,
+    and building and converting them through the ORM cost more than the database work (bench/valpas_lists.py)."""
+    connection = connections.get("default")
+    p = _Sql(connection.capabilities.dialect)
+    sql = build(p)
+    _, rows = await connection.execute_query(sql, p.values)
+    return list(rows)
+
+
+def _day(value: Any) -> date | None:
+    """SQLite returns dates as ISO text, PostgreSQL as dates."""
+    return value if value is None or isinstance(value, date) else date.fromisoformat(value)
+
+
 async def load_facts(oppija_ids: Sequence[int]) -> dict[int, ov.HenkiloFacts]:
     """HenkiloFacts for many people in seven set-based queries (no per-person round trips). People without a
     known syntymäaika are left out: no rule can place them."""
-    ids = list(set(oppija_ids))
+    ids = sorted(set(oppija_ids))
     if not ids:
         return {}
-    people = await Oppija.filter(id__in=ids).values_list("id", "oid", "syntymaaika", "turvakielto")
+    people = await _fetch(lambda p: f"SELECT id, oid, syntymaaika, turvakielto FROM oppija WHERE id IN ({p.many(ids)})")
     kotikunnat: dict[int, list[tuple[str, date, date | None]]] = defaultdict(list)
-    for oppija_id, koodi, alku, loppu in (
-        await Kotikunta.filter(oppija_id__in=ids)
-        .order_by("alku", "id")
-        .values_list("oppija_id", "kuntakoodi", "alku", "loppu")
-    ):
-        kotikunnat[oppija_id].append((koodi, alku, loppu))
-    tilat: dict[int, list[TilaJakso]] = defaultdict(list)
-    for oo_id, alku, tila in (
-        await OpiskeluoikeudenTila.filter(opiskeluoikeus__oppija_id__in=ids)
-        .order_by("alku", "id")
-        .values_list("opiskeluoikeus_id", "alku", "tila")
-    ):
-        tilat[oo_id].append(TilaJakso(alku, tila))
-    suoritukset: dict[int, list[Suoritus]] = defaultdict(list)
-    for oo_id, tyyppi, koodi, nimi, vahvistus in (
-        await PaatasonSuoritus.filter(opiskeluoikeus__oppija_id__in=ids)
-        .order_by("id")
-        .values_list("opiskeluoikeus_id", "tyyppi", "tutkinto_koodi", "tutkinto_nimi", "vahvistus")
-    ):
-        suoritukset[oo_id].append(Suoritus(tyyppi, koodi, nimi, vahvistus))
-    oids = dict(people_oid for people_oid in ((p[0], p[1]) for p in people))
-    oos: dict[int, list[OpiskeluoikeusFacts]] = defaultdict(list)
-    for oo_id, oid, oppija_id, kt_oid, ol_oid, tyyppi, alku, loppu, mitatoity in (
-        await Opiskeluoikeus.filter(oppija_id__in=ids)
-        .order_by("id")
-        .values_list(
-            "id",
-            "oid",
-            "oppija_id",
-            "koulutustoimija__oid",
-            "oppilaitos__oid",
-            "tyyppi",
-            "alku",
-            "arvioitu_loppu",
-            "mitatoity",
+    for r in await _fetch(
+        lambda p: (
+            "SELECT oppija_id, kuntakoodi, alku, loppu FROM kotikunta "
+            f"WHERE oppija_id IN ({p.many(ids)}) ORDER BY alku, id"
         )
     ):
-        oos[oppija_id].append(
+        kotikunnat[r[0]].append((r[1], _day(r[2]), _day(r[3])))  # type: ignore[arg-type]
+    tilat: dict[int, list[TilaJakso]] = defaultdict(list)
+    for r in await _fetch(
+        lambda p: (
+            "SELECT t.opiskeluoikeus_id, t.alku, t.tila FROM opiskeluoikeuden_tila t "
+            "JOIN opiskeluoikeus o ON o.id = t.opiskeluoikeus_id "
+            f"WHERE o.oppija_id IN ({p.many(ids)}) ORDER BY t.alku, t.id"
+        )
+    ):
+        tilat[r[0]].append(TilaJakso(_day(r[1]), r[2]))  # type: ignore[arg-type]
+    suoritukset: dict[int, list[Suoritus]] = defaultdict(list)
+    for r in await _fetch(
+        lambda p: (
+            "SELECT s.opiskeluoikeus_id, s.tyyppi, s.tutkinto_koodi, s.tutkinto_nimi, s.vahvistus "
+            "FROM paatason_suoritus s JOIN opiskeluoikeus o ON o.id = s.opiskeluoikeus_id "
+            f"WHERE o.oppija_id IN ({p.many(ids)}) ORDER BY s.id"
+        )
+    ):
+        suoritukset[r[0]].append(Suoritus(r[1], r[2], r[3], _day(r[4])))
+    oids = {r[0]: r[1] for r in people}
+    oos: dict[int, list[OpiskeluoikeusFacts]] = defaultdict(list)
+    for r in await _fetch(
+        lambda p: (
+            "SELECT o.id, o.oid, o.oppija_id, kt.oid, ol.oid, o.tyyppi, o.alku, o.arvioitu_loppu, o.mitatoity "
+            "FROM opiskeluoikeus o JOIN organisation kt ON kt.id = o.koulutustoimija_id "
+            "JOIN organisation ol ON ol.id = o.oppilaitos_id "
+            f"WHERE o.oppija_id IN ({p.many(ids)}) ORDER BY o.id"
+        )
+    ):
+        oos[r[2]].append(
             OpiskeluoikeusFacts(
-                oid=oid,
-                oppija_oid=oids[oppija_id],
-                koulutustoimija_oid=kt_oid,
-                oppilaitos_oid=ol_oid,
-                tyyppi=tyyppi,
-                alku=alku,
-                arvioitu_loppu=loppu,
-                tilat=tuple(tilat.get(oo_id, ())),
-                suoritukset=tuple(suoritukset.get(oo_id, ())),
-                mitatoity=bool(mitatoity),
+                oid=r[1],
+                oppija_oid=oids[r[2]],
+                koulutustoimija_oid=r[3],
+                oppilaitos_oid=r[4],
+                tyyppi=r[5],
+                alku=_day(r[6]),
+                arvioitu_loppu=_day(r[7]),
+                tilat=tuple(tilat.get(r[0], ())),
+                suoritukset=tuple(suoritukset.get(r[0], ())),
+                mitatoity=bool(r[8]),
             )
         )
-    vapautukset = dict(await Vapautus.filter(oppija_id__in=ids).values_list("oppija_id", "alku"))
-    keskeytykset: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
-    for oppija_id, alku, loppu in (
-        await Keskeytys.filter(oppija_id__in=ids).order_by("alku").values_list("oppija_id", "alku", "loppu")
-    ):
-        keskeytykset[oppija_id].append((alku, loppu))
-    return {
-        pid: ov.HenkiloFacts(
-            oppija_oid=oid,
-            syntymaaika=syntymaaika,
-            kotikunta_historia=_kotikunta_jaksot(kotikunnat.get(pid, ())),
-            turvakielto=bool(turvakielto),
-            opiskeluoikeudet=tuple(oos.get(pid, ())),
-            vapautus=vapautukset.get(pid),
-            keskeytykset=tuple(keskeytykset.get(pid, ())),
+    vapautukset = {
+        r[0]: _day(r[1])
+        for r in await _fetch(
+            lambda p: f"SELECT oppija_id, alku FROM valpas_vapautus WHERE oppija_id IN ({p.many(ids)})"
         )
-        for pid, oid, syntymaaika, turvakielto in people
-        if syntymaaika is not None
+    }
+    keskeytykset: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
+    for r in await _fetch(
+        lambda p: (
+            f"SELECT oppija_id, alku, loppu FROM valpas_keskeytys WHERE oppija_id IN ({p.many(ids)}) ORDER BY alku"
+        )
+    ):
+        keskeytykset[r[0]].append((_day(r[1]), _day(r[2])))  # type: ignore[arg-type]
+    return {
+        r[0]: ov.HenkiloFacts(
+            oppija_oid=r[1],
+            syntymaaika=born,
+            kotikunta_historia=_kotikunta_jaksot(kotikunnat.get(r[0], ())),
+            turvakielto=bool(r[3]),
+            opiskeluoikeudet=tuple(oos.get(r[0], ())),
+            vapautus=vapautukset.get(r[0]),
+            keskeytykset=tuple(keskeytykset.get(r[0], ())),
+        )
+        for r in people
+        if (born := _day(r[2])) is not None
     }
 
 
@@ -229,24 +266,7 @@ class TarkistusRivi:
     tila: OppivelvollisuusTila
 
 
-class _Sql:
-    """Placeholders and values for one raw statement, in the dialect of the current connection."""
-
-    def __init__(self, dialect: str) -> None:
-        self.dialect = dialect
-        self.values: list[Any] = []
-
-    def __call__(self, value: Any) -> str:
-        if isinstance(value, date) and self.dialect == "sqlite":
-            value = value.isoformat()
-        self.values.append(value)
-        return f"${len(self.values)}" if self.dialect == "postgres" else "?"
-
-    def many(self, values: Iterable[Any]) -> str:
-        return ", ".join(self(v) for v in values)
-
-
-def _candidate_sql(kunta: str, today: date, after: ListKey | None, limit: int, dialect: str) -> tuple[str, list[Any]]:
+def _candidate_sql(p: _Sql, kunta: str, today: date, after: ListKey | None, limit: int) -> str:
     """Residents of `kunta` today whom no rule can rule out cheaply: a superset of the list.
 
     Each condition mirrors a rule in `oppivelvollisuus.on_automaattinen_tarkistus`: turvakielto persons are
@@ -254,7 +274,6 @@ def _candidate_sql(kunta: str, today: date, after: ListKey | None, limit: int, d
     yet reached (a day's slack for 29.2.); no vapautus in force; no perusopetus valmistunut mark before 2021 in
     a valid OO; no qualifying OO active today (started, and its latest tila row on or before today active).
     """
-    p = _Sql(dialect)
     qualifying = sorted(ov.QUALIFYING_TYYPIT)
     sql = f"""
         SELECT p.id, p.sukunimi, p.etunimet, p.oid FROM oppija p
@@ -279,7 +298,7 @@ def _candidate_sql(kunta: str, today: date, after: ListKey | None, limit: int, d
     if after is not None:
         sql += f" AND (p.sukunimi, p.etunimet, p.oid) > ({p(after[0])}, {p(after[1])}, {p(after[2])})"
     sql += f" ORDER BY p.sukunimi, p.etunimet, p.oid LIMIT {int(limit)}"
-    return sql, p.values
+    return sql
 
 
 async def automaattinen_tarkistus(
@@ -288,10 +307,8 @@ async def automaattinen_tarkistus(
     """The kunta's automatic check list in name order from `after` on, computed now; the caller stops reading
     when it has enough. Candidates come in batches; the rules decide each one."""
     kunta = ov.normalise_kuntakoodi(kunta)
-    connection = connections.get("default")
     while True:
-        sql, values = _candidate_sql(kunta, today, after, batch, connection.capabilities.dialect)
-        _, rows = await connection.execute_query(sql, values)
+        rows = await _fetch(lambda p, after=after: _candidate_sql(p, kunta, today, after, batch))  # type: ignore[misc]
         candidates = [(int(r[0]), (str(r[1]), str(r[2]), str(r[3]))) for r in rows]
         facts = await load_facts([pid for pid, _ in candidates])
         for pid, key in candidates:
