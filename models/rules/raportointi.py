@@ -169,6 +169,8 @@ def neutralise(cell: str) -> str:
 
 def cell_text(value: object) -> str:
     """A value as CSV cell text: dates ISO, booleans kylla/ei, lists joined with ", ", None empty."""
+    if type(value) is str:
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -180,6 +182,10 @@ def cell_text(value: object) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(cell_text(v) for v in value)
     return str(value)
+
+
+def _cell(value: object) -> str:
+    return neutralise(cell_text(value))
 
 
 class CsvRivit:
@@ -197,7 +203,11 @@ class CsvRivit:
         self._writer = csv.writer(self._buffer, delimiter=DELIMITER, lineterminator=LINE_END)
 
     def rivi(self, cells: Sequence[object]) -> str:
+        return self.rivit([cells])
+
+    def rivit(self, rows: Iterable[Sequence[object]]) -> str:
+        """Several rows as one string: a streamed export writes a chunk of rows per call."""
         self._buffer.seek(0)
         self._buffer.truncate()
-        self._writer.writerow([neutralise(cell_text(c)) for c in cells])
+        self._writer.writerows([_cell(c) for c in cells] for cells in rows)
         return self._buffer.getvalue()

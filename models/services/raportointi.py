@@ -277,12 +277,6 @@ def _all_questions(versions: Iterable[Kysely]) -> list[Kysymys]:
     return list(seen.values())
 
 
-def _export_value(kysymys: Kysymys, value: Any) -> Any:
-    if kysymys.tyyppi == LIKERT and value is not None and str(value) == str(EN_OSAA_SANOA):
-        return EOS
-    return value
-
-
 @dataclass(frozen=True)
 class Jakso:
     """A bundle member's background for its export row."""
@@ -442,6 +436,8 @@ class Vienti:
         csv = CsvRivit()
         yield csv.alku + csv.rivi(self.otsikot)
         questions = (*self.kansalliset, *self.lisakysymykset)
+        tunnukset = [k.tunnus for k in questions]
+        likert = [i for i, k in enumerate(questions) if k.tyyppi == LIKERT]  # 0 → "eos" (see EOS)
         after = 0
         while True:
             chunk = await Vastaus.filter(self._where(after)).order_by("id").limit(CHUNK).values(*_VASTAUS_FIELDS)
@@ -454,14 +450,16 @@ class Vienti:
                 if r["kyselylinkki__kyselytyyppi"] == Kyselytyyppi.TYOPAIKKAOHJAAJAKYSELY
             ]
             jaksot = await _jaksot_of_links(instructor_links) if instructor_links else {}
-            lines = []
+            rows: list[list[object]] = []
             for r in chunk:
                 answers = r["vastaukset"] or {}
-                values = [_export_value(k, answers.get(k.tunnus)) for k in questions]
+                values = [answers.get(t) for t in tunnukset]
+                for i in likert:
+                    if values[i] in (EN_OSAA_SANOA, str(EN_OSAA_SANOA)):
+                        values[i] = EOS
                 members: list[Jakso | None] = list(jaksot.get(r["kyselylinkki_id"], [])) or [None]
-                for jakso in members:
-                    lines.append(csv.rivi([*_tausta(r, jakso), *values]))
-            yield "".join(lines)
+                rows.extend([*_tausta(r, jakso), *values] for jakso in members)
+            yield csv.rivit(rows)
 
 
 def _tausta(r: dict[str, Any], jakso: Jakso | None) -> list[object]:
