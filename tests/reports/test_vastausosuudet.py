@@ -88,9 +88,7 @@ async def test_rates_need_a_role_on_the_provider(db: TortoiseContext) -> None:
 
 async def test_oph_view_lists_providers_without_links_or_answers(db: TortoiseContext) -> None:
     kt, _, other = await seed()
-    from tests.factories import provider as new_provider
-
-    silent, _ = await new_provider()
+    silent, _ = await provider()
     root = await oph()
     rows = await hiljaiset_jarjestajat(reader(root.oid, root.path), *SEPT)
     assert {(r.oid, r.linkkeja, r.vastattu) for r in rows} == {(other.oid, 1, 0), (silent.oid, 0, 0)}
