@@ -15,11 +15,11 @@ from __future__ import annotations
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 _INDEXES = [
-    'CREATE INDEX IF NOT EXISTS "idx_kotikunta_kunta_alku" ON "kotikunta" ("kuntakoodi", "alku")',
+    'CREATE INDEX IF NOT EXISTS "idx_kotikunta_kunta_alku" ON "kotikunta" ("kuntakoodi", "alku", "loppu", "oppija_id")',
     # Covering: the list probes "kotikunta of this person today" and walks names with the age filter, index-only.
     'CREATE INDEX IF NOT EXISTS "idx_kotikunta_oppija" ON "kotikunta" ("oppija_id", "kuntakoodi", "alku", "loppu")',
     'CREATE INDEX IF NOT EXISTS "idx_oppija_nimi" ON "oppija" '
-    '("sukunimi", "etunimet", "oid", "syntymaaika", "turvakielto")',
+    '("sukunimi", "etunimet", "oid", "syntymaaika", "turvakielto", "id")',
     'CREATE INDEX IF NOT EXISTS "idx_opiskeluoikeus_oppija" ON "opiskeluoikeus" ("oppija_id")',
     'CREATE INDEX IF NOT EXISTS "idx_opiskeluoikeus_oppilaitos" ON "opiskeluoikeus" ("oppilaitos_id")',
     'CREATE INDEX IF NOT EXISTS "idx_oo_tila_oo_alku" ON "opiskeluoikeuden_tila" ("opiskeluoikeus_id", "alku")',

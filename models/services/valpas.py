@@ -131,6 +131,12 @@ class _Sql:
     def many(self, values: Iterable[Any]) -> str:
         return ", ".join(self(v) for v in values)
 
+    @staticmethod
+    def literal(value: date | str) -> str:
+        """A date, one of our own codes or a digits-only kuntakoodi as an SQL literal (quotes doubled)."""
+        text = value.isoformat() if isinstance(value, date) else value
+        return "'" + text.replace("'", "''") + "'"
+
 
 async def _fetch(build: Callable[[_Sql], str]) -> list[Any]:
     """Run raw SQL built with `_Sql` placeholders. Raw because the lists read thousands of rows per request,
@@ -273,27 +279,33 @@ def _candidate_sql(p: _Sql, kunta: str, today: date, after: ListKey | None, limi
     not listed; born 2004 or later; oppivelvollisuus begun (the year of turning 7) and the 18th birthday not
     yet reached (a day's slack for 29.2.); no vapautus in force; no perusopetus valmistunut mark before 2021 in
     a valid OO; no qualifying OO active today (started, and its latest tila row on or before today active).
+
+    Values of our own (dates, codes) are inlined as literals: a prepared statement with them as parameters gets
+    PostgreSQL's generic plan after five runs, which cannot see how selective the kunta is. Only the cursor,
+    which carries names, is passed as parameters.
     """
-    qualifying = sorted(ov.QUALIFYING_TYYPIT)
+    lit = p.literal
+    qualifying = ", ".join(lit(t) for t in sorted(ov.QUALIFYING_TYYPIT))
+    active = ", ".join(lit(t) for t in sorted(ACTIVE_TILAT))
     sql = f"""
         SELECT p.id, p.sukunimi, p.etunimet, p.oid FROM oppija p
         WHERE p.turvakielto = FALSE
-          AND p.syntymaaika >= {p(ov.BORN_FROM)}
-          AND p.syntymaaika >= {p(add_days(same_day_years_later(today, -18), -1))}
-          AND p.syntymaaika < {p(date(today.year - 6, 1, 1))}
-          AND EXISTS (SELECT 1 FROM kotikunta k WHERE k.oppija_id = p.id AND k.kuntakoodi = {p(kunta)}
-                      AND k.alku <= {p(today)} AND (k.loppu IS NULL OR k.loppu >= {p(today)}))
-          AND NOT EXISTS (SELECT 1 FROM valpas_vapautus v WHERE v.oppija_id = p.id AND v.alku <= {p(today)})
+          AND p.syntymaaika >= {lit(ov.BORN_FROM)}
+          AND p.syntymaaika >= {lit(add_days(same_day_years_later(today, -18), -1))}
+          AND p.syntymaaika < {lit(date(today.year - 6, 1, 1))}
+          AND EXISTS (SELECT 1 FROM kotikunta k WHERE k.oppija_id = p.id AND k.kuntakoodi = {lit(kunta)}
+                      AND k.alku <= {lit(today)} AND (k.loppu IS NULL OR k.loppu >= {lit(today)}))
+          AND NOT EXISTS (SELECT 1 FROM valpas_vapautus v WHERE v.oppija_id = p.id AND v.alku <= {lit(today)})
           AND NOT EXISTS (SELECT 1 FROM opiskeluoikeus o JOIN paatason_suoritus s ON s.opiskeluoikeus_id = o.id
                           WHERE o.oppija_id = p.id AND o.mitatoity = FALSE
-                            AND s.tyyppi = {p(ov.PERUSOPETUKSEN_OPPIMAARA)}
-                            AND s.vahvistus < {p(ov.PERUSOPETUS_VALMISTUNUT_FROM)})
+                            AND s.tyyppi = {lit(ov.PERUSOPETUKSEN_OPPIMAARA)}
+                            AND s.vahvistus < {lit(ov.PERUSOPETUS_VALMISTUNUT_FROM)})
           AND NOT EXISTS (SELECT 1 FROM opiskeluoikeus o
-                          WHERE o.oppija_id = p.id AND o.mitatoity = FALSE AND o.tyyppi IN ({p.many(qualifying)})
-                            AND (o.alku IS NULL OR o.alku <= {p(today)})
+                          WHERE o.oppija_id = p.id AND o.mitatoity = FALSE AND o.tyyppi IN ({qualifying})
+                            AND (o.alku IS NULL OR o.alku <= {lit(today)})
                             AND (SELECT t.tila FROM opiskeluoikeuden_tila t
-                                 WHERE t.opiskeluoikeus_id = o.id AND t.alku <= {p(today)}
-                                 ORDER BY t.alku DESC, t.id DESC LIMIT 1) IN ({p.many(sorted(ACTIVE_TILAT))}))
+                                 WHERE t.opiskeluoikeus_id = o.id AND t.alku <= {lit(today)}
+                                 ORDER BY t.alku DESC, t.id DESC LIMIT 1) IN ({active}))
     """
     if after is not None:
         sql += f" AND (p.sukunimi, p.etunimet, p.oid) > ({p(after[0])}, {p(after[1])}, {p(after[2])})"
@@ -307,6 +319,8 @@ async def automaattinen_tarkistus(
     """The kunta's automatic check list in name order from `after` on, computed now; the caller stops reading
     when it has enough. Candidates come in batches; the rules decide each one."""
     kunta = ov.normalise_kuntakoodi(kunta)
+    if not kunta.isdigit():  # inlined as a literal below: only a kuntakoodi gets that far
+        return
     while True:
         rows = await _fetch(lambda p, after=after: _candidate_sql(p, kunta, today, after, batch))  # type: ignore[misc]
         candidates = [(int(r[0]), (str(r[1]), str(r[2]), str(r[3]))) for r in rows]
