@@ -4,8 +4,9 @@
 - the 1st and 16th at 09:05: instructor bundles and their sends (§4.1), catching up a missed send day;
 - 1st and 16th of January, February, July and August at 09:10: the työpaikkakysely links (§4.2; made once).
 
-`send_toimitus` retries a temporary failure with growing delays (`Retry(defer=...)`); after `MAX_TRIES` the
-delivery stays queued in the database and the next daily run enqueues it again. A permanent failure ends it.
+`send_toimitus` retries a temporary failure with growing delays (`Retry(defer=...)`); after `MAX_TRIES` the job
+ends and the delivery stays queued in the database, where the next daily run finds and enqueues it again (until
+its link closes, when it is recorded as failed). A permanent failure ends it at once.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ async def send_toimitus(ctx: Ctx, toimitus_id: int) -> str:
     try:
         state = await asyncio.shield(deliver(toimitus_id, ctx["senders"], helsinki_day(clock())))
     except TemporaryFailure as e:
+        if ctx["job_try"] >= MAX_TRIES:
+            return f"still queued after {MAX_TRIES} tries, for the next daily run: {e}"
         raise Retry(defer=ctx["retry_base_s"] * 4 ** (ctx["job_try"] - 1)) from e
     return str(state)
 
