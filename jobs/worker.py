@@ -59,8 +59,12 @@ async def shutdown(ctx: Ctx) -> None:
 async def send_toimitus(ctx: Ctx, toimitus_id: int) -> str:
     """Deliver one queued message. Shielded: a worker stopped mid-send still records what it sent."""
     clock: Callable[[], datetime] = ctx["clock"]
+    sending = asyncio.ensure_future(deliver(toimitus_id, ctx["senders"], helsinki_day(clock())))
+    # When the job is cancelled the send still finishes and is recorded; its outcome is read here so a
+    # temporary failure after a cancel is not reported as an unretrieved exception (the row stays queued).
+    sending.add_done_callback(lambda t: t.cancelled() or t.exception())
     try:
-        state = await asyncio.shield(deliver(toimitus_id, ctx["senders"], helsinki_day(clock())))
+        state = await asyncio.shield(sending)
     except TemporaryFailure as e:
         if ctx["job_try"] >= MAX_TRIES:
             return f"still queued after {MAX_TRIES} tries, for the next daily run: {e}"

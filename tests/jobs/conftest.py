@@ -66,13 +66,13 @@ class SmtpSink:
     rcpt_reply: str | None = None
     delay_s: float = 0.0
 
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:  # noqa: N802
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
         if self.rcpt_reply:
             return self.rcpt_reply
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.delay_s:
             await asyncio.sleep(self.delay_s)
         if self.replies:

@@ -206,8 +206,9 @@ async def test_worker_stopped_mid_bundle_run_and_restarted_sends_every_bundle_on
     worker.main_task = task  # as arq's run() does, so the signal handler stops the polling loop too
     while len(smtp.messages) < 4:
         await asyncio.sleep(0.01)
-    worker.handle_sig(signal.SIGTERM)  # what arq does on SIGTERM: cancel running jobs and stop
-    await asyncio.gather(task, return_exceptions=True)
+    worker.handle_sig(signal.SIGTERM)  # what arq does on SIGTERM: cancel running jobs and stop polling
+    await asyncio.gather(task, *worker.tasks.values(), return_exceptions=True)
+    worker.tasks.clear()  # the stopped process keeps nothing; close() only releases its connections
     await worker.close()
     assert len(smtp.messages) < 12
     await asyncio.sleep(0.2)  # let shielded in-flight sends record their outcome
