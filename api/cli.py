@@ -12,6 +12,7 @@ from typing import Any, TextIO
 from tortoise import Tortoise
 
 from models.db import tortoise_config
+from models.services.errors import DomainError
 from models.settings import VAR_DIR, Settings
 
 Command = Callable[[argparse.Namespace, Settings], Awaitable[int] | int]
@@ -221,9 +222,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings.from_env()
-    result: Any = args.func(args, settings)
-    if asyncio.iscoroutine(result):
-        result = asyncio.run(result)
+    try:
+        result: Any = args.func(args, settings)
+        if asyncio.iscoroutine(result):
+            result = asyncio.run(result)
+    except DomainError as e:
+        print(f"polku: {e.field + ': ' if e.field else ''}{e.message}", file=sys.stderr)
+        return 2
     return int(result or 0)
 
 

@@ -82,7 +82,7 @@ class Kyselylinkki(Model):
 
 
 class NippuJasen(Model):
-    """A työpaikkajakso answered through a bundled instructor link; reports unbundle through these rows."""
+    """A työpaikkajakso answered through a bundled instructor link: reports unbundle through these rows."""
 
     id = fields.IntField(primary_key=True)
     kyselylinkki: fields.ForeignKeyRelation[Kyselylinkki] = fields.ForeignKeyField(

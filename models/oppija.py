@@ -25,7 +25,7 @@ class Oppija(Model):
 
 
 class Kotikunta(Model):
-    """One period of a kotikunta; the history matters for Valpas coverage (a kotikunta gained after 18)."""
+    """One period of a kotikunta. The history matters for Valpas coverage (a kotikunta gained after 18)."""
 
     id = fields.IntField(primary_key=True)
     oppija: fields.ForeignKeyRelation[Oppija] = fields.ForeignKeyField(

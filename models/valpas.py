@@ -25,7 +25,7 @@ class Kieli(StrEnum):
 
 
 class Vapautus(Model):
-    """Exemption from compulsory education (OVL 2 §), recorded by the kunta; one per person."""
+    """Exemption from compulsory education (OVL 2 §), recorded by the kunta, one per person."""
 
     id = fields.IntField(primary_key=True)
     oppija: fields.ForeignKeyRelation[Oppija] = fields.ForeignKeyField(
@@ -102,7 +102,7 @@ class Kuntailmoitus(Model):
 
 
 class MuuHaku(Model):
-    """A provider's own note that the pupil applied outside yhteishaku (§6.3); seen by that provider only."""
+    """A provider's own note that the pupil applied outside yhteishaku (§6.3), seen by that provider only."""
 
     id = fields.IntField(primary_key=True)
     oppija: fields.ForeignKeyRelation[Oppija] = fields.ForeignKeyField(

@@ -30,7 +30,7 @@ class Vastaus(Model):
 
 
 class Lisakysymys(Model):
-    """A provider's own question appended to one of its surveys; retired ones stay for old answers."""
+    """A provider's own question appended to one of its surveys. Retired ones stay for old answers."""
 
     id = fields.IntField(primary_key=True)
     koulutustoimija: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import (
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -11,6 +14,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
 from api.errors import PolkuErrors
 from api.schema.hoks import HoksMutation, HoksQuery
@@ -20,6 +24,9 @@ from api.schema.opiskeluoikeus import OpiskeluoikeusMutation, OpiskeluoikeusQuer
 from api.schema.oppija import OppijaQuery
 from api.schema.raportointi import RaportointiQuery
 from api.schema.valpas import ValpasMutation, ValpasQuery
+from models.services.errors import DomainError
+
+log = logging.getLogger("polku.api")
 
 Query = merge_types(
     "Query",
@@ -29,7 +36,20 @@ Mutation = merge_types(
     "Mutation", (HoksMutation, KyselyMutation, KyselylinkkiMutation, OpiskeluoikeusMutation, ValpasMutation)
 )
 
-schema = strawberry.Schema(
+class PolkuSchema(strawberry.Schema):
+    """Refusals the caller can act on are not server faults: log them briefly, keep tracebacks for the rest."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        unexpected = []
+        for error in errors:
+            if isinstance(error.original_error, DomainError):
+                log.info("refused: %s (%s)", error.message, error.original_error.code)
+            else:
+                unexpected.append(error)
+        super().process_errors(unexpected, execution_context)
+
+
+schema = PolkuSchema(
     query=Query,
     mutation=Mutation,
     extensions=[

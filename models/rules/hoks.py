@@ -95,6 +95,7 @@ def validate_top_level(plan: HoksPlan, today: date) -> list[FieldError]:
         if problem:
             errors.append(FieldError(name, "INVALID_OID", f"{oid!r}: {problem}"))
     errors.extend(validate_saavuttaminen(plan.osaamisen_saavuttamisen_pvm, today))
+    errors.extend(_too_long(plan, ""))
     if plan.sahkoposti and not _EMAIL_RE.match(plan.sahkoposti):
         errors.append(FieldError("sahkoposti", "INVALID_EMAIL", "not an e-mail address"))
     return errors
@@ -111,12 +112,38 @@ def validate_saavuttaminen(pvm: date | None, today: date) -> list[FieldError]:
     return []
 
 
+# Longest accepted text per field: the database columns' sizes, checked here so an over-long value is a field
+# error and not a database failure.
+MAX_LENGTHS = {
+    "sahkoposti": 320,
+    "puhelinnumero": 32,
+    "tutkinnon_osa_koodi": 64,
+    "nimi": 255,
+    "yksiloiva_tunniste": 128,
+    "tyopaikan_nimi": 255,
+    "ohjaaja_nimi": 255,
+    "ohjaaja_sahkoposti": 320,
+    "ohjaaja_puhelinnumero": 32,
+}
+
+
+def _too_long(obj: object, path: str) -> list[FieldError]:
+    errors = []
+    for name, limit in MAX_LENGTHS.items():
+        value = getattr(obj, name, None)
+        if isinstance(value, str) and len(value) > limit:
+            prefix = f"{path}." if path else ""
+            errors.append(FieldError(f"{prefix}{name}", "TOO_LONG", f"must be at most {limit} characters"))
+    return errors
+
+
 def validate_plan(plan: HoksPlan, today: date) -> list[FieldError]:
     """Every reason the plan is refused, so the official can fix them all at once."""
     errors = validate_top_level(plan, today)
     seen_tunnisteet: set[str] = set()
     for i, osa in enumerate(plan.tutkinnon_osat):
         prefix = f"tutkinnon_osat[{i}]"
+        errors.extend(_too_long(osa, prefix))
         if not osa.tutkinnon_osa_koodi:
             errors.append(FieldError(f"{prefix}.tutkinnon_osa_koodi", "REQUIRED", "is required"))
         for j, tapa in enumerate(osa.hankkimistavat):
@@ -137,6 +164,7 @@ def validate_hankkimistapa(tapa: HankkimistapaPlan, path: str) -> list[FieldErro
     def err(name: str, code: str, message: str) -> None:
         errors.append(FieldError(f"{path}.{name}", code, message))
 
+    errors.extend(_too_long(tapa, path))
     if tapa.tyyppi not in HANKKIMISTAPA_TYYPIT:
         err("tyyppi", "INVALID_CHOICE", f"must be one of {', '.join(sorted(HANKKIMISTAPA_TYYPIT))}")
     if tapa.alku > tapa.loppu:

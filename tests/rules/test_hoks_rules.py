@@ -189,3 +189,10 @@ def test_strings_are_trimmed_and_blank_means_absent() -> None:
     assert clean("  Autokorjaamo Oy ") == "Autokorjaamo Oy"
     assert clean("   ") is None
     assert clean(None) is None
+
+
+def test_text_longer_than_its_column_is_a_field_error_not_a_database_failure() -> None:
+    assert codes(replace(JAKSO, ohjaaja_nimi="x" * 255)) == {}
+    assert codes(replace(JAKSO, ohjaaja_nimi="x" * 256)) == {"ohjaaja_nimi": "TOO_LONG"}
+    errors = validate_plan(plan(sahkoposti="a@b.fi" + "x" * 320), TODAY)
+    assert [(e.field, e.code) for e in errors if e.code == "TOO_LONG"] == [("sahkoposti", "TOO_LONG")]
