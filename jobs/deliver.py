@@ -15,7 +15,7 @@ from datetime import date
 
 from tortoise.transactions import in_transaction
 
-from jobs.email import build_message, send_email
+from jobs.email import SmtpSender, build_message
 from jobs.failures import PermanentFailure, TemporaryFailure
 from jobs.sms import SmsSender
 from jobs.viestit import LinkinTiedot, Nimi, render_email, render_sms
@@ -27,7 +27,16 @@ from models.settings import Settings
 @dataclass
 class Senders:
     settings: Settings
+    email: SmtpSender
     sms: SmsSender
+
+    @classmethod
+    def open(cls, settings: Settings) -> Senders:
+        return cls(settings, SmtpSender(settings), SmsSender(settings))
+
+    async def close(self) -> None:
+        await self.email.close()
+        await self.sms.close()
 
 
 def _tiedot(link: Kyselylinkki, toimitus: Toimitus) -> LinkinTiedot:
@@ -51,8 +60,10 @@ async def deliver(toimitus_id: int, senders: Senders, today: date) -> ToimitusTi
         toimitus = await Toimitus.filter(id=toimitus_id).select_for_update().first()
         if toimitus is None or toimitus.tila != ToimitusTila.QUEUED:
             return toimitus.tila if toimitus else ToimitusTila.FAILED
-        link = await Kyselylinkki.get(id=toimitus.kyselylinkki_id).prefetch_related(  # type: ignore[attr-defined]
-            "koulutustoimija", "oppilaitos"
+        link = (
+            await Kyselylinkki.filter(id=toimitus.kyselylinkki_id)  # type: ignore[attr-defined]
+            .select_related("koulutustoimija", "oppilaitos")
+            .get()
         )
         closed = closed_reason(link, today)
         if closed:
@@ -65,7 +76,7 @@ async def deliver(toimitus_id: int, senders: Senders, today: date) -> ToimitusTi
         try:
             if toimitus.kanava == Kanava.EMAIL:
                 msg = build_message(render_email(tiedot, public_url), toimitus.osoite, toimitus.id)
-                await send_email(msg, senders.settings)
+                await senders.email.send(msg)
                 toimitus.palvelun_tunnus = str(msg["Message-ID"])[:64]
             else:
                 toimitus.palvelun_tunnus = await senders.sms.send(toimitus.osoite, render_sms(tiedot, public_url))

@@ -16,7 +16,6 @@ from arq.connections import ArqRedis, RedisSettings, create_pool
 
 from jobs.deliver import Senders, deliver
 from jobs.failures import TemporaryFailure
-from jobs.sms import SmsSender
 from models.kyselylinkki import Toimitus, ToimitusTila
 from models.rules.calendar import helsinki_day
 from models.services.lahetysajo import ALL_STEPS, Raportti, run_day
@@ -109,11 +108,11 @@ def describe(report: Raportti, outcome: dict[str, int]) -> list[str]:
 
 async def tick(now: datetime, settings: Settings, *, dry_run: bool = False) -> tuple[Raportti, dict[str, int]]:
     """`polku tick`: run what is due at `now` and deliver it here and now (the database must be open)."""
-    sms = SmsSender(settings)
+    senders = Senders.open(settings)
     try:
-        return await run_due(now, dry_run=dry_run, senders=Senders(settings, sms))
+        return await run_due(now, dry_run=dry_run, senders=senders)
     finally:
-        await sms.close()
+        await senders.close()
 
 
 async def wake(settings: Settings, ids: Iterable[int]) -> bool:

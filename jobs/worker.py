@@ -22,7 +22,6 @@ from tortoise import Tortoise
 
 from jobs.deliver import Senders, deliver
 from jobs.failures import TemporaryFailure
-from jobs.sms import SmsSender
 from jobs.tick import SEND_FUNCTION, run_due
 from models.db import tortoise_config
 from models.rules.calendar import HELSINKI, helsinki_day
@@ -45,13 +44,13 @@ async def startup(ctx: Ctx) -> None:
     if not ctx.get("db_open"):
         await Tortoise.init(config=tortoise_config(settings.database_url))
         ctx["owns_db"] = True
-    ctx["senders"] = Senders(settings, SmsSender(settings))
+    ctx["senders"] = Senders.open(settings)
     ctx.setdefault("clock", lambda: datetime.now(UTC))
     ctx.setdefault("retry_base_s", RETRY_BASE_S)
 
 
 async def shutdown(ctx: Ctx) -> None:
-    await ctx["senders"].sms.close()
+    await ctx["senders"].close()
     if ctx.get("owns_db"):
         await Tortoise.close_connections()
 

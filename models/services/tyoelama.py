@@ -166,8 +166,11 @@ async def _bundle(send_day: date, today: date) -> list[Lahetys]:
             await Ajo.create(tyyppi=NIPUTUS, paiva=send_day)
     except IntegrityError:
         return []  # another run got there first
-    _, last = rules.ended_period_for_send_day(send_day)
-    jaksot = await load_jaksot(Q(loppu__gte=send_day - LOOKBACK, loppu__lte=max(last, today)))
+    first, last = rules.ended_period_for_send_day(send_day)
+    # A missed send day caught up later takes only its own half-month; late jaksot whose own day passed
+    # unsent go to the run on the current send day (`rules.effective_send_day`), so only that one looks back.
+    since = send_day - LOOKBACK if send_day == today else first
+    jaksot = await load_jaksot(Q(loppu__gte=since, loppu__lte=max(last, today)))
     bundled = await _bundled_ids([j.facts.hankkimistapa_id for j in jaksot])
     by_id = {j.facts.hankkimistapa_id: j for j in jaksot if j.facts.hankkimistapa_id not in bundled}
     bundles = rules.bundle((j.facts for j in by_id.values()), send_day, today)
@@ -176,15 +179,18 @@ async def _bundle(send_day: date, today: date) -> list[Lahetys]:
     orgs = dict(
         await Organisation.filter(oid__in=sorted({b.key[0] for b in bundles})).values_list("oid", "id")  # type: ignore[arg-type]
     )
-    oo_ids = {by_id[b.jakso_ids[-1]].opiskeluoikeus_id for b in bundles}
+    # The link's oppilaitos and tutkinto name come from the latest-ending member (as the contacts do).
+    latest_of = [
+        max((by_id[i] for i in b.jakso_ids), key=lambda j: (j.facts.loppu, j.facts.hankkimistapa_id)) for b in bundles
+    ]
+    oo_ids = {j.opiskeluoikeus_id for j in latest_of}
     oppilaitokset: dict[int, int] = {}
     for chunk in chunks(sorted(oo_ids)):
         oppilaitokset.update(
             dict(await Opiskeluoikeus.filter(id__in=chunk).values_list("id", "oppilaitos_id"))  # type: ignore[arg-type]
         )
     links: list[Kyselylinkki] = []
-    for b in bundles:
-        latest = max((by_id[i] for i in b.jakso_ids), key=lambda j: (j.facts.loppu, j.facts.hankkimistapa_id))
+    for b, latest in zip(bundles, latest_of, strict=True):
         suoritus = next(iter(ammatilliset_suoritukset(latest.facts.opiskeluoikeus)), None)
         alku, loppu = rules.instructor_vastausaika(today, b.heratepvm)
         links.append(
