@@ -28,7 +28,7 @@ from models.rules.opiskeluoikeus import ammatilliset_suoritukset
 from models.rules.palaute import MAX_DAYS_AFTER_HERATE
 from models.services.access import Principal
 from models.services.errors import NotFound
-from models.services.palaute import CHUNK, Lahetys, chunks, e164, load_oo_facts
+from models.services.palaute import CHUNK, Lahetys, chunks, e164, load_oo_facts, values_in
 from models.user import RoleName
 
 NIPUTUS = "niputus"
@@ -68,11 +68,8 @@ async def load_jaksot(query: Q) -> list[Jakso]:
     rows = await Hankkimistapa.filter(query, tyyppi__in=sorted(rules.TYOPAIKKAJAKSO_TYYPIT)).values(*_JAKSO_FIELDS)
     ids = [r["id"] for r in rows]
     breaks: dict[int, list[Period]] = defaultdict(list)
-    for chunk in chunks(ids):
-        for k in await Keskeytymisajanjakso.filter(hankkimistapa_id__in=chunk).values(
-            "hankkimistapa_id", "alku", "loppu"
-        ):
-            breaks[k["hankkimistapa_id"]].append((k["alku"], k["loppu"]))
+    for k in await values_in(Keskeytymisajanjakso, "hankkimistapa_id", ids, ("hankkimistapa_id", "alku", "loppu")):
+        breaks[k["hankkimistapa_id"]].append((k["alku"], k["loppu"]))
     oos = await load_oo_facts(r["hoks__opiskeluoikeus_id"] for r in rows)
     return [
         Jakso(
@@ -101,13 +98,13 @@ async def load_jaksot(query: Q) -> list[Jakso]:
 
 
 async def _bundled_ids(hankkimistapa_ids: Sequence[int]) -> set[int]:
-    bundled: set[int] = set()
-    for chunk in chunks(hankkimistapa_ids):
-        rows = await NippuJasen.filter(
-            hankkimistapa_id__in=chunk, kyselylinkki__kyselytyyppi=Kyselytyyppi.TYOPAIKKAOHJAAJAKYSELY
-        ).values("hankkimistapa_id")
-        bundled.update(r["hankkimistapa_id"] for r in rows)
-    return bundled
+    """The jaksot already in an instructor bundle (a työpaikkakysely membership does not count)."""
+    members = await values_in(
+        NippuJasen, "hankkimistapa_id", hankkimistapa_ids, ("hankkimistapa_id", "kyselylinkki_id")
+    )
+    links = await values_in(Kyselylinkki, "id", {m["kyselylinkki_id"] for m in members}, ("id", "kyselytyyppi"))
+    instructor = {r["id"] for r in links if r["kyselytyyppi"] == Kyselytyyppi.TYOPAIKKAOHJAAJAKYSELY.value}
+    return {m["hankkimistapa_id"] for m in members if m["kyselylinkki_id"] in instructor}
 
 
 # --- Decision on save ---------------------------------------------------------------------------------------
@@ -184,59 +181,64 @@ async def _bundle(send_day: date, today: date) -> list[Lahetys]:
         max((by_id[i] for i in b.jakso_ids), key=lambda j: (j.facts.loppu, j.facts.hankkimistapa_id)) for b in bundles
     ]
     oo_ids = {j.opiskeluoikeus_id for j in latest_of}
-    oppilaitokset: dict[int, int] = {}
-    for chunk in chunks(sorted(oo_ids)):
-        oppilaitokset.update(
-            dict(await Opiskeluoikeus.filter(id__in=chunk).values_list("id", "oppilaitos_id"))  # type: ignore[arg-type]
-        )
-    links: list[Kyselylinkki] = []
-    for b, latest in zip(bundles, latest_of, strict=True):
-        suoritus = next(iter(ammatilliset_suoritukset(latest.facts.opiskeluoikeus)), None)
-        alku, loppu = rules.instructor_vastausaika(today, b.heratepvm)
-        links.append(
-            Kyselylinkki(
-                tunnus=new_tunnus(),
-                kyselytyyppi=Kyselytyyppi.TYOPAIKKAOHJAAJAKYSELY,
-                koulutustoimija_id=orgs[b.key[0]],
-                oppilaitos_id=oppilaitokset[latest.opiskeluoikeus_id],
-                tutkinto_koodi=b.key[1],
-                tutkinto_nimi=suoritus.tutkinto_nimi if suoritus else None,
-                ytunnus=b.key[2],
-                heratepvm=b.heratepvm,
-                rahoituskausi=rahoituskausi(b.heratepvm),
-                lahetyspvm=today,
-                vastausaika_alku=alku,
-                vastausaika_loppu=loppu,
-                sahkoposti=b.sahkoposti,
-                puhelinnumero=e164(b.puhelinnumero),
-            )
-        )
-    ids = await _create_links(links)
-    await NippuJasen.bulk_create(
-        [
-            NippuJasen(kyselylinkki_id=ids[link.tunnus], hankkimistapa_id=jakso_id)
-            for link, b in zip(links, bundles, strict=True)
-            for jakso_id in b.jakso_ids
-        ],
-        batch_size=CHUNK,
-    )
-    syy = {
-        link.tunnus: (
-            f"bundle of {len(b.jakso_ids)} jakso(t) scheduled for {b.heratepvm.isoformat()}, "
-            f"sent on the send day {send_day.isoformat()} (§4.1)"
-        )
-        for link, b in zip(links, bundles, strict=True)
+    oppilaitokset = {
+        r["id"]: r["oppilaitos_id"] for r in await values_in(Opiskeluoikeus, "id", oo_ids, ("id", "oppilaitos_id"))
     }
-    return await _queue_many(links, ids, "lahetys", syy)
+    # Written 5000 bundles at a time, so at most that many rows are held as model objects at once.
+    out: list[Lahetys] = []
+    for start in range(0, len(bundles), CHUNK):
+        part = list(zip(bundles[start : start + CHUNK], latest_of[start : start + CHUNK], strict=True))
+        links = [
+            _bundle_link(b, oppilaitokset[latest.opiskeluoikeus_id], orgs[b.key[0]], latest, today)
+            for b, latest in part
+        ]
+        ids = await _create_links(links)
+        await NippuJasen.bulk_create(
+            [
+                NippuJasen(kyselylinkki_id=ids[link.tunnus], hankkimistapa_id=jakso_id)
+                for link, (b, _) in zip(links, part, strict=True)
+                for jakso_id in b.jakso_ids
+            ],
+            batch_size=CHUNK,
+        )
+        syy = {
+            link.tunnus: (
+                f"bundle of {len(b.jakso_ids)} jakso(t) scheduled for {b.heratepvm.isoformat()}, "
+                f"sent on the send day {send_day.isoformat()} (§4.1)"
+            )
+            for link, (b, _) in zip(links, part, strict=True)
+        }
+        out.extend(await _queue_many(links, ids, "lahetys", syy))
+    return out
+
+
+def _bundle_link(
+    b: rules.Bundle, oppilaitos_id: int, koulutustoimija_id: int, latest: Jakso, today: date
+) -> Kyselylinkki:
+    suoritus = next(iter(ammatilliset_suoritukset(latest.facts.opiskeluoikeus)), None)
+    alku, loppu = rules.instructor_vastausaika(today, b.heratepvm)
+    return Kyselylinkki(
+        tunnus=new_tunnus(),
+        kyselytyyppi=Kyselytyyppi.TYOPAIKKAOHJAAJAKYSELY,
+        koulutustoimija_id=koulutustoimija_id,
+        oppilaitos_id=oppilaitos_id,
+        tutkinto_koodi=b.key[1],
+        tutkinto_nimi=suoritus.tutkinto_nimi if suoritus else None,
+        ytunnus=b.key[2],
+        heratepvm=b.heratepvm,
+        rahoituskausi=rahoituskausi(b.heratepvm),
+        lahetyspvm=today,
+        vastausaika_alku=alku,
+        vastausaika_loppu=loppu,
+        sahkoposti=b.sahkoposti,
+        puhelinnumero=e164(b.puhelinnumero),
+    )
 
 
 async def _create_links(links: list[Kyselylinkki]) -> dict[str, int]:
     await Kyselylinkki.bulk_create(links, batch_size=CHUNK)
-    ids: dict[str, int] = {}
-    for i in range(0, len(links), CHUNK):
-        tunnukset = [link.tunnus for link in links[i : i + CHUNK]]
-        ids.update(dict(await Kyselylinkki.filter(tunnus__in=tunnukset).values_list("tunnus", "id")))  # type: ignore[arg-type]
-    return ids
+    rows = await values_in(Kyselylinkki, "tunnus", [link.tunnus for link in links], ("tunnus", "id"), cast="text")
+    return {r["tunnus"]: r["id"] for r in rows}
 
 
 async def _queue_many(
@@ -263,13 +265,11 @@ async def _queue_many(
         await Organisation.filter(id__in=sorted({link.koulutustoimija_id for link in links})).values_list("id", "oid")  # type: ignore[attr-defined, arg-type]
     )
     out: list[Lahetys] = []
-    link_ids = sorted(by_link)
-    for chunk in chunks(link_ids):
-        for t in (
-            await Toimitus.filter(kyselylinkki_id__in=chunk, tarkoitus=tarkoitus)
-            .order_by("id")
-            .values("id", "kyselylinkki_id", "kanava", "osoite")
-        ):
+    queued = await values_in(
+        Toimitus, "kyselylinkki_id", sorted(by_link), ("id", "kyselylinkki_id", "kanava", "osoite", "tarkoitus")
+    )
+    for t in sorted(queued, key=lambda r: r["id"]):
+        if t["tarkoitus"] == tarkoitus:
             link = by_link[t["kyselylinkki_id"]]
             out.append(
                 Lahetys(

@@ -103,7 +103,11 @@ async def test_instructor_bundle_once_per_half_month_with_normalised_name(settin
     members = await NippuJasen.filter(kyselylinkki=link).prefetch_related("hankkimistapa")
     assert sorted(m.hankkimistapa.yksiloiva_tunniste for m in members) == ["a", "b"]
     # heratepvm = the scheduled day; last day min(16.12.+29, 16.12.+59) = 14.1.
-    assert (link.heratepvm, link.vastausaika_loppu, link.ytunnus) == (date(2021, 12, 16), date(2022, 1, 14), "1572860-0")
+    assert (link.heratepvm, link.vastausaika_loppu, link.ytunnus) == (
+        date(2021, 12, 16),
+        date(2022, 1, 14),
+        "1572860-0",
+    )
     assert await Ajo.filter(tyyppi="niputus", paiva=date(2021, 12, 16)).exists()
     assert (await run_day(date(2021, 12, 16))).lahetykset == []  # never bundled twice
 
