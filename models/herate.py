@@ -22,7 +22,7 @@ PAATTO = "paatto"
 
 
 class Opiskelijaherate(Model):
-    """The latest decision for one slot of one HOKS. A made link is final; a reason is re-decided on each save."""
+    """The latest decision for one slot of one HOKS. A made link is final, a reason is re-decided on each save."""
 
     id = fields.IntField(primary_key=True)
     hoks: fields.ForeignKeyRelation[Hoks] = fields.ForeignKeyField(
@@ -44,7 +44,7 @@ class Opiskelijaherate(Model):
 
 
 class Tyopaikkajaksoherate(Model):
-    """A työpaikkajakso's instructor-survey schedule; dropped with the jakso when it is removed before sending."""
+    """A työpaikkajakso's instructor-survey schedule, dropped with the jakso when it is removed before sending."""
 
     id = fields.IntField(primary_key=True)
     hankkimistapa: fields.OneToOneRelation[Hankkimistapa] = fields.OneToOneField(

@@ -5,6 +5,7 @@ from json import dumps, loads
 from models.kyselylinkki import Kanava, Kyselytyyppi, ToimitusTila, new_tunnus
 from models.organisation import OrganisationTyyppi
 from models.user import RoleName, UserKind
+from models.valpas import Kieli
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 
@@ -12,6 +13,17 @@ class Migration(migrations.Migration):
     initial = True
 
     operations = [
+        ops.CreateModel(
+            name='Ajo',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('tyyppi', fields.CharField(max_length=32)),
+                ('paiva', fields.DateField()),
+                ('valmis_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'ajo', 'app': 'models', 'unique_together': (('tyyppi', 'paiva'),), 'pk_attr': 'id', 'table_description': 'A once-only run: (`niputus`, send day) or (`tyopaikkakysely`, window start).'},
+            bases=['Model'],
+        ),
         ops.CreateModel(
             name='AuditEvent',
             fields=[
@@ -46,6 +58,21 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='Hakemus',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('oid', fields.CharField(unique=True, max_length=64)),
+                ('oppija', fields.ForeignKeyField('models.Oppija', source_field='oppija_id', db_constraint=True, to_field='id', related_name='hakemukset', on_delete=OnDelete.RESTRICT)),
+                ('haku_oid', fields.CharField(max_length=64)),
+                ('haku_nimi', fields.CharField(max_length=255)),
+                ('muokattu', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('hakutoiveet', fields.JSONField(encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('sai_paikan', fields.BooleanField(null=True)),
+            ],
+            options={'table': 'valpas_hakemus', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A yhteishaku application with its results, mirrored like Koski data: the newer `muokattu` wins.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='Kotikunta',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -54,7 +81,7 @@ class Migration(migrations.Migration):
                 ('alku', fields.DateField()),
                 ('loppu', fields.DateField(null=True)),
             ],
-            options={'table': 'kotikunta', 'app': 'models', 'pk_attr': 'id', 'table_description': 'One period of a kotikunta; the history matters for Valpas coverage (a kotikunta gained after 18).'},
+            options={'table': 'kotikunta', 'app': 'models', 'pk_attr': 'id', 'table_description': 'One period of a kotikunta. The history matters for Valpas coverage (a kotikunta gained after 18).'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -95,7 +122,7 @@ class Migration(migrations.Migration):
                 ('muokattu_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
                 ('poistettu_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'lisakysymys', 'app': 'models', 'pk_attr': 'id', 'table_description': "A provider's own question appended to one of its surveys; retired ones stay for old answers."},
+            options={'table': 'lisakysymys', 'app': 'models', 'pk_attr': 'id', 'table_description': "A provider's own question appended to one of its surveys. Retired ones stay for old answers."},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -218,7 +245,23 @@ class Migration(migrations.Migration):
                 ('kyselylinkki', fields.ForeignKeyField('models.Kyselylinkki', source_field='kyselylinkki_id', db_constraint=True, to_field='id', related_name='jasenet', on_delete=OnDelete.CASCADE)),
                 ('hankkimistapa', fields.ForeignKeyField('models.Hankkimistapa', source_field='hankkimistapa_id', db_constraint=True, to_field='id', related_name='nippujasenyydet', on_delete=OnDelete.RESTRICT)),
             ],
-            options={'table': 'nippu_jasen', 'app': 'models', 'unique_together': (('kyselylinkki', 'hankkimistapa'),), 'pk_attr': 'id', 'table_description': 'A työpaikkajakso answered through a bundled instructor link; reports unbundle through these rows.'},
+            options={'table': 'nippu_jasen', 'app': 'models', 'unique_together': (('kyselylinkki', 'hankkimistapa'),), 'pk_attr': 'id', 'table_description': 'A työpaikkajakso answered through a bundled instructor link: reports unbundle through these rows.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Opiskelijaherate',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('hoks', fields.ForeignKeyField('models.Hoks', source_field='hoks_id', db_constraint=True, to_field='id', related_name='opiskelijaherateet', on_delete=OnDelete.CASCADE)),
+                ('vaihe', fields.CharField(max_length=8)),
+                ('kyselytyyppi', fields.CharField(max_length=40)),
+                ('heratepvm', fields.DateField()),
+                ('rahoituskausi', fields.CharField(max_length=9)),
+                ('syy', fields.CharField(null=True, max_length=64)),
+                ('kyselylinkki', fields.ForeignKeyField('models.Kyselylinkki', source_field='kyselylinkki_id', null=True, db_constraint=True, to_field='id', related_name='opiskelijaherateet', on_delete=OnDelete.RESTRICT)),
+                ('paatetty_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'opiskelijaherate', 'app': 'models', 'unique_together': (('hoks', 'vaihe'),), 'pk_attr': 'id', 'table_description': 'The latest decision for one slot of one HOKS. A made link is final, a reason is re-decided on each save.'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -264,6 +307,19 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='Tyopaikkajaksoherate',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('hankkimistapa', fields.OneToOneField('models.Hankkimistapa', source_field='hankkimistapa_id', db_constraint=True, to_field='id', related_name='herate', on_delete=OnDelete.CASCADE)),
+                ('hoks', fields.ForeignKeyField('models.Hoks', source_field='hoks_id', db_constraint=True, to_field='id', related_name='tyopaikkajaksoherateet', on_delete=OnDelete.CASCADE)),
+                ('heratepvm', fields.DateField(null=True, db_index=True)),
+                ('syy', fields.CharField(null=True, max_length=64)),
+                ('paatetty_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'tyopaikkajaksoherate', 'app': 'models', 'pk_attr': 'id', 'table_description': "A työpaikkajakso's instructor-survey schedule, dropped with the jakso when it is removed before sending."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='User',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -287,6 +343,54 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='Keskeytys',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('oppija', fields.ForeignKeyField('models.Oppija', source_field='oppija_id', db_constraint=True, to_field='id', related_name='keskeytykset', on_delete=OnDelete.RESTRICT)),
+                ('kunta', fields.ForeignKeyField('models.Organisation', source_field='kunta_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.RESTRICT)),
+                ('alku', fields.DateField()),
+                ('loppu', fields.DateField(null=True)),
+                ('created_by', fields.ForeignKeyField('models.User', source_field='created_by_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.SET_NULL)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'valpas_keskeytys', 'app': 'models', 'pk_attr': 'id', 'table_description': 'Keskeytys of compulsory education recorded by the kunta: shown to officials, changes no dates (§6.3).'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Kuntailmoitus',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('oppija', fields.ForeignKeyField('models.Oppija', source_field='oppija_id', db_constraint=True, to_field='id', related_name='kuntailmoitukset', on_delete=OnDelete.RESTRICT)),
+                ('kunta', fields.ForeignKeyField('models.Organisation', source_field='kunta_id', db_constraint=True, to_field='id', related_name='vastaanotetut_kuntailmoitukset', on_delete=OnDelete.RESTRICT)),
+                ('tekija_organisaatio', fields.ForeignKeyField('models.Organisation', source_field='tekija_organisaatio_id', db_constraint=True, to_field='id', related_name='lahetetyt_kuntailmoitukset', on_delete=OnDelete.RESTRICT)),
+                ('tekija', fields.ForeignKeyField('models.User', source_field='tekija_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.RESTRICT)),
+                ('lahiosoite', fields.CharField(null=True, max_length=200)),
+                ('postinumero', fields.CharField(null=True, max_length=5)),
+                ('postitoimipaikka', fields.CharField(null=True, max_length=100)),
+                ('maa', fields.CharField(null=True, max_length=100)),
+                ('puhelinnumero', fields.CharField(null=True, max_length=32)),
+                ('sahkoposti', fields.CharField(null=True, max_length=320)),
+                ('yhteydenottokieli', fields.CharEnumField(description='FI: fi\nSV: sv', enum_type=Kieli, max_length=2)),
+                ('hakenut_muualle', fields.BooleanField()),
+                ('muu_haku', fields.BooleanField(default=False)),
+                ('created_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'valpas_kuntailmoitus', 'app': 'models', 'pk_attr': 'id', 'table_description': 'Ilmoitus asuinkunnalle: the learner has no study place (§6.3). Never edited, never deleted.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='MuuHaku',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('oppija', fields.ForeignKeyField('models.Oppija', source_field='oppija_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('oppilaitos', fields.ForeignKeyField('models.Organisation', source_field='oppilaitos_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('merkitsija', fields.ForeignKeyField('models.User', source_field='merkitsija_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.SET_NULL)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'valpas_muu_haku', 'app': 'models', 'unique_together': (('oppija', 'oppilaitos'),), 'pk_attr': 'id', 'table_description': "A provider's own note that the pupil applied outside yhteishaku (§6.3), seen by that provider only."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='Role',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -297,6 +401,19 @@ class Migration(migrations.Migration):
                 ('granted_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
             options={'table': 'app_role', 'app': 'models', 'unique_together': (('user', 'organisation', 'role'),), 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Vapautus',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('oppija', fields.ForeignKeyField('models.Oppija', source_field='oppija_id', db_constraint=True, to_field='id', related_name='vapautukset', on_delete=OnDelete.RESTRICT)),
+                ('kunta', fields.ForeignKeyField('models.Organisation', source_field='kunta_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.RESTRICT)),
+                ('alku', fields.DateField()),
+                ('created_by', fields.ForeignKeyField('models.User', source_field='created_by_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.SET_NULL)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'valpas_vapautus', 'app': 'models', 'unique_together': (('oppija',),), 'pk_attr': 'id', 'table_description': 'Exemption from compulsory education (OVL 2 §), recorded by the kunta, one per person.'},
             bases=['Model'],
         ),
         ops.CreateModel(

@@ -15,6 +15,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models.hoks import HankittavaTutkinnonOsa, Hankkimistapa, Hoks, Keskeytymisajanjakso
+from models.kyselylinkki import NippuJasen
 from models.opiskeluoikeus import Opiskeluoikeus
 from models.rules.hoks import (
     FieldError,
@@ -193,11 +194,24 @@ async def _write_plan(hoks: Hoks, plan: HoksPlan, existing: dict[str, Hankkimist
                         for k in tapa.keskeytymisajanjaksot
                     ]
                 )
-    dropped = [t.id for t in existing.values() if t.id not in kept]
+    dropped = [t for t in existing.values() if t.id not in kept]
     if dropped:
-        await Hankkimistapa.filter(id__in=dropped).delete()
+        await _refuse_dropping_surveyed([t.id for t in dropped], existing)
+        await Hankkimistapa.filter(id__in=[t.id for t in dropped]).delete()
     if old_osa_ids:
         await HankittavaTutkinnonOsa.filter(id__in=old_osa_ids).delete()
+
+
+async def _refuse_dropping_surveyed(ids: list[int], existing: dict[str, Hankkimistapa]) -> None:
+    """A jakso in an instructor survey already made stays: its answer is reported per jakso (DOMAIN.md §4.1)."""
+    surveyed = set(await NippuJasen.filter(hankkimistapa_id__in=ids).values_list("hankkimistapa_id", flat=True))
+    if surveyed:
+        tunnisteet = sorted(t.yksiloiva_tunniste for t in existing.values() if t.id in surveyed)
+        raise DomainError(
+            "JAKSO_IN_SURVEY",
+            f"työpaikkajakso {', '.join(tunnisteet)} is in an instructor survey already made and cannot be removed",
+            "tutkinnon_osat",
+        )
 
 
 async def load_plan(hoks: Hoks) -> HoksPlan:

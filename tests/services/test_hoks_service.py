@@ -9,6 +9,7 @@ import pytest
 
 from models.audit import AuditEvent
 from models.hoks import HankittavaTutkinnonOsa, Hankkimistapa, Hoks, Keskeytymisajanjakso
+from models.kyselylinkki import Kyselylinkki, Kyselytyyppi, NippuJasen
 from models.rules.hoks import TutkinnonOsaPlan
 from models.services import hoks as service
 from models.services.access import SYSTEM
@@ -100,6 +101,23 @@ async def test_update_keeps_jakso_rows_by_tunniste_and_drops_removed_ones(settin
     assert after["j1"].loppu == date(2022, 1, 31)
     assert await Keskeytymisajanjakso.filter(hankkimistapa_id=before["j1"]).count() == 0
     assert await service.load_plan(hoks) == updated
+
+
+async def test_a_jakso_in_a_made_instructor_survey_cannot_be_removed(setting: Setting) -> None:
+    hoks = await service.create_hoks(plan(setting, jakso("j1"), jakso("j2")), setting.writer(), TODAY)
+    j1 = await Hankkimistapa.get(hoks=hoks, yksiloiva_tunniste="j1")
+    linkki = await Kyselylinkki.create(
+        kyselytyyppi=Kyselytyyppi.TYOPAIKKAOHJAAJAKYSELY,
+        koulutustoimija=setting.koulutustoimija,
+        heratepvm=date(2022, 1, 1),
+        rahoituskausi="2021-2022",
+    )
+    await NippuJasen.create(kyselylinkki=linkki, hankkimistapa=j1)
+    with pytest.raises(DomainError) as e:
+        await service.update_hoks(hoks.id, plan(setting, jakso("j2")), setting.writer(), TODAY)
+    assert (e.value.code, e.value.field) == ("JAKSO_IN_SURVEY", "tutkinnon_osat")
+    assert "j1" in e.value.message
+    assert await Hankkimistapa.filter(hoks=hoks).count() == 2
 
 
 async def test_update_generates_tunniste_when_absent(setting: Setting) -> None:
