@@ -26,9 +26,7 @@ KYSELYT = sorted(load_all().values(), key=lambda k: (k.kyselytyyppi, k.versio))
 # The survey set names from 1.7.2021, as the Opetushallitus bulletin lists them.
 NIMET_FI = {
     "aloittaneet": "Opiskelijapalaute – ammatillisen tutkintokoulutuksen aloittaneet 2021-2022",
-    "tutkinnon_osia_suorittaneet": (
-        "Opiskelijapalaute – ammatillisen tutkinnon osan tai osia suorittaneet 2021-2022"
-    ),
+    "tutkinnon_osia_suorittaneet": ("Opiskelijapalaute – ammatillisen tutkinnon osan tai osia suorittaneet 2021-2022"),
     "tutkinnon_suorittaneet": "Opiskelijapalaute – ammatillisen tutkinnon suorittaneet 2021-2022",
     "tyopaikkaohjaajakysely": "Työpaikkaohjaajakysely",
 }

@@ -36,6 +36,7 @@ Mutation = merge_types(
     "Mutation", (HoksMutation, KyselyMutation, KyselylinkkiMutation, OpiskeluoikeusMutation, ValpasMutation)
 )
 
+
 class PolkuSchema(strawberry.Schema):
     """Refusals the caller can act on are not server faults: log them briefly, keep tracebacks for the rest."""
 

@@ -157,11 +157,7 @@ class Kysymys:
             raise DefinitionError("pakollinen", "must be true or false")
         self._check_vaihtoehdot()
         if self.tyyppi == TEKSTI:
-            if (
-                isinstance(self.max_pituus, bool)
-                or not isinstance(self.max_pituus, int)
-                or self.max_pituus < 1
-            ):
+            if isinstance(self.max_pituus, bool) or not isinstance(self.max_pituus, int) or self.max_pituus < 1:
                 raise DefinitionError("max_pituus", "required for teksti: a positive integer")
         elif self.max_pituus is not None:
             raise DefinitionError("max_pituus", "only a teksti question has a length limit")
@@ -179,9 +175,7 @@ class Kysymys:
     def _check_vaihtoehdot(self) -> None:
         if self.tyyppi not in CHOICE_TYPES:
             if self.vaihtoehdot:
-                raise DefinitionError(
-                    "vaihtoehdot", f"only valinta and monivalinta have options, not {self.tyyppi}"
-                )
+                raise DefinitionError("vaihtoehdot", f"only valinta and monivalinta have options, not {self.tyyppi}")
             return
         if len(self.vaihtoehdot) < 2:
             raise DefinitionError("vaihtoehdot", f"{self.tyyppi} needs at least two options")
@@ -232,9 +226,7 @@ class Kysely:
             raise DefinitionError("kysymykset", "at least one question required")
         for i, kysymys in enumerate(self.kysymykset):
             if kysymys.is_lisakysymys:
-                raise DefinitionError(
-                    f"kysymykset[{i}].tunnus", f"{LISA_PREFIX} is reserved for extra questions"
-                )
+                raise DefinitionError(f"kysymykset[{i}].tunnus", f"{LISA_PREFIX} is reserved for extra questions")
         _check_question_list(self.kysymykset, "kysymykset")
 
     def kysymys(self, tunnus: str) -> Kysymys | None:
@@ -394,9 +386,7 @@ def check_lisakysymykset(kysely: Kysely, lisakysymykset: Sequence[Kysymys]) -> N
     for i, kysymys in enumerate(lisakysymykset):
         if not kysymys.is_lisakysymys:
             raise DefinitionError(f"lisakysymykset[{i}].tunnus", f"must start with {LISA_PREFIX}")
-    _check_question_list(
-        (*kysely.kysymykset, *lisakysymykset), "lisakysymykset", offset=len(kysely.kysymykset)
-    )
+    _check_question_list((*kysely.kysymykset, *lisakysymykset), "lisakysymykset", offset=len(kysely.kysymykset))
 
 
 # ---------------------------------------------------------------------------------------------------------

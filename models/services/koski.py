@@ -36,9 +36,7 @@ class SaveResult:
     voided: bool
 
 
-async def save_opiskeluoikeus(
-    doc: KoskiOpiskeluoikeus, principal: Principal, today: date | None = None
-) -> SaveResult:
+async def save_opiskeluoikeus(doc: KoskiOpiskeluoikeus, principal: Principal, today: date | None = None) -> SaveResult:
     """Store a transfer, or refuse it (STALE_VERSION) when the stored version is the same or newer.
 
     A vahvistus or a tila change may trigger or block feedback, so the HOKS's herätteet are re-decided here
