@@ -9,31 +9,24 @@ run activates it (`send_due_links`), which creates the queued `Toimitus` rows th
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 import phonenumbers
-from tortoise import connections
-from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from models.herate import ALOITUS, PAATTO, Opiskelijaherate
 from models.hoks import Hoks
 from models.kyselylinkki import Kanava, Kyselylinkki, Kyselytyyppi, NippuJasen, Toimitus
-from models.opiskeluoikeus import OpiskeluoikeudenTila, Opiskeluoikeus, PaatasonSuoritus
-from models.oppija import Oppija
-from models.organisation import Organisation
 from models.rules import palaute as rules
-from models.rules.opiskeluoikeus import OpiskeluoikeusFacts, Suoritus, TilaJakso
 from models.services import audit
 from models.services.access import Principal
 from models.services.errors import DomainError, NotFound
+from models.services.facts import load_oo_facts
 from models.user import RoleName
 
 OPISKELIJAKYSELYT = tuple(Kyselytyyppi(k) for k in rules.OPISKELIJAKYSELYT)
-CHUNK = 5000
 
 # Why a made link was later closed without being sent (recorded in Kyselylinkki.peruutuksen_syy).
 EI_LAHETETTY_AJOISSA = rules.VASTAUSAIKA_UMPEUTUNUT
@@ -51,89 +44,6 @@ class Lahetys:
     tarkoitus: str
     osoite: str
     syy: str
-
-
-# --- Facts ----------------------------------------------------------------------------------------------------
-
-
-def chunks(ids: Sequence[Any]) -> Iterable[Sequence[Any]]:
-    for i in range(0, len(ids), CHUNK):
-        yield ids[i : i + CHUNK]
-
-
-async def values_in(
-    model: type[Model], column: str, keys: Iterable[Any], columns: Sequence[str], cast: str = "int"
-) -> list[dict[str, Any]]:
-    """`columns` of the rows whose `column` is one of `keys` (database column names).
-
-    On PostgreSQL one `= ANY($1)` query with the keys as a single array parameter: building an `IN` list of
-    100 000 parameters costs more than the query itself. Elsewhere the ORM in chunks of 5000.
-    """
-    keys = list(keys)
-    if not keys:
-        return []
-    conn = connections.get("default")
-    if conn.capabilities.dialect == "postgres":
-        cols = ", ".join(f'"{c}"' for c in columns)
-        sql = f'SELECT {cols} FROM "{model._meta.db_table}" WHERE "{column}" = ANY($1::{cast}[])'
-        _, rows = await conn.execute_query(sql, [keys])
-        return [dict(r) for r in rows]
-    out: list[dict[str, Any]] = []
-    for chunk in chunks(keys):
-        out.extend(await model.filter(**{f"{column}__in": chunk}).values(*columns))
-    return out
-
-
-async def load_oo_facts(oo_ids: Iterable[int]) -> dict[int, OpiskeluoikeusFacts]:
-    """Opiskeluoikeus facts for many OOs in five queries (used by both feedback flows)."""
-    ids = sorted(set(oo_ids))
-    tilat: dict[int, list[TilaJakso]] = defaultdict(list)
-    for t in await values_in(OpiskeluoikeudenTila, "opiskeluoikeus_id", ids, ("opiskeluoikeus_id", "alku", "tila")):
-        tilat[t["opiskeluoikeus_id"]].append(TilaJakso(t["alku"], t["tila"]))
-    suoritukset: dict[int, list[Suoritus]] = defaultdict(list)
-    for r in await values_in(
-        PaatasonSuoritus,
-        "opiskeluoikeus_id",
-        ids,
-        ("opiskeluoikeus_id", "tyyppi", "tutkinto_koodi", "tutkinto_nimi", "vahvistus"),
-    ):
-        suoritukset[r["opiskeluoikeus_id"]].append(
-            Suoritus(r["tyyppi"], r["tutkinto_koodi"], r["tutkinto_nimi"], r["vahvistus"])
-        )
-    rows = await values_in(
-        Opiskeluoikeus,
-        "id",
-        ids,
-        (
-            "id",
-            "oid",
-            "oppija_id",
-            "koulutustoimija_id",
-            "oppilaitos_id",
-            "tyyppi",
-            "alku",
-            "arvioitu_loppu",
-            "mitatoity",
-        ),
-    )
-    oppijat = {r["id"]: r["oid"] for r in await values_in(Oppija, "id", {o["oppija_id"] for o in rows}, ("id", "oid"))}
-    org_ids = {o["koulutustoimija_id"] for o in rows} | {o["oppilaitos_id"] for o in rows}
-    orgs = {r["id"]: r["oid"] for r in await values_in(Organisation, "id", org_ids, ("id", "oid"))}
-    return {
-        o["id"]: OpiskeluoikeusFacts(
-            oid=o["oid"],
-            oppija_oid=oppijat[o["oppija_id"]],
-            koulutustoimija_oid=orgs[o["koulutustoimija_id"]],
-            oppilaitos_oid=orgs[o["oppilaitos_id"]],
-            tyyppi=o["tyyppi"],
-            alku=o["alku"],
-            arvioitu_loppu=o["arvioitu_loppu"],
-            tilat=tuple(sorted(tilat[o["id"]], key=lambda t: t.alku)),
-            suoritukset=tuple(suoritukset[o["id"]]),
-            mitatoity=bool(o["mitatoity"]),
-        )
-        for o in rows
-    }
 
 
 def hoks_facts(hoks: Hoks, oppija_oid: str, oo_oid: str) -> rules.HoksFacts:

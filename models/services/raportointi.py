@@ -24,16 +24,13 @@ from typing import Any
 from tortoise.expressions import Q
 from tortoise.functions import Count
 
-from models.hoks import Hankkimistapa, Keskeytymisajanjakso
+from models.hoks import Hankkimistapa
 from models.kyselylinkki import Kyselylinkki, Kyselytyyppi, NippuJasen, ToimitusTila
-from models.opiskeluoikeus import OpiskeluoikeudenTila, Opiskeluoikeus
 from models.organisation import Organisation, OrganisationTyyppi
 from models.rules.calendar import rahoituskausi
 from models.rules.kysely import EN_OSAA_SANOA, LIKERT, Kysely, Kysymys, lisa_tunnus, parse_kysymys
-from models.rules.opiskeluoikeus import OpiskeluoikeusFacts, TilaJakso
 from models.rules.raportointi import CsvRivit, Jakauma, Kooste, merged_questions, vastausosuus
 from models.rules.tyoelama import (
-    TYOPAIKKAJAKSO_TYYPIT,
     TyopaikkajaksoFacts,
     kesto,
     valiaikaisesti_keskeytynyt_periods,
@@ -41,6 +38,7 @@ from models.rules.tyoelama import (
 from models.services import audit
 from models.services.access import Principal
 from models.services.errors import NotFound
+from models.services.facts import load_jaksot
 from models.services.organisations import oph
 from models.user import RoleName
 from models.vastaus import Lisakysymys, Vastaus
@@ -303,104 +301,37 @@ async def _jaksot_of_links(link_ids: Sequence[int]) -> dict[int, list[Jakso]]:
     oppija_ids = set(
         await Hankkimistapa.filter(id__in=member_ids).values_list("hoks__oppija_id", flat=True)  # type: ignore[arg-type]
     )
-    rows = await Hankkimistapa.filter(
-        Q(id__in=member_ids) | Q(hoks__oppija_id__in=oppija_ids, tyyppi__in=TYOPAIKKAJAKSO_TYYPIT)
-    ).values(
-        "id",
-        "yksiloiva_tunniste",
-        "hoks_id",
-        "hoks__oppija_id",
-        "hoks__opiskeluoikeus_id",
-        "tyyppi",
-        "alku",
-        "loppu",
-        "tyopaikan_nimi",
-        "ytunnus",
-        "ohjaaja_nimi",
-        "ohjaaja_sahkoposti",
-        "ohjaaja_puhelinnumero",
-        "osa_aikaisuus",
-        "tutkinnon_osa__tutkinnon_osa_koodi",
-        "tutkinnon_osa__nimi",
-    )
-    oo_facts = await _opiskeluoikeus_facts({r["hoks__opiskeluoikeus_id"] for r in rows})
-    breaks: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
-    for b in await Keskeytymisajanjakso.filter(hankkimistapa_id__in=[r["id"] for r in rows]).values(
-        "hankkimistapa_id", "alku", "loppu"
-    ):
-        breaks[b["hankkimistapa_id"]].append((b["alku"], b["loppu"]))
-    facts = {r["id"]: _jakso_facts(r, oo_facts[r["hoks__opiskeluoikeus_id"]], breaks[r["id"]]) for r in rows}
-    by_oppija: dict[int, list[TyopaikkajaksoFacts]] = defaultdict(list)
-    for r in rows:
-        if r["tyyppi"] in TYOPAIKKAJAKSO_TYYPIT:
-            by_oppija[r["hoks__oppija_id"]].append(facts[r["id"]])
-    details = {r["id"]: r for r in rows}
+    loaded = {
+        j.facts.hankkimistapa_id: j.facts
+        for j in await load_jaksot(Q(id__in=member_ids) | Q(hoks__oppija_id__in=oppija_ids))
+    }
+    by_oppija: dict[str, list[TyopaikkajaksoFacts]] = defaultdict(list)
+    for facts in loaded.values():
+        by_oppija[facts.oppija_oid].append(facts)
+    osat = {
+        r["id"]: r
+        for r in await Hankkimistapa.filter(id__in=member_ids).values(
+            "id", "tutkinnon_osa__tutkinnon_osa_koodi", "tutkinnon_osa__nimi"
+        )
+    }
     result: dict[int, list[Jakso]] = defaultdict(list)
     for m in sorted(members, key=lambda m: m["hankkimistapa_id"]):
-        r = details[m["hankkimistapa_id"]]
-        jakso = facts[r["id"]]
+        jakso = loaded[m["hankkimistapa_id"]]
+        osa = osat[m["hankkimistapa_id"]]
         result[m["kyselylinkki_id"]].append(
             Jakso(
-                tutkinnon_osa_koodi=r["tutkinnon_osa__tutkinnon_osa_koodi"],
-                tutkinnon_osa=r["tutkinnon_osa__nimi"],
-                tyopaikka=r["tyopaikan_nimi"],
-                ytunnus=r["ytunnus"],
-                alku=r["alku"],
-                loppu=r["loppu"],
+                tutkinnon_osa_koodi=osa["tutkinnon_osa__tutkinnon_osa_koodi"],
+                tutkinnon_osa=osa["tutkinnon_osa__nimi"],
+                tyopaikka=jakso.tyopaikan_nimi,
+                ytunnus=jakso.ytunnus,
+                alku=jakso.alku,
+                loppu=jakso.loppu,
                 kesto=kesto(
-                    jakso,
-                    by_oppija[r["hoks__oppija_id"]],
-                    valiaikaisesti_keskeytynyt_periods(jakso.opiskeluoikeus),
+                    jakso, by_oppija[jakso.oppija_oid], valiaikaisesti_keskeytynyt_periods(jakso.opiskeluoikeus)
                 ),
             )
         )
     return result
-
-
-async def _opiskeluoikeus_facts(oo_ids: set[int]) -> dict[int, OpiskeluoikeusFacts]:
-    tilat: dict[int, list[TilaJakso]] = defaultdict(list)
-    for t in await OpiskeluoikeudenTila.filter(opiskeluoikeus_id__in=oo_ids).values(
-        "opiskeluoikeus_id", "alku", "tila"
-    ):
-        tilat[t["opiskeluoikeus_id"]].append(TilaJakso(t["alku"], t["tila"]))
-    rows = await Opiskeluoikeus.filter(id__in=oo_ids).values(
-        "id", "oid", "oppija__oid", "koulutustoimija__oid", "oppilaitos__oid", "tyyppi", "mitatoity"
-    )
-    return {
-        r["id"]: OpiskeluoikeusFacts(
-            oid=r["oid"],
-            oppija_oid=r["oppija__oid"],
-            koulutustoimija_oid=r["koulutustoimija__oid"],
-            oppilaitos_oid=r["oppilaitos__oid"],
-            tyyppi=r["tyyppi"],
-            tilat=tuple(tilat[r["id"]]),
-            mitatoity=r["mitatoity"],
-        )
-        for r in rows
-    }
-
-
-def _jakso_facts(
-    r: dict[str, Any], oo: OpiskeluoikeusFacts, breaks: Sequence[tuple[date, date | None]]
-) -> TyopaikkajaksoFacts:
-    return TyopaikkajaksoFacts(
-        hankkimistapa_id=r["id"],
-        yksiloiva_tunniste=r["yksiloiva_tunniste"],
-        hoks_id=r["hoks_id"],
-        oppija_oid=oo.oppija_oid,
-        opiskeluoikeus=oo,
-        tutkinto_koodi=None,
-        tyyppi=r["tyyppi"],
-        alku=r["alku"],
-        loppu=r["loppu"],
-        tyopaikan_nimi=r["tyopaikan_nimi"],
-        ytunnus=r["ytunnus"],
-        ohjaaja_nimi=r["ohjaaja_nimi"],
-        ohjaaja_sahkoposti=r["ohjaaja_sahkoposti"],
-        ohjaaja_puhelinnumero=r["ohjaaja_puhelinnumero"],
-        osa_aikaisuus=r["osa_aikaisuus"],
-        keskeytymisajanjaksot=tuple(breaks),
-    )
 
 
 @dataclass(frozen=True)

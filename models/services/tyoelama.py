@@ -18,17 +18,17 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from models.herate import Ajo, Tyopaikkajaksoherate
-from models.hoks import Hankkimistapa, Keskeytymisajanjakso
 from models.kyselylinkki import Kanava, Kyselylinkki, Kyselytyyppi, NippuJasen, Toimitus, new_tunnus
 from models.opiskeluoikeus import Opiskeluoikeus
 from models.organisation import Organisation
 from models.rules import tyoelama as rules
-from models.rules.calendar import Period, rahoituskausi
+from models.rules.calendar import rahoituskausi
 from models.rules.opiskeluoikeus import ammatilliset_suoritukset
 from models.rules.palaute import MAX_DAYS_AFTER_HERATE
 from models.services.access import Principal
 from models.services.errors import NotFound
-from models.services.palaute import CHUNK, Lahetys, chunks, e164, load_oo_facts, values_in
+from models.services.facts import CHUNK, LoadedJakso, chunks, load_jaksot, values_in
+from models.services.palaute import Lahetys, e164
 from models.user import RoleName
 
 NIPUTUS = "niputus"
@@ -36,65 +36,6 @@ TYOPAIKKAKYSELY = "tyopaikkakysely"
 # A late jakso keeps its scheduled day as heratepvm and may still go up to scheduled + 59 (§4.1 "Changes"), so
 # a send day looks back this far for jaksot whose own send day passed unsent.
 LOOKBACK = timedelta(days=MAX_DAYS_AFTER_HERATE + 16)
-
-_JAKSO_FIELDS = (
-    "id",
-    "yksiloiva_tunniste",
-    "hoks_id",
-    "hoks__oppija__oid",
-    "hoks__opiskeluoikeus_id",
-    "tyyppi",
-    "alku",
-    "loppu",
-    "tyopaikan_nimi",
-    "ytunnus",
-    "ohjaaja_nimi",
-    "ohjaaja_sahkoposti",
-    "ohjaaja_puhelinnumero",
-    "osa_aikaisuus",
-)
-
-
-@dataclass(frozen=True)
-class Jakso:
-    """The rule facts of a jakso plus the opiskeluoikeus row id (for the link's oppilaitos)."""
-
-    facts: rules.TyopaikkajaksoFacts
-    opiskeluoikeus_id: int
-
-
-async def load_jaksot(query: Q) -> list[Jakso]:
-    """Työpaikkajaksot matching `query`, with their OO facts and breaks, in a few queries per 5000."""
-    rows = await Hankkimistapa.filter(query, tyyppi__in=sorted(rules.TYOPAIKKAJAKSO_TYYPIT)).values(*_JAKSO_FIELDS)
-    ids = [r["id"] for r in rows]
-    breaks: dict[int, list[Period]] = defaultdict(list)
-    for k in await values_in(Keskeytymisajanjakso, "hankkimistapa_id", ids, ("hankkimistapa_id", "alku", "loppu")):
-        breaks[k["hankkimistapa_id"]].append((k["alku"], k["loppu"]))
-    oos = await load_oo_facts(r["hoks__opiskeluoikeus_id"] for r in rows)
-    return [
-        Jakso(
-            rules.TyopaikkajaksoFacts(
-                hankkimistapa_id=r["id"],
-                yksiloiva_tunniste=r["yksiloiva_tunniste"],
-                hoks_id=r["hoks_id"],
-                oppija_oid=r["hoks__oppija__oid"],
-                opiskeluoikeus=oos[r["hoks__opiskeluoikeus_id"]],
-                tutkinto_koodi=None,
-                tyyppi=r["tyyppi"],
-                alku=r["alku"],
-                loppu=r["loppu"],
-                tyopaikan_nimi=r["tyopaikan_nimi"],
-                ytunnus=r["ytunnus"],
-                ohjaaja_nimi=r["ohjaaja_nimi"],
-                ohjaaja_sahkoposti=r["ohjaaja_sahkoposti"],
-                ohjaaja_puhelinnumero=r["ohjaaja_puhelinnumero"],
-                osa_aikaisuus=r["osa_aikaisuus"],
-                keskeytymisajanjaksot=tuple(sorted(breaks[r["id"]], key=lambda p: p[0])),
-            ),
-            r["hoks__opiskeluoikeus_id"],
-        )
-        for r in rows
-    ]
 
 
 async def _bundled_ids(hankkimistapa_ids: Sequence[int]) -> set[int]:
@@ -116,7 +57,7 @@ async def record_tyopaikkajaksot(hoks_ids: Sequence[int], today: date) -> int:
     Runs inside the HOKS / Koski save transaction; a jakso already in a sent bundle keeps its state. Works on
     many HOKSes at once so a bulk import (or the benchmark) decides 100 000 jaksot in a few queries.
     """
-    jaksot: list[Jakso] = []
+    jaksot: list[LoadedJakso] = []
     for chunk in chunks(sorted(set(hoks_ids))):
         jaksot.extend(await load_jaksot(Q(hoks_id__in=chunk)))
     bundled = await _bundled_ids([j.facts.hankkimistapa_id for j in jaksot])
@@ -213,7 +154,7 @@ async def _bundle(send_day: date, today: date) -> list[Lahetys]:
 
 
 def _bundle_link(
-    b: rules.Bundle, oppilaitos_id: int, koulutustoimija_id: int, latest: Jakso, today: date
+    b: rules.Bundle, oppilaitos_id: int, koulutustoimija_id: int, latest: LoadedJakso, today: date
 ) -> Kyselylinkki:
     suoritus = next(iter(ammatilliset_suoritukset(latest.facts.opiskeluoikeus)), None)
     alku, loppu = rules.instructor_vastausaika(today, b.heratepvm)
