@@ -79,6 +79,14 @@ def _lines(path: str) -> Iterable[str]:
             yield from f
 
 
+def _report(accepted: int, refused: list[tuple[int, str]]) -> int:
+    """An import's summary: every refused line with its reason; exit 1 when anything was refused."""
+    print(f"accepted {accepted}, refused {len(refused)}")
+    for line_no, reason in refused:
+        print(f"  line {line_no}: {reason}")
+    return 0 if not refused else 1
+
+
 async def cmd_import_koski(args: argparse.Namespace, settings: Settings) -> int:
     from models.services.importer import import_lines
 
@@ -88,10 +96,7 @@ async def cmd_import_koski(args: argparse.Namespace, settings: Settings) -> int:
         summary = await import_lines(lines, on_progress=lambda d, t: progress(d, t, "import"))
     finally:
         await Tortoise.close_connections()
-    print(f"accepted {summary.accepted}, refused {len(summary.refused)}")
-    for line_no, reason in summary.refused:
-        print(f"  line {line_no}: {reason}")
-    return 0 if not summary.refused else 1
+    return _report(summary.accepted, summary.refused)
 
 
 async def cmd_import_haku(args: argparse.Namespace, settings: Settings) -> int:
@@ -103,10 +108,7 @@ async def cmd_import_haku(args: argparse.Namespace, settings: Settings) -> int:
         summary = await import_lines(lines)
     finally:
         await Tortoise.close_connections()
-    print(f"accepted {summary.accepted}, refused {len(summary.refused)}")
-    for line_no, reason in summary.refused:
-        print(f"  line {line_no}: {reason}")
-    return 0 if not summary.refused else 1
+    return _report(summary.accepted, summary.refused)
 
 
 async def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
