@@ -50,13 +50,19 @@ class PolkuSchema(strawberry.Schema):
         super().process_errors(unexpected, execution_context)
 
 
+# One instance each for the life of the process: every new limiter makes a new validation rule, and the
+# validation cache is keyed by the rules, so per-request limiters would make every request re-validate.
+_DEPTH_LIMIT = QueryDepthLimiter(max_depth=8)
+_ALIAS_LIMIT = MaxAliasesLimiter(max_alias_count=15)
+_TOKEN_LIMIT = MaxTokensLimiter(max_token_count=2000)
+
 schema = PolkuSchema(
     query=Query,
     mutation=Mutation,
     extensions=[
-        lambda: QueryDepthLimiter(max_depth=8),
-        lambda: MaxAliasesLimiter(max_alias_count=15),
-        lambda: MaxTokensLimiter(max_token_count=2000),
+        lambda: _DEPTH_LIMIT,
+        lambda: _ALIAS_LIMIT,
+        lambda: _TOKEN_LIMIT,
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
         PolkuErrors,
