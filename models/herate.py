@@ -51,7 +51,7 @@ class Tyopaikkajaksoherate(Model):
         "models.Hankkimistapa", related_name="herate", on_delete=fields.CASCADE
     )
     hoks: fields.ForeignKeyRelation[Hoks] = fields.ForeignKeyField(
-        "models.Hoks", related_name="tyopaikkajaksoherateet", on_delete=fields.CASCADE
+        "models.Hoks", related_name="tyopaikkajaksoherateet", db_index=True, on_delete=fields.CASCADE
     )
     heratepvm = fields.DateField(null=True, db_index=True)
     syy = fields.CharField(max_length=64, null=True)

@@ -19,7 +19,7 @@ class Hoks(Model):
         "models.Opiskeluoikeus", related_name="hoks", on_delete=fields.RESTRICT
     )
     oppija: fields.ForeignKeyRelation[Oppija] = fields.ForeignKeyField(
-        "models.Oppija", related_name="hoksit", on_delete=fields.RESTRICT
+        "models.Oppija", related_name="hoksit", db_index=True, on_delete=fields.RESTRICT
     )
     ensikertainen_hyvaksyminen = fields.DateField()
     hyvaksytty = fields.DatetimeField(null=True)
@@ -40,7 +40,7 @@ class Hoks(Model):
 class HankittavaTutkinnonOsa(Model):
     id = fields.IntField(primary_key=True)
     hoks: fields.ForeignKeyRelation[Hoks] = fields.ForeignKeyField(
-        "models.Hoks", related_name="tutkinnon_osat", on_delete=fields.CASCADE
+        "models.Hoks", related_name="tutkinnon_osat", db_index=True, on_delete=fields.CASCADE
     )
     jarjestys = fields.IntField()
     tutkinnon_osa_koodi = fields.CharField(max_length=64)
@@ -58,7 +58,7 @@ class Hankkimistapa(Model):
         "models.Hoks", related_name="hankkimistavat", on_delete=fields.CASCADE
     )
     tutkinnon_osa: fields.ForeignKeyRelation[HankittavaTutkinnonOsa] = fields.ForeignKeyField(
-        "models.HankittavaTutkinnonOsa", related_name="hankkimistavat", on_delete=fields.CASCADE
+        "models.HankittavaTutkinnonOsa", related_name="hankkimistavat", db_index=True, on_delete=fields.CASCADE
     )
     jarjestys = fields.IntField()
     yksiloiva_tunniste = fields.CharField(max_length=128)
@@ -83,7 +83,7 @@ class Hankkimistapa(Model):
 class Keskeytymisajanjakso(Model):
     id = fields.IntField(primary_key=True)
     hankkimistapa: fields.ForeignKeyRelation[Hankkimistapa] = fields.ForeignKeyField(
-        "models.Hankkimistapa", related_name="keskeytymisajanjaksot", on_delete=fields.CASCADE
+        "models.Hankkimistapa", related_name="keskeytymisajanjaksot", db_index=True, on_delete=fields.CASCADE
     )
     alku = fields.DateField()
     loppu = fields.DateField(null=True)

@@ -55,7 +55,7 @@ class Kyselylinkki(Model):
     tutkinto_koodi = fields.CharField(max_length=32, null=True)
     tutkinto_nimi = fields.CharField(max_length=255, null=True)
     hoks: fields.ForeignKeyNullableRelation[Hoks] = fields.ForeignKeyField(
-        "models.Hoks", related_name="kyselylinkit", null=True, on_delete=fields.RESTRICT
+        "models.Hoks", related_name="kyselylinkit", null=True, db_index=True, on_delete=fields.RESTRICT
     )
     oppija: fields.ForeignKeyNullableRelation[Oppija] = fields.ForeignKeyField(
         "models.Oppija", related_name="kyselylinkit", null=True, on_delete=fields.RESTRICT
@@ -89,7 +89,7 @@ class NippuJasen(Model):
         "models.Kyselylinkki", related_name="jasenet", on_delete=fields.CASCADE
     )
     hankkimistapa: fields.ForeignKeyRelation[Hankkimistapa] = fields.ForeignKeyField(
-        "models.Hankkimistapa", related_name="nippujasenyydet", on_delete=fields.RESTRICT
+        "models.Hankkimistapa", related_name="nippujasenyydet", db_index=True, on_delete=fields.RESTRICT
     )
 
     class Meta:

@@ -50,7 +50,7 @@ class Keskeytys(Model):
 
     id = fields.IntField(primary_key=True)
     oppija: fields.ForeignKeyRelation[Oppija] = fields.ForeignKeyField(
-        "models.Oppija", related_name="keskeytykset", on_delete=fields.RESTRICT
+        "models.Oppija", related_name="keskeytykset", db_index=True, on_delete=fields.RESTRICT
     )
     kunta: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name=False, on_delete=fields.RESTRICT
@@ -75,7 +75,7 @@ class Kuntailmoitus(Model):
 
     id = fields.IntField(primary_key=True)
     oppija: fields.ForeignKeyRelation[Oppija] = fields.ForeignKeyField(
-        "models.Oppija", related_name="kuntailmoitukset", on_delete=fields.RESTRICT
+        "models.Oppija", related_name="kuntailmoitukset", db_index=True, on_delete=fields.RESTRICT
     )
     kunta: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name="vastaanotetut_kuntailmoitukset", on_delete=fields.RESTRICT
@@ -131,7 +131,7 @@ class Hakemus(Model):
     id = fields.IntField(primary_key=True)
     oid = fields.CharField(max_length=64, unique=True)
     oppija: fields.ForeignKeyRelation[Oppija] = fields.ForeignKeyField(
-        "models.Oppija", related_name="hakemukset", on_delete=fields.RESTRICT
+        "models.Oppija", related_name="hakemukset", db_index=True, on_delete=fields.RESTRICT
     )
     haku_oid = fields.CharField(max_length=64)
     haku_nimi = fields.CharField(max_length=255)

@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('oid', fields.CharField(unique=True, max_length=64)),
-                ('oppija', fields.ForeignKeyField('models.Oppija', source_field='oppija_id', db_constraint=True, to_field='id', related_name='hakemukset', on_delete=OnDelete.RESTRICT)),
+                ('oppija', fields.ForeignKeyField('models.Oppija', source_field='oppija_id', db_index=True, db_constraint=True, to_field='id', related_name='hakemukset', on_delete=OnDelete.RESTRICT)),
                 ('haku_oid', fields.CharField(max_length=64)),
                 ('haku_nimi', fields.CharField(max_length=255)),
                 ('muokattu', fields.DatetimeField(auto_now=False, auto_now_add=False)),
@@ -150,7 +150,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('opiskeluoikeus', fields.OneToOneField('models.Opiskeluoikeus', source_field='opiskeluoikeus_id', db_constraint=True, to_field='id', related_name='hoks', on_delete=OnDelete.RESTRICT)),
-                ('oppija', fields.ForeignKeyField('models.Oppija', source_field='oppija_id', db_constraint=True, to_field='id', related_name='hoksit', on_delete=OnDelete.RESTRICT)),
+                ('oppija', fields.ForeignKeyField('models.Oppija', source_field='oppija_id', db_index=True, db_constraint=True, to_field='id', related_name='hoksit', on_delete=OnDelete.RESTRICT)),
                 ('ensikertainen_hyvaksyminen', fields.DateField()),
                 ('hyvaksytty', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('paivitetty', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
@@ -168,7 +168,7 @@ class Migration(migrations.Migration):
             name='HankittavaTutkinnonOsa',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('hoks', fields.ForeignKeyField('models.Hoks', source_field='hoks_id', db_constraint=True, to_field='id', related_name='tutkinnon_osat', on_delete=OnDelete.CASCADE)),
+                ('hoks', fields.ForeignKeyField('models.Hoks', source_field='hoks_id', db_index=True, db_constraint=True, to_field='id', related_name='tutkinnon_osat', on_delete=OnDelete.CASCADE)),
                 ('jarjestys', fields.IntField()),
                 ('tutkinnon_osa_koodi', fields.CharField(max_length=64)),
                 ('nimi', fields.CharField(null=True, max_length=255)),
@@ -181,7 +181,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('hoks', fields.ForeignKeyField('models.Hoks', source_field='hoks_id', db_constraint=True, to_field='id', related_name='hankkimistavat', on_delete=OnDelete.CASCADE)),
-                ('tutkinnon_osa', fields.ForeignKeyField('models.HankittavaTutkinnonOsa', source_field='tutkinnon_osa_id', db_constraint=True, to_field='id', related_name='hankkimistavat', on_delete=OnDelete.CASCADE)),
+                ('tutkinnon_osa', fields.ForeignKeyField('models.HankittavaTutkinnonOsa', source_field='tutkinnon_osa_id', db_index=True, db_constraint=True, to_field='id', related_name='hankkimistavat', on_delete=OnDelete.CASCADE)),
                 ('jarjestys', fields.IntField()),
                 ('yksiloiva_tunniste', fields.CharField(max_length=128)),
                 ('tyyppi', fields.CharField(max_length=32)),
@@ -202,7 +202,7 @@ class Migration(migrations.Migration):
             name='Keskeytymisajanjakso',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('hankkimistapa', fields.ForeignKeyField('models.Hankkimistapa', source_field='hankkimistapa_id', db_constraint=True, to_field='id', related_name='keskeytymisajanjaksot', on_delete=OnDelete.CASCADE)),
+                ('hankkimistapa', fields.ForeignKeyField('models.Hankkimistapa', source_field='hankkimistapa_id', db_index=True, db_constraint=True, to_field='id', related_name='keskeytymisajanjaksot', on_delete=OnDelete.CASCADE)),
                 ('alku', fields.DateField()),
                 ('loppu', fields.DateField(null=True)),
             ],
@@ -219,7 +219,7 @@ class Migration(migrations.Migration):
                 ('oppilaitos', fields.ForeignKeyField('models.Organisation', source_field='oppilaitos_id', null=True, db_constraint=True, to_field='id', related_name='oppilaitoksen_kyselylinkit', on_delete=OnDelete.RESTRICT)),
                 ('tutkinto_koodi', fields.CharField(null=True, max_length=32)),
                 ('tutkinto_nimi', fields.CharField(null=True, max_length=255)),
-                ('hoks', fields.ForeignKeyField('models.Hoks', source_field='hoks_id', null=True, db_constraint=True, to_field='id', related_name='kyselylinkit', on_delete=OnDelete.RESTRICT)),
+                ('hoks', fields.ForeignKeyField('models.Hoks', source_field='hoks_id', null=True, db_index=True, db_constraint=True, to_field='id', related_name='kyselylinkit', on_delete=OnDelete.RESTRICT)),
                 ('oppija', fields.ForeignKeyField('models.Oppija', source_field='oppija_id', null=True, db_constraint=True, to_field='id', related_name='kyselylinkit', on_delete=OnDelete.RESTRICT)),
                 ('ytunnus', fields.CharField(null=True, max_length=9)),
                 ('heratepvm', fields.DateField()),
@@ -243,7 +243,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('kyselylinkki', fields.ForeignKeyField('models.Kyselylinkki', source_field='kyselylinkki_id', db_constraint=True, to_field='id', related_name='jasenet', on_delete=OnDelete.CASCADE)),
-                ('hankkimistapa', fields.ForeignKeyField('models.Hankkimistapa', source_field='hankkimistapa_id', db_constraint=True, to_field='id', related_name='nippujasenyydet', on_delete=OnDelete.RESTRICT)),
+                ('hankkimistapa', fields.ForeignKeyField('models.Hankkimistapa', source_field='hankkimistapa_id', db_index=True, db_constraint=True, to_field='id', related_name='nippujasenyydet', on_delete=OnDelete.RESTRICT)),
             ],
             options={'table': 'nippu_jasen', 'app': 'models', 'unique_together': (('kyselylinkki', 'hankkimistapa'),), 'pk_attr': 'id', 'table_description': 'A työpaikkajakso answered through a bundled instructor link: reports unbundle through these rows.'},
             bases=['Model'],
@@ -311,7 +311,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('hankkimistapa', fields.OneToOneField('models.Hankkimistapa', source_field='hankkimistapa_id', db_constraint=True, to_field='id', related_name='herate', on_delete=OnDelete.CASCADE)),
-                ('hoks', fields.ForeignKeyField('models.Hoks', source_field='hoks_id', db_constraint=True, to_field='id', related_name='tyopaikkajaksoherateet', on_delete=OnDelete.CASCADE)),
+                ('hoks', fields.ForeignKeyField('models.Hoks', source_field='hoks_id', db_index=True, db_constraint=True, to_field='id', related_name='tyopaikkajaksoherateet', on_delete=OnDelete.CASCADE)),
                 ('heratepvm', fields.DateField(null=True, db_index=True)),
                 ('syy', fields.CharField(null=True, max_length=64)),
                 ('paatetty_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
@@ -346,7 +346,7 @@ class Migration(migrations.Migration):
             name='Keskeytys',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('oppija', fields.ForeignKeyField('models.Oppija', source_field='oppija_id', db_constraint=True, to_field='id', related_name='keskeytykset', on_delete=OnDelete.RESTRICT)),
+                ('oppija', fields.ForeignKeyField('models.Oppija', source_field='oppija_id', db_index=True, db_constraint=True, to_field='id', related_name='keskeytykset', on_delete=OnDelete.RESTRICT)),
                 ('kunta', fields.ForeignKeyField('models.Organisation', source_field='kunta_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.RESTRICT)),
                 ('alku', fields.DateField()),
                 ('loppu', fields.DateField(null=True)),
@@ -360,7 +360,7 @@ class Migration(migrations.Migration):
             name='Kuntailmoitus',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('oppija', fields.ForeignKeyField('models.Oppija', source_field='oppija_id', db_constraint=True, to_field='id', related_name='kuntailmoitukset', on_delete=OnDelete.RESTRICT)),
+                ('oppija', fields.ForeignKeyField('models.Oppija', source_field='oppija_id', db_index=True, db_constraint=True, to_field='id', related_name='kuntailmoitukset', on_delete=OnDelete.RESTRICT)),
                 ('kunta', fields.ForeignKeyField('models.Organisation', source_field='kunta_id', db_constraint=True, to_field='id', related_name='vastaanotetut_kuntailmoitukset', on_delete=OnDelete.RESTRICT)),
                 ('tekija_organisaatio', fields.ForeignKeyField('models.Organisation', source_field='tekija_organisaatio_id', db_constraint=True, to_field='id', related_name='lahetetyt_kuntailmoitukset', on_delete=OnDelete.RESTRICT)),
                 ('tekija', fields.ForeignKeyField('models.User', source_field='tekija_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.RESTRICT)),
