@@ -36,17 +36,16 @@ async def issue_token(name: str) -> str:
 
 
 async def principal_for_token(token: str) -> Principal:
-    # Every request pays for this lookup: token and user in one joined query, roles in a second.
-    row = await ApiToken.filter(token_hash=hash_token(token), revoked_at=None).select_related("user").first()
-    if row is None:
-        raise DomainError("UNAUTHENTICATED", "the bearer token is unknown or revoked")
-    return await principal_for_user(row.user)
-
-
-async def principal_for_user(user: User) -> Principal:
-    roles = await Role.filter(user=user).values_list("organisation__oid", "organisation__path", "role")
-    return Principal(
-        user_id=user.id,
-        name=user.name,
-        grants=tuple(Grant(oid, path, RoleName(role)) for oid, path, role in roles),
+    """Every request pays for this: token, user and roles come back in one joined query."""
+    rows = await ApiToken.filter(token_hash=hash_token(token), revoked_at=None).values_list(
+        "user_id",
+        "user__name",
+        "user__roles__organisation__oid",
+        "user__roles__organisation__path",
+        "user__roles__role",
     )
+    if not rows:
+        raise DomainError("UNAUTHENTICATED", "the bearer token is unknown or revoked")
+    user_id, name = rows[0][0], rows[0][1]
+    grants = tuple(Grant(oid, path, RoleName(role)) for _, _, oid, path, role in rows if role is not None)
+    return Principal(user_id=user_id, name=name, grants=grants)
