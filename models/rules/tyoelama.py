@@ -9,13 +9,13 @@ period, reminders) is the one of §3, shared through `palaute`.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
 
-from models.rules.calendar import Period, add_days, in_period
+from models.rules.calendar import Period, in_period
 from models.rules.opiskeluoikeus import (
     VALIAIKAISESTI_KESKEYTYNYT,
     OpiskeluoikeusFacts,
@@ -339,12 +339,20 @@ def valiaikaisesti_keskeytynyt_periods(oo: OpiskeluoikeusFacts) -> tuple[Period,
     return tila_periods(oo.tilat, VALIAIKAISESTI_KESKEYTYNYT)
 
 
-def _on_own_break(jakso: TyopaikkajaksoFacts, day: date) -> bool:
-    return any(in_period(day, period) for period in jakso.keskeytymisajanjaksot)
+def _ordinals(alku: date, loppu: date) -> range:
+    return range(alku.toordinal(), loppu.toordinal() + 1)
 
 
-def _active_on(jakso: TyopaikkajaksoFacts, day: date) -> bool:
-    return jakso.alku <= day <= jakso.loppu and not _on_own_break(jakso, day)
+def _without(days: set[int], periods: Iterable[Period], until: date) -> set[int]:
+    """`days` less every day of `periods` (an open period runs on, so up to `until` is enough here)."""
+    for alku, loppu in periods:
+        days.difference_update(_ordinals(alku, loppu or until))
+    return days
+
+
+def _active_days(jakso: TyopaikkajaksoFacts) -> set[int]:
+    """Days (as ordinals) the jakso is active: inside its dates and not on one of its own breaks."""
+    return _without(set(_ordinals(jakso.alku, jakso.loppu)), jakso.keskeytymisajanjaksot, jakso.loppu)
 
 
 def round_half_up(value: Fraction) -> int:
@@ -366,13 +374,11 @@ def kesto(
     """
     others = {j.hankkimistapa_id: j for j in all_jaksot_of_learner if j.tyyppi in TYOPAIKKAJAKSO_TYYPIT}
     others[jakso.hankkimistapa_id] = jakso
-    total = Fraction(0)
-    day = jakso.alku
-    while day <= jakso.loppu:
-        if not _on_own_break(jakso, day) and not any(in_period(day, p) for p in oo_keskeytynyt_periods):
-            n = sum(1 for j in others.values() if _active_on(j, day))
-            total += Fraction(1, n)
-        day = add_days(day, 1)
+    counted = _without(_active_days(jakso), oo_keskeytynyt_periods, jakso.loppu)
+    active = [_active_days(j) for j in others.values()]
+    # Days grouped by how many jaksot share them: n days shared k ways add n/k (exact, in one Fraction each).
+    shares = Counter(sum(1 for days in active if day in days) for day in counted)
+    total = sum((Fraction(n, k) for k, n in shares.items()), Fraction(0))
     osa_aikaisuus = 100 if jakso.osa_aikaisuus is None else jakso.osa_aikaisuus
     return round_half_up(total * Fraction(osa_aikaisuus, 100))
 
