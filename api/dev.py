@@ -16,9 +16,11 @@ import subprocess
 import sys
 import time
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from tortoise import Tortoise
 
+from models.rules.calendar import helsinki_day
 from models.settings import Settings
 
 DEMO_USER = "demo-virkailija"
@@ -73,8 +75,9 @@ def has_subcommand(name: str) -> bool:
     )
 
 
-async def prepare(settings: Settings, oppijat: int) -> str:
-    """Migrate, fill an empty database with demo data, and return a fresh token of the demo official."""
+async def prepare(settings: Settings, oppijat: int) -> tuple[str, str | None]:
+    """Migrate, fill an empty database with demo data, and return a fresh token of the demo official and the
+    tunnus of one open survey link to try."""
     from api.cli import open_db, progress, run_migrations
     from models.demo import generate
     from models.oppija import Oppija
@@ -89,21 +92,44 @@ async def prepare(settings: Settings, oppijat: int) -> str:
         if not await Oppija.exists():
             print(f"loading demo data ({oppijat} oppijat)…", file=sys.stderr)
             await generate(oppijat, seed=1, on_progress=lambda d, t: progress(d, t, "demo"))
+            await decide_demo_feedback()
         await oph()
         await add_user(DEMO_USER, UserKind.OFFICIAL, OPH_OID, RoleName.ADMIN)
-        return await issue_token(DEMO_USER)
+        return await issue_token(DEMO_USER), await open_link()
     finally:
         await Tortoise.close_connections()
 
 
-def banner(host: str, port: int, token: str, redis_url: str, worker: bool) -> str:
+async def decide_demo_feedback() -> None:
+    """Demo data is bulk-written, past the save-time decisions: run them and today's sends, as a save would."""
+    from models.hoks import Hoks
+    from models.services.herate import record_herateet
+    from models.services.lahetysajo import run_day
+
+    today = helsinki_day(datetime.now(UTC))
+    for hoks_id in await Hoks.all().order_by("id").values_list("id", flat=True):
+        await record_herateet(int(hoks_id), today)  # type: ignore[call-overload]
+    await run_day(today)
+
+
+async def open_link() -> str | None:
+    from models.kyselylinkki import Kyselylinkki
+
+    today = helsinki_day(datetime.now(UTC))
+    link = await Kyselylinkki.filter(
+        vastattu_at=None, peruttu_at=None, vastausaika_alku__lte=today, vastausaika_loppu__gte=today
+    ).first()
+    return link.tunnus if link else None
+
+
+def banner(host: str, port: int, token: str, redis_url: str, worker: bool, tunnus: str | None = None) -> str:
     base = f"http://{host}:{port}"
     query = '{"query":"{ hoksit(first: 3) { edges { node { id oppija { sukunimi } tutkinnonOsat { nimi } } } } }"}'
     return "\n".join(
         [
             "",
             f"  GraphQL     {base}/graphql",
-            f"  surveys     {base}/v/<tunnus>  (links made by the worker, see the kyselylinkki table)",
+            f"  survey      {base}/v/{tunnus}" if tunnus else f"  surveys     {base}/v/<tunnus>  (no open link today)",
             f"  health      {base}/healthz",
             f"  Redis       {redis_url}",
             f"  worker      {'running' if worker else 'NOT running (no `polku worker` subcommand)'}",
@@ -137,7 +163,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     from api.app import create_app
 
-    token = asyncio.run(prepare(settings, args.oppijat))
+    token, tunnus = asyncio.run(prepare(settings, args.oppijat))
     children: list[subprocess.Popen[bytes]] = []
     try:
         redis_url = settings.redis_url
@@ -155,7 +181,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         else:
             print("WARNING: `polku worker` does not exist yet; serving without the arq worker", file=sys.stderr)
         os.environ["REDIS_URL"] = redis_url
-        print(banner(args.host, args.port, token, redis_url, worker), flush=True)
+        print(banner(args.host, args.port, token, redis_url, worker, tunnus), flush=True)
         app = create_app(replace(settings, redis_url=redis_url))
         uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     finally:
