@@ -5,7 +5,6 @@ standing in for Twilio's API, which the real twilio client sends to.
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,39 +19,17 @@ from aiosmtpd.controller import Controller
 from arq import func
 from arq.connections import ArqRedis, RedisSettings, create_pool
 from arq.worker import Worker
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
 from jobs.tick import SEND_FUNCTION
-from jobs.viestit import DOMAIN, KIELET, LOCALES, translations
 from jobs.worker import MAX_TRIES, send_toimitus, shutdown, startup
 from models.settings import Settings
 from tests.services.conftest import setting
+from tests.support import free_port
 
 # A Twilio-like account; the stand-in checks the client authenticates as this account.
 ACCOUNT_SID = "AC" + "1" * 32
 AUTH_TOKEN = "test-auth-token"
 PUBLIC_URL = "https://polku.example"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def viestit_catalogs() -> None:
-    """Compile `viestit` the way `make install` does (pybabel compile) when the .mo files are missing."""
-    for kieli in KIELET:
-        po = LOCALES / kieli / "LC_MESSAGES" / f"{DOMAIN}.po"
-        mo = po.with_suffix(".mo")
-        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-            with po.open("rb") as f:
-                catalog = read_po(f, locale=kieli, domain=DOMAIN)
-            with mo.open("wb") as f:
-                write_mo(f, catalog)
-    translations.cache_clear()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass

@@ -1,9 +1,8 @@
-"""Report test fixtures: compiled `raportti` catalogs, and a live uvicorn server for the browser test."""
+"""Report test fixtures: a live uvicorn server for the browser test."""
 
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
@@ -11,41 +10,20 @@ from typing import Any
 
 import pytest
 import uvicorn
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from tortoise.contrib.test import tortoise_test_context
 
 from api.app import create_app
 from models.db import MODEL_MODULES
 from models.settings import Settings
-from survey_ui.raportti import DOMAIN, KIELET, LOCALES
 from tests.api.conftest import client, gql  # noqa: F401  (the HTTP fixtures, shared with tests/api)
 from tests.conftest import test_db_url
-
-
-@pytest.fixture(scope="session", autouse=True)
-def raportti_catalogs() -> None:
-    """Compile the report page catalogs when `make install` hasn't (the .mo files are not in git)."""
-    for lang in KIELET:
-        po = LOCALES / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-        mo = po.with_suffix(".mo")
-        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-            with po.open("rb") as f:
-                catalog = read_po(f, locale=lang, domain=DOMAIN)
-            with mo.open("wb") as f:
-                write_mo(f, catalog)
+from tests.support import free_port
 
 
 @dataclass
 class LiveServer:
     url: str
     seeded: dict[str, Any]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -55,7 +33,7 @@ def live_server(report_seed: Callable[[], Awaitable[dict[str, Any]]]) -> Iterato
     The thread owns its event loop and its Tortoise context (a fresh database, filled by the test module's
     `report_seed` fixture, a coroutine function), so the browser test itself stays synchronous.
     """
-    port = _free_port()
+    port = free_port()
     ready = threading.Event()
     state: dict[str, Any] = {}
 

@@ -13,17 +13,9 @@ from models.user import RoleName
 from tests.factories import provider, user_token
 from tests.reports.builders import link
 from tests.reports.conftest import LiveServer
+from tests.support import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
-
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture
@@ -42,7 +34,7 @@ def report_seed():  # type: ignore[no-untyped-def]
 def test_report_page_charts_render_and_pass_axe(live_server: LiveServer) -> None:
     kt, token = live_server.seeded["kt"], live_server.seeded["token"]
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=LAUNCH_ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
             page.goto(f"{live_server.url}/raportti?koulutustoimija={kt}&lang=fi&alku=2021-08-01&loppu=2022-07-31")

@@ -1,4 +1,4 @@
-"""Survey-page fixtures: compiled catalogs, an HTTP client on the real app, links in every state."""
+"""Survey-page fixtures: an HTTP client on the real app, links in every state."""
 
 from __future__ import annotations
 
@@ -8,33 +8,14 @@ from typing import Any
 
 import httpx
 import pytest
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
 from models.kyselylinkki import Kyselylinkki, Kyselytyyppi
 from models.organisation import Organisation
 from models.rules.calendar import helsinki_day
 from models.rules.kysely import KYLLA, LIKERT, MONIVALINTA, TEKSTI, VALINTA, Kysely
-from survey_ui.i18n import DOMAIN, LOCALES_DIR
 from tests.api.conftest import client, gql  # noqa: F401  (re-exported fixtures)
 
 _CSRF = re.compile(r'name="csrftoken" value="([^"]+)"')
-
-
-def compile_catalogs() -> None:
-    """What `make install` does with pybabel, for a checkout where the .mo files are missing or stale."""
-    for po in LOCALES_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"):
-        mo = po.with_suffix(".mo")
-        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-            with po.open("rb") as f:
-                catalog = read_po(f)
-            with mo.open("wb") as f:
-                write_mo(f, catalog)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _catalogs() -> None:
-    compile_catalogs()
 
 
 def today() -> date:

@@ -26,6 +26,7 @@ from playwright.sync_api import Browser, Page, Route, sync_playwright
 from models.rules.kysely import TEKSTI
 from survey_ui.kyselyt import latest
 from tests.conftest import PG_URL
+from tests.support import CHROMIUM, CHROMIUM_ARGS, free_port
 from tests.survey_ui.browser_server import REDIRECT
 from tests.survey_ui.conftest import valid_form
 
@@ -33,22 +34,7 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ALOITTANEET = latest("aloittaneet")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def _admin(sql: str) -> None:
@@ -63,7 +49,7 @@ async def _admin(sql: str) -> None:
 def server() -> Iterator[tuple[str, dict[str, str]]]:
     name = f"polku_browser_{uuid.uuid4().hex[:12]}"
     asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "tests.survey_ui.browser_server", PG_URL.replace("test_{}", name), str(port)],
         cwd=ROOT,
@@ -91,7 +77,7 @@ def server() -> Iterator[tuple[str, dict[str, str]]]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
 
