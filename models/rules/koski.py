@@ -71,6 +71,9 @@ class _Reader:
         self.errors.append(FieldError(path, code, message))
 
     def get(self, obj: Any, path: str, key: str, required: bool = True) -> Any:
+        """`obj[key]`; a missing parent (None) was reported already, so its children are not reported again."""
+        if obj is None:
+            return None
         value = obj.get(key) if isinstance(obj, dict) else None
         if value is None and required:
             self.fail(f"{path}.{key}" if path else key, "REQUIRED", "is required")
@@ -106,7 +109,7 @@ class _Reader:
         return value
 
     def koodi(self, obj: Any, path: str, key: str) -> str | None:
-        return self.text(self.get(obj, path, key) or {}, f"{path}.{key}" if path else key, "koodiarvo")
+        return self.text(self.get(obj, path, key), f"{path}.{key}" if path else key, "koodiarvo")
 
     def nimi(self, obj: Any, path: str) -> str:
         nimi = obj.get("nimi") if isinstance(obj, dict) else None
@@ -124,14 +127,14 @@ def parse_opiskeluoikeus(doc: Any) -> tuple[KoskiOpiskeluoikeus | None, list[Fie
     versio = r.get(doc, "", "versionumero")
     if versio is not None and (not isinstance(versio, int) or isinstance(versio, bool) or versio < 1):
         r.fail("versionumero", "INVALID_TYPE", "must be a positive integer")
-    h = r.get(doc, "", "henkilö") or {}
+    h = r.get(doc, "", "henkilö")
     henkilo_oid = r.oid(h, "henkilö", "oid", OPPIJA_NODE)
     etunimet = r.text(h, "henkilö", "etunimet")
     sukunimi = r.text(h, "henkilö", "sukunimi")
     syntymaaika = r.day(h, "henkilö", "syntymäaika", required=False)
     historia = _kotikunnat(r, h)
-    kt = r.get(doc, "", "koulutustoimija") or {}
-    ol = r.get(doc, "", "oppilaitos") or {}
+    kt = r.get(doc, "", "koulutustoimija")
+    ol = r.get(doc, "", "oppilaitos")
     kt_oid = r.oid(kt, "koulutustoimija", "oid", ORGANISAATIO_NODE)
     ol_oid = r.oid(ol, "oppilaitos", "oid", ORGANISAATIO_NODE)
     tyyppi = r.koodi(doc, "", "tyyppi")

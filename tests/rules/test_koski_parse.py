@@ -55,12 +55,14 @@ def test_missing_fields_are_named_with_their_paths() -> None:
     del d["versionumero"]
     del d["henkilö"]["sukunimi"]
     del d["oppilaitos"]
+    del d["tyyppi"]
     d["tila"] = {"opiskeluoikeusjaksot": []}
+    # A missing object is one error; its own fields are not reported again underneath it.
     assert errors_of(d) == {
         "versionumero": "REQUIRED",
         "henkilö.sukunimi": "REQUIRED",
         "oppilaitos": "REQUIRED",
-        "oppilaitos.oid": "REQUIRED",
+        "tyyppi": "REQUIRED",
         "tila.opiskeluoikeusjaksot": "REQUIRED",
     }
 
