@@ -77,18 +77,21 @@ class Oppija:
 
         return await resolve_oppivelvollisuus(self.row, info)
 
-    @strawberry.field(description="The learner's study rights that the caller may read.")
+    @strawberry.field(
+        description="The learner's study rights that the caller may read: those of its own oppilaitokset for "
+        "eHOKS roles; every valid one for a Valpas user who may follow the person (DOMAIN.md §6.3–6.4)."
+    )
     async def opiskeluoikeudet(
         self, info: Info
     ) -> list[Annotated[Opiskeluoikeus, strawberry.lazy("api.schema.opiskeluoikeus")]]:
         from api.schema.opiskeluoikeus import Opiskeluoikeus
 
-        rows = (
-            await OpiskeluoikeusRow.filter(oppija_id=self.row.id)
-            .filter(info.context.principal.path_filter(RoleName.READ, "oppilaitos__path"))
-            .order_by("id")
-        )
-        return [Opiskeluoikeus.from_row(r) for r in rows]
+        query = OpiskeluoikeusRow.filter(oppija_id=self.row.id)
+        if await valpas.may_read_oppija(info.context.principal, self.row, info.context.today):
+            query = query.filter(mitatoity=False)
+        else:
+            query = query.filter(info.context.principal.path_filter(RoleName.READ, "oppilaitos__path"))
+        return [Opiskeluoikeus.from_row(r) for r in await query.order_by("id")]
 
 
 @strawberry.type

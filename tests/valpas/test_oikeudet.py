@@ -149,3 +149,26 @@ async def test_vapautus_rules(gql: Gql) -> None:
     assert (await gql(token, VAPAUTUS, o=oppija, a="2023-01-01"))["errors"][0]["extensions"]["code"] == "DUPLICATE"
     backwards = await gql(token, KESKEYTYS, o=oppija, a=days(0).isoformat(), l=days(-1).isoformat())
     assert backwards["errors"][0]["extensions"]["field"] == "loppu"
+
+
+async def test_kunta_user_sees_the_residents_study_rights_at_any_provider_and_ehoks_users_only_their_own(
+    gql: Gql,
+) -> None:
+    """A kunta follows its residents wherever they study (§6.3); an eHOKS reader sees its own oppilaitos only."""
+    kt, ol = await provider()
+    kt2, ol2 = await provider()
+    oid = await tallenna(henkilo_doc(ol, kt, syntymaaika=years_ago(16)))
+    await tallenna(henkilo_doc(ol2, kt2, syntymaaika=years_ago(16), oppija=oid, tyyppi="lukiokoulutus"))
+    query = "query($oid: String!) { oppija(oid: $oid) { opiskeluoikeudet { tyyppi } } }"
+
+    kunta_user = await user_token(await kunta("091"), RoleName.KUNTA_VALVOJA)
+    body = await gql(kunta_user, query, oid=oid)
+    assert sorted(o["tyyppi"] for o in body["data"]["oppija"]["opiskeluoikeudet"]) == ["lukiokoulutus", "perusopetus"]
+
+    reader = await user_token(ol, RoleName.READ)
+    body = await gql(reader, query, oid=oid)
+    assert [o["tyyppi"] for o in body["data"]["oppija"]["opiskeluoikeudet"]] == ["perusopetus"]
+
+    stranger = await user_token(await kunta("049"), RoleName.KUNTA_VALVOJA)
+    body = await gql(stranger, query, oid=oid)
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
