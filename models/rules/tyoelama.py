@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 
 from models.rules.calendar import Period, in_period
+from models.rules.hoks import TYOPAIKKAJAKSO_TYYPIT
 from models.rules.opiskeluoikeus import (
     VALIAIKAISESTI_KESKEYTYNYT,
     OpiskeluoikeusFacts,
@@ -43,7 +44,6 @@ OPPISOPIMUS = "oppisopimus"
 KOULUTUSSOPIMUS = "koulutussopimus"
 OPPILAITOSMUOTOINEN = "oppilaitosmuotoinen"
 MUU = "muu"
-TYOPAIKKAJAKSO_TYYPIT = frozenset({OPPISOPIMUS, KOULUTUSSOPIMUS})
 
 # §4.1 "First ever run: 16.7.2021 for jaksot ended 1.7.–15.7.2021"; nothing ended earlier is ever asked about.
 FIRST_SEND_DAY = date(2021, 7, 16)
