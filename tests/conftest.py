@@ -6,14 +6,17 @@ The backend is chosen once per process: Tortoise can't switch dialects inside on
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 import pytest_asyncio
+from tortoise.backends.base.config_generator import generate_config
 from tortoise.context import TortoiseContext
-from tortoise.contrib.test import tortoise_test_context
+from tortoise.warnings import TortoiseLoopSwitchWarning
 
-from models.db import MODEL_MODULES
+from models.db import MODEL_MODULES, with_polku_connection
 from models.sql_extras import install as install_sql_extras
 from tests.support import compile_catalogs
 
@@ -32,7 +35,21 @@ def _catalogs() -> None:
 
 @pytest_asyncio.fixture
 async def db() -> AsyncIterator[TortoiseContext]:
-    async with tortoise_test_context(MODEL_MODULES, db_url=test_db_url()) as ctx:
+    """tortoise_test_context's steps, with the production connection class (models.db.PolkuConnection)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=TortoiseLoopSwitchWarning)
+        async with _context() as ctx:
+            yield ctx
+
+
+@asynccontextmanager
+async def _context() -> AsyncIterator[TortoiseContext]:
+    async with TortoiseContext() as ctx:
+        config = generate_config(test_db_url(), app_modules={"models": MODEL_MODULES}, testing=True)
+        for connection in config["connections"].values():
+            with_polku_connection(connection)
+        await ctx.init(config=config, _create_db=True, use_tz=True, timezone="UTC")
+        await ctx.generate_schemas(safe=False)
         await install_sql_extras(ctx.db())
         yield ctx
         if BACKEND != "sqlite":
