@@ -45,6 +45,8 @@ class Lisakysymys(Model):
 
     class Meta:
         table = "lisakysymys"
+        # Every form served reads its provider's questions for one survey (models.services.vastaus.lomakelinkki).
+        indexes = (("koulutustoimija_id", "kyselytyyppi", "jarjestys"),)
 
 
 class KyselyAsetus(Model):

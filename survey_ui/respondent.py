@@ -18,12 +18,10 @@ from markupsafe import escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from models.kyselylinkki import Kyselylinkki
 from models.rules.kysely import KYSELYTYYPIT, Kysely, Kysymys, validate_answers
 from models.rules.vastaaminen import LinkinTila, is_safe_uudelleenohjaus_url
 from models.services.errors import NotFound
-from models.services.lisakysymykset import lomakkeen_lisakysymykset, uudelleenohjaus_url
-from models.services.vastaus import LinkkiEiAvoin, tallenna_vastaus, tila_nyt
+from models.services.vastaus import LinkkiEiAvoin, Lomakelinkki, lomakelinkki, tallenna_vastaus
 from survey_ui import kyselyt
 from survey_ui.i18n import choose_language, environment
 from survey_ui.ratelimit import SlidingWindowLimiter
@@ -79,15 +77,15 @@ class RespondentPages:
     def __init__(self, limiter: SlidingWindowLimiter) -> None:
         self.limiter = limiter
 
-    async def _open_link(self, request: Request, kieli: str) -> Kyselylinkki | Response:
+    async def _open_link(self, request: Request, kieli: str) -> Lomakelinkki | Response:
         """The link of the URL if it may be answered now, else the page to show instead."""
         client = request.client.host if request.client else "unknown"
         if not self.limiter.allow(client):
             return special_page(request, kieli, "rajoitus", {"Retry-After": str(self.limiter.retry_after(client))})
-        link = await Kyselylinkki.get_or_none(tunnus=request.path_params["tunnus"])
+        link = await lomakelinkki(request.path_params["tunnus"])
         if link is None or link.kyselytyyppi not in KYSELYTYYPIT:
             return special_page(request, kieli, "tuntematon")
-        tila = tila_nyt(link, datetime.now(UTC))
+        tila = link.aikataulu.tila(datetime.now(UTC))
         if tila is not LinkinTila.AVOIN:
             return special_page(request, kieli, tila.value)
         return link
@@ -98,8 +96,7 @@ class RespondentPages:
         if isinstance(link, Response):
             return link
         kysely = kyselyt.latest(link.kyselytyyppi)
-        lisat, _ = await lomakkeen_lisakysymykset(link.koulutustoimija_id, link.kyselytyyppi)  # type: ignore[attr-defined]
-        return self._form_page(request, kieli, Lomake(kysely, lisat, {}, {}))
+        return self._form_page(request, kieli, Lomake(kysely, link.lisakysymykset, {}, {}))
 
     async def submit(self, request: Request) -> Response:
         kieli = choose_language(request)
@@ -107,21 +104,21 @@ class RespondentPages:
         if isinstance(link, Response):
             return link
         kysely = _answered_version(link.kyselytyyppi, request.query_params.get("versio", ""))
-        koulutustoimija_id: int = link.koulutustoimija_id  # type: ignore[attr-defined]
-        lisat, retired = await lomakkeen_lisakysymykset(koulutustoimija_id, link.kyselytyyppi)
         form = await request.form()
         arvot = {key: [v for v in form.getlist(key) if isinstance(v, str)] for key in form}
-        result = validate_answers(kysely, lisat, arvot, ignore={CSRF_FIELD} | retired)
+        result = validate_answers(kysely, link.lisakysymykset, arvot, ignore={CSRF_FIELD} | link.poistetut)
         if not result.ok:
             arvot.pop(CSRF_FIELD, None)
-            return self._form_page(request, kieli, Lomake(kysely, lisat, arvot, result.errors), status=422)
+            return self._form_page(
+                request, kieli, Lomake(kysely, link.lisakysymykset, arvot, result.errors), status=422
+            )
         try:
-            await tallenna_vastaus(link.tunnus, kysely, result.answers, kieli, datetime.now(UTC))
+            await tallenna_vastaus(link, kysely, result.answers, kieli, datetime.now(UTC))
         except LinkkiEiAvoin as e:
             return special_page(request, kieli, e.tila.value)
         except NotFound:
             return special_page(request, kieli, "tuntematon")
-        url = await uudelleenohjaus_url(koulutustoimija_id, link.kyselytyyppi)
+        url = link.uudelleenohjaus_url
         target = url if url and is_safe_uudelleenohjaus_url(url) else f"/kiitos?lang={kieli}"
         return RedirectResponse(target, status_code=303, headers=SECURITY_HEADERS)
 

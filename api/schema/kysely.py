@@ -68,7 +68,7 @@ class Lisakysymys:
 
     @classmethod
     def from_row(cls, row: LisakysymysRow) -> Lisakysymys:
-        k = service.kysymykseksi(row)
+        k = service.kysymykseksi(row.id, row.maaritys)
         return cls(
             id=row.id,
             tunnus=k.tunnus,

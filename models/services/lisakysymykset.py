@@ -37,23 +37,9 @@ ENTITY = "lisakysymys"
 _UUSI = lisa_tunnus("uusi")
 
 
-def kysymykseksi(row: Lisakysymys) -> Kysymys:
+def kysymykseksi(lisakysymys_id: int, maaritys: Mapping[str, Any]) -> Kysymys:
     """A stored extra question as the rules see it; its tunnus (and form key) is `lisa:<id>`."""
-    return parse_kysymys({**row.maaritys, "tunnus": lisa_tunnus(row.id)})
-
-
-async def lomakkeen_lisakysymykset(koulutustoimija_id: int, kyselytyyppi: str) -> tuple[list[Kysymys], set[str]]:
-    """The provider's active extra questions in form order, and the tunnukset of its retired ones.
-
-    A respondent who loaded the form just before a question was retired still posts it; survey_ui ignores those
-    keys instead of refusing the whole form.
-    """
-    rows = await Lisakysymys.filter(koulutustoimija_id=koulutustoimija_id, kyselytyyppi=kyselytyyppi).order_by(
-        "jarjestys", "id"
-    )
-    active = [kysymykseksi(r) for r in rows if r.poistettu_at is None]
-    retired = {lisa_tunnus(r.id) for r in rows if r.poistettu_at is not None}
-    return active, retired
+    return parse_kysymys({**maaritys, "tunnus": lisa_tunnus(lisakysymys_id)})
 
 
 async def uudelleenohjaus_url(koulutustoimija_id: int, kyselytyyppi: str) -> str | None:
@@ -95,7 +81,9 @@ async def lisaa(
     org = await _admin_org(principal, koulutustoimija_oid)
     async with in_transaction():
         active = await _active_rows(org.id, kysely.kyselytyyppi)
-        _check_list(kysely, [*(kysymykseksi(r) for r in active), _parse(maaritys, _UUSI)], edited=len(active))
+        _check_list(
+            kysely, [*(kysymykseksi(r.id, r.maaritys) for r in active), _parse(maaritys, _UUSI)], edited=len(active)
+        )
         row = await Lisakysymys.create(
             koulutustoimija=org,
             kyselytyyppi=Kyselytyyppi(kysely.kyselytyyppi),
@@ -117,7 +105,7 @@ async def muokkaa(
         row = await _load_for_change(principal, lisakysymys_id)
         active = await _active_rows(row.koulutustoimija_id, row.kyselytyyppi)  # type: ignore[attr-defined]
         index = next(i for i, r in enumerate(active) if r.id == row.id)
-        candidate = [kysymykseksi(r) for r in active]
+        candidate = [kysymykseksi(r.id, r.maaritys) for r in active]
         candidate[index] = _parse(maaritys, lisa_tunnus(row.id))
         _check_list(kysely_for(row.kyselytyyppi), candidate, edited=index)
         before = _snapshot(row)
@@ -138,7 +126,7 @@ async def jarjesta(
             raise DomainError("INVALID", "ids must list every active extra question of this survey once", "ids")
         ordered = [active[i] for i in ids]
         try:
-            check_lisakysymykset(kysely, [kysymykseksi(r) for r in ordered])
+            check_lisakysymykset(kysely, [kysymykseksi(r.id, r.maaritys) for r in ordered])
         except DefinitionError as e:
             raise ValidationFailed(
                 [FieldError("ids", "INVALID", f"a follow-up must come after its trigger: {e}")]

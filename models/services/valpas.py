@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
-from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
@@ -32,6 +30,7 @@ from models.rules.opiskeluoikeus import ACTIVE_TILAT, OpiskeluoikeusFacts, Suori
 from models.services import audit
 from models.services.access import Principal
 from models.services.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from models.services.sql import Sql, day, fetch
 from models.user import Role, RoleName, User, UserKind
 from models.valpas import Hakemus, Keskeytys, Kieli, Kuntailmoitus, MuuHaku, Vapautus
 
@@ -115,80 +114,42 @@ def _kotikunta_jaksot(rows: Iterable[tuple[str, date, date | None]]) -> tuple[ov
     return tuple(ov.KotikuntaJakso(alku=alku, loppu=loppu, kuntakoodi=koodi) for koodi, alku, loppu in rows)
 
 
-class _Sql:
-    """Placeholders and values for one raw statement, in the dialect of the current connection."""
-
-    def __init__(self, dialect: str) -> None:
-        self.dialect = dialect
-        self.values: list[Any] = []
-
-    def __call__(self, value: Any) -> str:
-        if isinstance(value, date) and self.dialect == "sqlite":
-            value = value.isoformat()
-        self.values.append(value)
-        return f"${len(self.values)}" if self.dialect == "postgres" else "?"
-
-    def many(self, values: Iterable[Any]) -> str:
-        return ", ".join(self(v) for v in values)
-
-    @staticmethod
-    def literal(value: date | str) -> str:
-        """A date, one of our own codes or a digits-only kuntakoodi as an SQL literal (quotes doubled)."""
-        text = value.isoformat() if isinstance(value, date) else value
-        return "'" + text.replace("'", "''") + "'"
-
-
-async def _fetch(build: Callable[[_Sql], str]) -> list[Any]:
-    """Run raw SQL built with `_Sql` placeholders. Raw because the lists read thousands of rows per request,
-    and building and converting them through the ORM cost more than the database work (bench/valpas_lists.py)."""
-    connection = connections.get("default")
-    p = _Sql(connection.capabilities.dialect)
-    sql = build(p)
-    _, rows = await connection.execute_query(sql, p.values)
-    return list(rows)
-
-
-def _day(value: Any) -> date | None:
-    """SQLite returns dates as ISO text, PostgreSQL as dates."""
-    return value if value is None or isinstance(value, date) else date.fromisoformat(value)
-
-
 async def load_facts(oppija_ids: Sequence[int]) -> dict[int, ov.HenkiloFacts]:
     """HenkiloFacts for many people in seven set-based queries (no per-person round trips). People without a
     known syntymäaika are left out: no rule can place them."""
     ids = sorted(set(oppija_ids))
     if not ids:
         return {}
-    people = await _fetch(lambda p: f"SELECT id, oid, syntymaaika, turvakielto FROM oppija WHERE id IN ({p.many(ids)})")
+    people = await fetch(lambda p: f"SELECT id, oid, syntymaaika, turvakielto FROM oppija WHERE id IN ({p.many(ids)})")
     kotikunnat: dict[int, list[tuple[str, date, date | None]]] = defaultdict(list)
-    for r in await _fetch(
+    for r in await fetch(
         lambda p: (
             "SELECT oppija_id, kuntakoodi, alku, loppu FROM kotikunta "
             f"WHERE oppija_id IN ({p.many(ids)}) ORDER BY alku, id"
         )
     ):
-        kotikunnat[r[0]].append((r[1], _day(r[2]), _day(r[3])))  # type: ignore[arg-type]
+        kotikunnat[r[0]].append((r[1], day(r[2]), day(r[3])))  # type: ignore[arg-type]
     tilat: dict[int, list[TilaJakso]] = defaultdict(list)
-    for r in await _fetch(
+    for r in await fetch(
         lambda p: (
             "SELECT t.opiskeluoikeus_id, t.alku, t.tila FROM opiskeluoikeuden_tila t "
             "JOIN opiskeluoikeus o ON o.id = t.opiskeluoikeus_id "
             f"WHERE o.oppija_id IN ({p.many(ids)}) ORDER BY t.alku, t.id"
         )
     ):
-        tilat[r[0]].append(TilaJakso(_day(r[1]), r[2]))  # type: ignore[arg-type]
+        tilat[r[0]].append(TilaJakso(day(r[1]), r[2]))  # type: ignore[arg-type]
     suoritukset: dict[int, list[Suoritus]] = defaultdict(list)
-    for r in await _fetch(
+    for r in await fetch(
         lambda p: (
             "SELECT s.opiskeluoikeus_id, s.tyyppi, s.tutkinto_koodi, s.tutkinto_nimi, s.vahvistus "
             "FROM paatason_suoritus s JOIN opiskeluoikeus o ON o.id = s.opiskeluoikeus_id "
             f"WHERE o.oppija_id IN ({p.many(ids)}) ORDER BY s.id"
         )
     ):
-        suoritukset[r[0]].append(Suoritus(r[1], r[2], r[3], _day(r[4])))
+        suoritukset[r[0]].append(Suoritus(r[1], r[2], r[3], day(r[4])))
     oids = {r[0]: r[1] for r in people}
     oos: dict[int, list[OpiskeluoikeusFacts]] = defaultdict(list)
-    for r in await _fetch(
+    for r in await fetch(
         lambda p: (
             "SELECT o.id, o.oid, o.oppija_id, kt.oid, ol.oid, o.tyyppi, o.alku, o.arvioitu_loppu, o.mitatoity "
             "FROM opiskeluoikeus o JOIN organisation kt ON kt.id = o.koulutustoimija_id "
@@ -203,26 +164,26 @@ async def load_facts(oppija_ids: Sequence[int]) -> dict[int, ov.HenkiloFacts]:
                 koulutustoimija_oid=r[3],
                 oppilaitos_oid=r[4],
                 tyyppi=r[5],
-                alku=_day(r[6]),
-                arvioitu_loppu=_day(r[7]),
+                alku=day(r[6]),
+                arvioitu_loppu=day(r[7]),
                 tilat=tuple(tilat.get(r[0], ())),
                 suoritukset=tuple(suoritukset.get(r[0], ())),
                 mitatoity=bool(r[8]),
             )
         )
     vapautukset = {
-        r[0]: _day(r[1])
-        for r in await _fetch(
+        r[0]: day(r[1])
+        for r in await fetch(
             lambda p: f"SELECT oppija_id, alku FROM valpas_vapautus WHERE oppija_id IN ({p.many(ids)})"
         )
     }
     keskeytykset: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
-    for r in await _fetch(
+    for r in await fetch(
         lambda p: (
             f"SELECT oppija_id, alku, loppu FROM valpas_keskeytys WHERE oppija_id IN ({p.many(ids)}) ORDER BY alku"
         )
     ):
-        keskeytykset[r[0]].append((_day(r[1]), _day(r[2])))  # type: ignore[arg-type]
+        keskeytykset[r[0]].append((day(r[1]), day(r[2])))  # type: ignore[arg-type]
     return {
         r[0]: ov.HenkiloFacts(
             oppija_oid=r[1],
@@ -234,7 +195,7 @@ async def load_facts(oppija_ids: Sequence[int]) -> dict[int, ov.HenkiloFacts]:
             keskeytykset=tuple(keskeytykset.get(r[0], ())),
         )
         for r in people
-        if (born := _day(r[2])) is not None
+        if (born := day(r[2])) is not None
     }
 
 
@@ -272,7 +233,7 @@ class TarkistusRivi:
     tila: OppivelvollisuusTila
 
 
-def _candidate_sql(p: _Sql, kunta: str, today: date, after: ListKey | None, limit: int) -> str:
+def _candidate_sql(p: Sql, kunta: str, today: date, after: ListKey | None, limit: int) -> str:
     """Residents of `kunta` today whom no rule can rule out cheaply: a superset of the list.
 
     Each condition mirrors a rule in `oppivelvollisuus.on_automaattinen_tarkistus`: turvakielto persons are
@@ -322,7 +283,7 @@ async def automaattinen_tarkistus(
     if not kunta.isdigit():  # inlined as a literal below: only a kuntakoodi gets that far
         return
     while True:
-        rows = await _fetch(lambda p, after=after: _candidate_sql(p, kunta, today, after, batch))  # type: ignore[misc]
+        rows = await fetch(lambda p, after=after: _candidate_sql(p, kunta, today, after, batch))  # type: ignore[misc]
         candidates = [(int(r[0]), (str(r[1]), str(r[2]), str(r[3]))) for r in rows]
         facts = await load_facts([pid for pid, _ in candidates])
         for pid, key in candidates:

@@ -11,18 +11,23 @@ link's NippuJasen rows say which työpaikkajaksot it answers for; `vastaukset_ja
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from models.kyselylinkki import Kyselylinkki, NippuJasen
+from models.kyselylinkki import NippuJasen
 from models.rules.calendar import helsinki_day
-from models.rules.kysely import Arvo, Kysely
+from models.rules.kysely import Arvo, Kysely, Kysymys, lisa_tunnus
 from models.rules.vastaaminen import LinkinTila, linkin_tila
 from models.services.errors import DomainError, NotFound
+from models.services.lisakysymykset import kysymykseksi
+from models.services.sql import day, fetch, moment
 from models.vastaus import Vastaus
 
 
@@ -34,43 +39,114 @@ class LinkkiEiAvoin(DomainError):
         self.tila = tila
 
 
-def tila_nyt(link: Kyselylinkki, now: datetime) -> LinkinTila:
-    return linkin_tila(
-        vastausaika_alku=link.vastausaika_alku,
-        vastausaika_loppu=link.vastausaika_loppu,
-        vastattu_at=link.vastattu_at,
-        peruttu_at=link.peruttu_at,
-        today=helsinki_day(now),
+@dataclass(frozen=True)
+class Aikataulu:
+    """The facts `linkin_tila` decides a link's state from."""
+
+    vastausaika_alku: date | None
+    vastausaika_loppu: date | None
+    vastattu_at: datetime | None
+    peruttu_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> Aikataulu:
+        return cls(day(row[0]), day(row[1]), moment(row[2]), moment(row[3]))
+
+    def tila(self, now: datetime) -> LinkinTila:
+        return linkin_tila(
+            vastausaika_alku=self.vastausaika_alku,
+            vastausaika_loppu=self.vastausaika_loppu,
+            vastattu_at=self.vastattu_at,
+            peruttu_at=self.peruttu_at,
+            today=helsinki_day(now),
+        )
+
+
+@dataclass(frozen=True)
+class Lomakelinkki:
+    """A link as the respondent's pages need it, with its provider's settings for the survey."""
+
+    id: int
+    kyselytyyppi: str
+    aikataulu: Aikataulu
+    uudelleenohjaus_url: str | None
+    lisakysymykset: tuple[Kysymys, ...]
+    """The provider's active extra questions, in form order."""
+    poistetut: frozenset[str]
+    """Form keys of retired extra questions: a form loaded just before the retirement still posts them."""
+
+
+_AIKATAULU = "k.vastausaika_alku, k.vastausaika_loppu, k.vastattu_at, k.peruttu_at"
+
+
+async def lomakelinkki(tunnus: str) -> Lomakelinkki | None:
+    """The link `tunnus` with its provider's redirect URL and extra questions, in one statement.
+
+    Raw SQL: a respondent's GET and POST each read this, and through the ORM the three reads it replaces cost
+    more than the rest of the request (bench/survey_load.py).
+    """
+    rows = await fetch(
+        lambda p: (
+            f"""SELECT {_AIKATAULU}, k.id, k.kyselytyyppi, a.uudelleenohjaus_url, l.id, l.maaritys, l.poistettu_at
+  FROM kyselylinkki k
+  LEFT JOIN kyselyasetus a ON a.koulutustoimija_id = k.koulutustoimija_id AND a.kyselytyyppi = k.kyselytyyppi
+  LEFT JOIN lisakysymys l ON l.koulutustoimija_id = k.koulutustoimija_id AND l.kyselytyyppi = k.kyselytyyppi
+ WHERE k.tunnus = {p(tunnus)}
+ ORDER BY l.jarjestys, l.id"""
+        )
+    )
+    if not rows:
+        return None
+    first = rows[0]
+    lisat = [r for r in rows if r[7] is not None]
+    return Lomakelinkki(
+        id=first[4],
+        kyselytyyppi=first[5],
+        aikataulu=Aikataulu.from_row(first),
+        uudelleenohjaus_url=first[6],
+        lisakysymykset=tuple(_lisakysymys(r[7], r[8]) for r in lisat if r[9] is None),
+        poistetut=frozenset(lisa_tunnus(r[7]) for r in lisat if r[9] is not None),
     )
 
 
+def _lisakysymys(lisakysymys_id: int, maaritys: str | Mapping[str, Any]) -> Kysymys:
+    return _parsed(lisakysymys_id, maaritys) if isinstance(maaritys, str) else kysymykseksi(lisakysymys_id, maaritys)
+
+
+@lru_cache(maxsize=4096)
+def _parsed(lisakysymys_id: int, maaritys: str) -> Kysymys:
+    """Parsed once per question and text: both databases hand the raw JSON over as text."""
+    return kysymykseksi(lisakysymys_id, json.loads(maaritys))
+
+
 async def tallenna_vastaus(
-    tunnus: str, kysely: Kysely, vastaukset: Mapping[str, Arvo], kieli: str, now: datetime
-) -> Kyselylinkki:
-    """Store the validated answers of the link `tunnus` and mark it answered; returns the link.
+    link: Lomakelinkki, kysely: Kysely, vastaukset: Mapping[str, Arvo], kieli: str, now: datetime
+) -> None:
+    """Store the validated answers of `link` and mark it answered, in one transaction.
 
     The survey's tunnus and versio are stored with the answers: they stay tied to the version answered.
-    Raises NotFound for an unknown tunnus and LinkkiEiAvoin when the link is not (or no longer) open.
+    Raises NotFound when the link is gone and LinkkiEiAvoin when it is not (or no longer) open.
     """
+    vastaukset_db = Vastaus._meta.fields_map["vastaukset"].to_db_value(dict(vastaukset), Vastaus)
     try:
         async with in_transaction() as conn:
-            link = await Kyselylinkki.filter(tunnus=tunnus).select_for_update().using_db(conn).first()
-            if link is None:
+            lock = " FOR UPDATE" if conn.capabilities.dialect == "postgres" else ""
+            rows = await fetch(
+                lambda p: f"SELECT {_AIKATAULU} FROM kyselylinkki k WHERE k.id = {p(link.id)}{lock}", conn
+            )
+            if not rows:
                 raise NotFound("kyselylinkki", "(tunnus)")
-            tila = tila_nyt(link, now)
+            tila = Aikataulu.from_row(rows[0]).tila(now)
             if tila is not LinkinTila.AVOIN:
                 raise LinkkiEiAvoin(tila)
-            await Vastaus.create(
-                kyselylinkki=link,
-                kysely_tunnus=kysely.tunnus,
-                kysely_versio=kysely.versio,
-                kieli=kieli,
-                vastaukset=dict(vastaukset),
-                using_db=conn,
+            await fetch(
+                lambda p: (
+                    "INSERT INTO vastaus (kyselylinkki_id, kysely_tunnus, kysely_versio, kieli, vastaukset, "
+                    f"vastattu_at) VALUES ({p.many((link.id, kysely.tunnus, kysely.versio, kieli, vastaukset_db, now))})"
+                ),
+                conn,
             )
-            link.vastattu_at = now
-            await link.save(update_fields=["vastattu_at"], using_db=conn)
-            return link
+            await fetch(lambda p: f"UPDATE kyselylinkki SET vastattu_at = {p(now)} WHERE id = {p(link.id)}", conn)
     except IntegrityError:
         # Only the unique kyselylinkki column can clash here: another submit stored its answer first.
         raise LinkkiEiAvoin(LinkinTila.VASTATTU) from None
