@@ -16,8 +16,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
+from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
@@ -27,7 +28,7 @@ from models.rules.kysely import Arvo, Kysely, Kysymys, lisa_tunnus
 from models.rules.vastaaminen import LinkinTila, linkin_tila
 from models.services.errors import DomainError, NotFound
 from models.services.lisakysymykset import kysymykseksi
-from models.services.sql import day, fetch, moment
+from models.services.sql import Sql, day, fetch, moment
 from models.vastaus import Vastaus
 
 
@@ -122,34 +123,78 @@ def _parsed(lisakysymys_id: int, maaritys: str) -> Kysymys:
 async def tallenna_vastaus(
     link: Lomakelinkki, kysely: Kysely, vastaukset: Mapping[str, Arvo], kieli: str, now: datetime
 ) -> None:
-    """Store the validated answers of `link` and mark it answered, in one transaction.
+    """Store the validated answers of `link`, which the caller found open, and mark it answered.
 
-    The survey's tunnus and versio are stored with the answers: they stay tied to the version answered.
+    Once a link is open its answer period never changes, so all that can happen to it meanwhile is an answer or a
+    cancellation. The write is therefore a compare-and-set on exactly those (`vastattu_at IS NULL AND peruttu_at
+    IS NULL`) done atomically with the insert: on PostgreSQL one statement, elsewhere one transaction. Of racing
+    submits the row lock lets one through and the rest find the link answered; the unique vastaus.kyselylinkki
+    column backs this up. The survey's tunnus and versio are stored with the answers.
+
     Raises NotFound when the link is gone and LinkkiEiAvoin when it is not (or no longer) open.
     """
-    vastaukset_db = Vastaus._meta.fields_map["vastaukset"].to_db_value(dict(vastaukset), Vastaus)
+    vastaus = _VastausRivi(
+        link.id, kysely.tunnus, kysely.versio, kieli, _VASTAUKSET.to_db_value(dict(vastaukset), Vastaus)
+    )
     try:
-        async with in_transaction() as conn:
-            lock = " FOR UPDATE" if conn.capabilities.dialect == "postgres" else ""
-            rows = await fetch(
-                lambda p: f"SELECT {_AIKATAULU} FROM kyselylinkki k WHERE k.id = {p(link.id)}{lock}", conn
-            )
-            if not rows:
-                raise NotFound("kyselylinkki", "(tunnus)")
-            tila = Aikataulu.from_row(rows[0]).tila(now)
-            if tila is not LinkinTila.AVOIN:
-                raise LinkkiEiAvoin(tila)
-            await fetch(
-                lambda p: (
-                    "INSERT INTO vastaus (kyselylinkki_id, kysely_tunnus, kysely_versio, kieli, vastaukset, "
-                    f"vastattu_at) VALUES ({p.many((link.id, kysely.tunnus, kysely.versio, kieli, vastaukset_db, now))})"
-                ),
-                conn,
-            )
-            await fetch(lambda p: f"UPDATE kyselylinkki SET vastattu_at = {p(now)} WHERE id = {p(link.id)}", conn)
+        if connections.get("default").capabilities.dialect == "postgres":
+            stored = await _store_in_one_statement(vastaus, now)
+        else:
+            stored = await _store_in_transaction(vastaus, now)
     except IntegrityError:
         # Only the unique kyselylinkki column can clash here: another submit stored its answer first.
         raise LinkkiEiAvoin(LinkinTila.VASTATTU) from None
+    if not stored:
+        raise LinkkiEiAvoin(await _why_closed(link.id, now))
+
+
+_VASTAUKSET = Vastaus._meta.fields_map["vastaukset"]
+_STILL_OPEN = "vastattu_at IS NULL AND peruttu_at IS NULL"
+
+
+class _VastausRivi(NamedTuple):
+    kyselylinkki_id: int
+    kysely_tunnus: str
+    kysely_versio: int
+    kieli: str
+    vastaukset: str
+
+
+async def _store_in_one_statement(v: _VastausRivi, now: datetime) -> bool:
+    """PostgreSQL: the compare-and-set and the insert as one statement, one round trip."""
+    rows = await fetch(
+        lambda p: (
+            f"""WITH merkitty AS (
+  UPDATE kyselylinkki SET vastattu_at = {p(now)} WHERE id = {p(v.kyselylinkki_id)} AND {_STILL_OPEN} RETURNING id)
+INSERT INTO vastaus (kyselylinkki_id, kysely_tunnus, kysely_versio, kieli, vastaukset, vastattu_at)
+SELECT id, {p(v.kysely_tunnus)}, {p(v.kysely_versio)}::int, {p(v.kieli)}, {p(v.vastaukset)}::jsonb,
+       {p(now)}::timestamptz
+  FROM merkitty RETURNING id"""
+        )
+    )
+    return bool(rows)
+
+
+async def _store_in_transaction(v: _VastausRivi, now: datetime) -> bool:
+    """SQLite has no data-modifying CTE: the same compare-and-set and insert in one transaction."""
+    async with in_transaction() as tx:
+        p = Sql(tx.capabilities.dialect)
+        sql = f"UPDATE kyselylinkki SET vastattu_at = {p(now)} WHERE id = {p(v.kyselylinkki_id)} AND {_STILL_OPEN}"
+        changed, _ = await tx.execute_query(sql, p.values)
+        if changed != 1:
+            return False
+        columns = "kyselylinkki_id, kysely_tunnus, kysely_versio, kieli, vastaukset, vastattu_at"
+        await fetch(lambda p: f"INSERT INTO vastaus ({columns}) VALUES ({p.many((*v, now))})", tx)
+        return True
+
+
+async def _why_closed(link_id: int, now: datetime) -> LinkinTila:
+    """The state of a link the answer's compare-and-set found answered or cancelled: it picks the page shown."""
+    rows = await fetch(lambda p: f"SELECT {_AIKATAULU} FROM kyselylinkki k WHERE k.id = {p(link_id)}")
+    if not rows:
+        raise NotFound("kyselylinkki", "(tunnus)")
+    tila = Aikataulu.from_row(rows[0]).tila(now)
+    return LinkinTila.VASTATTU if tila is LinkinTila.AVOIN else tila
 
 
 @dataclass(frozen=True)
