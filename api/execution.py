@@ -1,0 +1,220 @@
+"""A graphql-core executor that completes plain fields without graphql-core's per-field machinery.
+
+A 100-HOKS page has some 5 600 fields, nearly all of which only read an attribute of a strawberry object (id,
+alku, ohjaaja { nimi }, …). graphql-core gives each a path, a resolve info, a resolver chain and a recursive
+value completion, which was most of the page's CPU (bench/graphql_hoks.py). Here a field whose resolver is
+strawberry's attribute read, and whose type is a scalar, an enum, an object type whose selected fields are all
+such fields, or a list or non-null of these, is read and coerced directly; an object whose selected fields are
+all plain is built as one dict.
+
+Everything else, and every value that would not complete cleanly (null on a non-null field, an exception, an
+awaitable, a non-list for a list, a failed or empty coercion), goes through graphql-core as before, so results
+and errors are exactly graphql-core's: the plain attributes of that object are then read a second time, which
+is harmless for plain attributes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from graphql import (
+    GraphQLField,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    Undefined,
+    is_leaf_type,
+    is_list_type,
+    is_non_null_type,
+    is_object_type,
+)
+from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
+from graphql.pyutils import Path
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.field import StrawberryField
+
+Complete = Callable[[Any], Any]
+BuildObject = Callable[[Any], dict[str, Any]]
+
+
+class _Fallback(Exception):
+    """A value the direct path can't complete exactly as graphql-core would: graphql-core completes it."""
+
+
+def _attribute_read(field_def: GraphQLField | None) -> tuple[Callable[[Any, str], Any], str] | None:
+    """strawberry's resolver and attribute name for a field that only reads an attribute, else None."""
+    if field_def is None:
+        return None
+    field = field_def.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    # `_is_default` marks strawberry's resolver for a field without its own; `is_basic_field` says it only
+    # reads the attribute (no extensions or permissions), so it needs no resolve info.
+    if not (
+        isinstance(field, StrawberryField) and field.is_basic_field and getattr(field_def.resolve, "_is_default", False)
+    ):
+        return None
+    return field.default_resolver, field.python_name
+
+
+class PolkuExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Middleware (an extension with `resolve`) must see every field.
+        self._direct = self.middleware_manager is None or not self.middleware_manager.middlewares
+        # Plans per selection of this operation, keyed by the identity of graphql-core's (cached) field lists;
+        # each entry keeps its key object alive so the id can't be reused.
+        self._field_plans: dict[int, tuple[FieldDetailsList, Complete | None]] = {}
+        self._object_plans: dict[int, tuple[GroupedFieldSet, BuildObject | None]] = {}
+
+    def execute_fields(
+        self,
+        parent_type: GraphQLObjectType,
+        source_value: Any,
+        path: Path | None,
+        grouped_field_set: GroupedFieldSet,
+        position_context: Any,
+    ) -> Any:
+        build = self._object_plan(parent_type, grouped_field_set) if self._direct else None
+        if build is not None:
+            try:
+                return build(source_value)
+            except _Fallback:
+                pass
+        return super().execute_fields(parent_type, source_value, path, grouped_field_set, position_context)
+
+    def execute_field(
+        self,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: FieldDetailsList,
+        path: Path,
+        position_context: Any,
+    ) -> Any:
+        complete = self._field_plan(parent_type, field_details_list) if self._direct else None
+        if complete is not None:
+            try:
+                return complete(source)
+            except _Fallback:
+                pass
+        return super().execute_field(parent_type, source, field_details_list, path, position_context)
+
+    # --- plans -----------------------------------------------------------------------------------------------
+
+    def _object_plan(self, parent_type: GraphQLObjectType, grouped: GroupedFieldSet) -> BuildObject | None:
+        cached = self._object_plans.get(id(grouped))
+        if cached is None:
+            cached = self._object_plans[id(grouped)] = (grouped, self._build_object_plan(parent_type, grouped))
+        return cached[1]
+
+    def _build_object_plan(self, parent_type: GraphQLObjectType, grouped: GroupedFieldSet) -> BuildObject | None:
+        fields: list[tuple[str, Complete]] = []
+        for response_name, details in grouped.items():
+            complete = self._field_plan(parent_type, details)
+            if complete is None:
+                return None
+            fields.append((response_name, complete))
+
+        def build(source: Any) -> dict[str, Any]:
+            return {response_name: complete(source) for response_name, complete in fields}
+
+        return build
+
+    def _field_plan(self, parent_type: GraphQLObjectType, details: FieldDetailsList) -> Complete | None:
+        """Read-and-complete of one field from its parent object, or None when graphql-core must do it."""
+        cached = self._field_plans.get(id(details))
+        if cached is None:
+            cached = self._field_plans[id(details)] = (details, self._build_field_plan(parent_type, details))
+        return cached[1]
+
+    def _build_field_plan(self, parent_type: GraphQLObjectType, details: FieldDetailsList) -> Complete | None:
+        node = details[0].node
+        if node.arguments or any(d.defer_usage is not None for d in details):
+            return None
+        field_def = self.schema.get_field(parent_type, node.name.value)
+        read = _attribute_read(field_def)
+        if read is None or field_def is None:
+            return None
+        complete = self._type_plan(field_def.type, details)
+        if complete is None:
+            return None
+        resolve, name = read
+
+        def read_and_complete(source: Any) -> Any:
+            try:
+                value = resolve(source, name)
+            except Exception:  # graphql-core reports it
+                raise _Fallback from None
+            return complete(value)
+
+        return read_and_complete
+
+    def _type_plan(self, type_: GraphQLOutputType, details: FieldDetailsList) -> Complete | None:
+        """Completion of a value of `type_`, or None when the type needs graphql-core (abstract types, defer)."""
+        if is_non_null_type(type_):
+            return self._non_null(self._type_plan(type_.of_type, details))
+        if is_list_type(type_):
+            return self._list(self._type_plan(type_.of_type, details))
+        if is_leaf_type(type_):
+            return self._leaf(type_.coerce_output_value)
+        if is_object_type(type_) and not type_.is_type_of:
+            grouped, defer_usages, _ = self.collect_subfields(type_, details)
+            return None if defer_usages else self._object(self._object_plan(type_, grouped))
+        return None
+
+    def _plain(self, value: Any) -> bool:
+        """False for what graphql-core treats specially: null is the caller's, these raise or await."""
+        return not isinstance(value, Exception) and not self.is_awaitable(value)
+
+    def _non_null(self, inner: Complete | None) -> Complete | None:
+        if inner is None:
+            return None
+
+        def complete(value: Any) -> Any:
+            completed = inner(value)
+            if completed is None:
+                raise _Fallback
+            return completed
+
+        return complete
+
+    def _list(self, item: Complete | None) -> Complete | None:
+        if item is None:
+            return None
+
+        def complete(value: Any) -> Any:
+            if value is None or value is Undefined:
+                return None
+            if not isinstance(value, list | tuple):
+                raise _Fallback
+            return [item(v) for v in value]
+
+        return complete
+
+    def _leaf(self, coerce: Callable[[Any], Any]) -> Complete:
+        def complete(value: Any) -> Any:
+            if value is None or value is Undefined:
+                return None
+            if not self._plain(value):
+                raise _Fallback
+            try:
+                coerced = coerce(value)
+            except Exception:
+                raise _Fallback from None
+            if coerced is None or coerced is Undefined:
+                raise _Fallback
+            return coerced
+
+        return complete
+
+    def _object(self, build: BuildObject | None) -> Complete | None:
+        if build is None:
+            return None
+
+        def complete(value: Any) -> Any:
+            if value is None or value is Undefined:
+                return None
+            if not self._plain(value):
+                raise _Fallback
+            return build(value)
+
+        return complete
