@@ -10,12 +10,13 @@ from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
 from models.herate import Opiskelijaherate, Tyopaikkajaksoherate
-from models.hoks import HankittavaTutkinnonOsa, Hankkimistapa, Hoks, Keskeytymisajanjakso
+from models.hoks import Hoks
 from models.kyselylinkki import Kyselylinkki, NippuJasen, Toimitus
 from models.opiskeluoikeus import OpiskeluoikeudenTila, Opiskeluoikeus, PaatasonSuoritus
-from models.oppija import Kotikunta, Oppija
+from models.oppija import Kotikunta
 from models.organisation import Organisation
 from models.rules.oppivelvollisuus import HenkiloFacts
+from models.services.hoks import StoredOsa, stored_osat
 from models.services.palaute import links_by_hoks
 from models.services.valpas import load_facts
 
@@ -42,9 +43,11 @@ def many_by(model: type[M], fk: str, order: Sequence[str] = ("id",)) -> DataLoad
     return DataLoader(load_fn=load)
 
 
-def one_by(model: type[M], fk: str) -> DataLoader[int, M | None]:
+def one_by(model: type[M], fk: str, *related: str) -> DataLoader[int, M | None]:
+    """The row per foreign key, with the `related` rows joined in."""
+
     async def load(keys: Sequence[int]) -> list[M | None]:
-        rows = {getattr(r, fk): r for r in await model.filter(**{f"{fk}__in": set(keys)})}
+        rows = {getattr(r, fk): r for r in await model.filter(**{f"{fk}__in": set(keys)}).select_related(*related)}
         return [rows.get(k) for k in keys]
 
     return DataLoader(load_fn=load)
@@ -60,10 +63,6 @@ class Loaders:
         if name not in self._cache:
             self._cache[name] = factory()
         return self._cache[name]
-
-    @property
-    def oppija(self) -> DataLoader[int, Oppija | None]:
-        return self._get("oppija", lambda: by_id(Oppija))
 
     @property
     def organisation(self) -> DataLoader[int, Organisation | None]:
@@ -83,7 +82,8 @@ class Loaders:
 
     @property
     def hoks_by_opiskeluoikeus(self) -> DataLoader[int, Hoks | None]:
-        return self._get("hoks_by_oo", lambda: one_by(Hoks, "opiskeluoikeus_id"))
+        """With its oppija, as `api.schema.hoks.Hoks.from_row` needs."""
+        return self._get("hoks_by_oo", lambda: one_by(Hoks, "opiskeluoikeus_id", "oppija"))
 
     @property
     def opiskeluoikeudet_by_oppija(self) -> DataLoader[int, list[Opiskeluoikeus]]:
@@ -104,20 +104,15 @@ class Loaders:
         return self._get("henkilo_facts", lambda: DataLoader(load_fn=load))
 
     @property
-    def tutkinnon_osat(self) -> DataLoader[int, list[HankittavaTutkinnonOsa]]:
-        return self._get("osat", lambda: many_by(HankittavaTutkinnonOsa, "hoks_id", ("jarjestys", "id")))
+    def tutkinnon_osat(self) -> DataLoader[int, list[StoredOsa]]:
+        """Units with their jaksot and breaks per HOKS id: one query a page and one future per HOKS, where a
+        loader per level cost a query per level and a future per unit and jakso."""
 
-    @property
-    def hankkimistavat_by_osa(self) -> DataLoader[int, list[Hankkimistapa]]:
-        return self._get("tavat_osa", lambda: many_by(Hankkimistapa, "tutkinnon_osa_id", ("jarjestys", "id")))
+        async def load(ids: Sequence[int]) -> list[list[StoredOsa]]:
+            found = await stored_osat(ids)
+            return [found[i] for i in ids]
 
-    @property
-    def hankkimistavat_by_hoks(self) -> DataLoader[int, list[Hankkimistapa]]:
-        return self._get("tavat_hoks", lambda: many_by(Hankkimistapa, "hoks_id", ("alku", "id")))
-
-    @property
-    def keskeytymiset(self) -> DataLoader[int, list[Keskeytymisajanjakso]]:
-        return self._get("kesk", lambda: many_by(Keskeytymisajanjakso, "hankkimistapa_id", ("alku", "id")))
+        return self._get("osat", lambda: DataLoader(load_fn=load))
 
     @property
     def kyselylinkit_by_hoks(self) -> DataLoader[int, list[Kyselylinkki]]:

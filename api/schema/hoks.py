@@ -12,13 +12,9 @@ from api.context import Info
 from api.schema.kyselylinkki import Kyselylinkki, Palautepaatos, hoks_kyselylinkit, hoks_palautepaatokset
 from api.schema.opiskeluoikeus import Opiskeluoikeus
 from api.schema.oppija import Oppija
-from models.hoks import HankittavaTutkinnonOsa as OsaRow
-from models.hoks import Hankkimistapa as TapaRow
 from models.hoks import Hoks as HoksRow
-from models.hoks import Keskeytymisajanjakso as KeskeytymisRow
 from models.organisation import Organisation as OrganisationRow
 from models.rules.hoks import (
-    TYOPAIKKAJAKSO_TYYPIT,
     HankkimistapaPlan,
     HoksPlan,
     TutkinnonOsaPlan,
@@ -30,6 +26,7 @@ from models.rules.hoks import (
 from models.services import audit
 from models.services import hoks as hoks_service
 from models.services.errors import DomainError, Forbidden, NotFound
+from models.services.hoks import StoredJakso
 from models.user import RoleName
 
 MAX_PAGE = 100
@@ -63,37 +60,28 @@ class Hankkimistapa:
     keskeytymisajanjaksot: list[Keskeytymisajanjakso]
 
     @classmethod
-    def from_row(cls, row: TapaRow, keskeytymiset: list[KeskeytymisRow]) -> Hankkimistapa:
-        has_ohjaaja = row.ohjaaja_nimi or row.ohjaaja_sahkoposti or row.ohjaaja_puhelinnumero
+    def from_stored(cls, jakso: StoredJakso) -> Hankkimistapa:
+        t = jakso.plan
+        has_ohjaaja = t.ohjaaja_nimi or t.ohjaaja_sahkoposti or t.ohjaaja_puhelinnumero
         return cls(
-            id=row.id,
-            yksiloiva_tunniste=row.yksiloiva_tunniste,
-            tyyppi=row.tyyppi,
-            alku=row.alku,
-            loppu=row.loppu,
-            tyopaikan_nimi=row.tyopaikan_nimi,
-            ytunnus=row.ytunnus,
+            id=jakso.id,
+            yksiloiva_tunniste=t.yksiloiva_tunniste or "",  # never empty on a stored jakso
+            tyyppi=t.tyyppi,
+            alku=t.alku,
+            loppu=t.loppu,
+            tyopaikan_nimi=t.tyopaikan_nimi,
+            ytunnus=t.ytunnus,
             ohjaaja=Tyopaikkaohjaaja(
-                nimi=row.ohjaaja_nimi,
-                sahkoposti=row.ohjaaja_sahkoposti,
-                puhelinnumero=row.ohjaaja_puhelinnumero,
+                nimi=t.ohjaaja_nimi,
+                sahkoposti=t.ohjaaja_sahkoposti,
+                puhelinnumero=t.ohjaaja_puhelinnumero,
             )
             if has_ohjaaja
             else None,
-            osa_aikaisuus=row.osa_aikaisuus,
-            oppisopimuksen_perusta=row.oppisopimuksen_perusta,
-            keskeytymisajanjaksot=[Keskeytymisajanjakso(alku=k.alku, loppu=k.loppu) for k in keskeytymiset],
+            osa_aikaisuus=t.osa_aikaisuus,
+            oppisopimuksen_perusta=t.oppisopimuksen_perusta,
+            keskeytymisajanjaksot=[Keskeytymisajanjakso(alku=k.alku, loppu=k.loppu) for k in t.keskeytymisajanjaksot],
         )
-
-
-async def build_hankkimistavat(rows: list[TapaRow], info: Info) -> list[Hankkimistapa]:
-    """Jaksot with their breaks, the breaks of every jakso in the request loaded in one batch.
-
-    The nested lists are plain fields rather than async resolvers: a page of 100 HOKSes then awaits once per
-    HOKS instead of once per unit, jakso and break, which is most of GraphQL's cost here (bench/graphql_hoks.py).
-    """
-    keskeytymiset = await info.context.loaders.keskeytymiset.load_many([r.id for r in rows])
-    return [Hankkimistapa.from_row(r, k) for r, k in zip(rows, keskeytymiset, strict=True)]
 
 
 @strawberry.type
@@ -113,10 +101,13 @@ class Hoks:
     sahkoposti: str | None
     puhelinnumero: str | None
     paivitetty: datetime
+    oppija: Oppija
     row: strawberry.Private[HoksRow]
 
     @classmethod
     def from_row(cls, row: HoksRow) -> Hoks:
+        """`row` comes with its oppija (select_related). A plain `oppija` field rather than an async resolver
+        leaves a HOKS of a page one await (its units), not two gathered in tasks (bench/graphql_hoks.py)."""
         return cls(
             id=row.id,
             ensikertainen_hyvaksyminen=row.ensikertainen_hyvaksyminen,
@@ -125,14 +116,9 @@ class Hoks:
             sahkoposti=row.sahkoposti,
             puhelinnumero=row.puhelinnumero,
             paivitetty=row.updated_at,
+            oppija=Oppija.from_row(row.oppija),
             row=row,
         )
-
-    @strawberry.field
-    async def oppija(self, info: Info) -> Oppija:
-        row = await info.context.loaders.oppija.load(self.row.oppija_id)  # type: ignore[attr-defined]
-        assert row is not None
-        return Oppija.from_row(row)
 
     @strawberry.field
     async def opiskeluoikeus(self, info: Info) -> Opiskeluoikeus:
@@ -140,20 +126,18 @@ class Hoks:
         assert row is not None
         return Opiskeluoikeus.from_row(row)
 
+    # The nested lists are plain fields, all loaded here with one future: a page of 100 HOKSes awaits once per
+    # HOKS instead of once per unit, jakso and break, which was most of GraphQL's cost (bench/graphql_hoks.py).
     @strawberry.field
     async def tutkinnon_osat(self, info: Info) -> list[HankittavaTutkinnonOsa]:
-        loaders = info.context.loaders
-        rows: list[OsaRow] = await loaders.tutkinnon_osat.load(self.id)
-        tavat_per_osa = await loaders.hankkimistavat_by_osa.load_many([r.id for r in rows])
-        tavat = iter(await build_hankkimistavat([t for ts in tavat_per_osa for t in ts], info))
         return [
             HankittavaTutkinnonOsa(
                 id=r.id,
                 tutkinnon_osa_koodi=r.tutkinnon_osa_koodi,
                 nimi=r.nimi,
-                hankkimistavat=[next(tavat) for _ in ts],
+                hankkimistavat=[Hankkimistapa.from_stored(j) for j in r.jaksot],
             )
-            for r, ts in zip(rows, tavat_per_osa, strict=True)
+            for r in await info.context.loaders.tutkinnon_osat.load(self.id)
         ]
 
     @strawberry.field(description="Survey links of this HOKS: student links and its jaksot's instructor bundles.")
@@ -166,8 +150,11 @@ class Hoks:
 
     @strawberry.field(description="The plan's oppisopimus and koulutussopimus periods, by start date.")
     async def tyopaikkajaksot(self, info: Info) -> list[Hankkimistapa]:
-        rows = await info.context.loaders.hankkimistavat_by_hoks.load(self.id)
-        return await build_hankkimistavat([r for r in rows if r.tyyppi in TYOPAIKKAJAKSO_TYYPIT], info)
+        osat = await info.context.loaders.tutkinnon_osat.load(self.id)
+        jaksot = sorted(
+            (j for o in osat for j in o.jaksot if j.plan.is_tyopaikkajakso), key=lambda j: (j.plan.alku, j.id)
+        )
+        return [Hankkimistapa.from_stored(j) for j in jaksot]
 
 
 @strawberry.type
@@ -313,7 +300,6 @@ class HoksQuery:
     async def hoks(self, info: Info, id: int) -> Hoks:
         row = await hoks_service.load_visible_hoks(id, info.context.principal, RoleName.READ)
         await audit.record(info.context.principal, "read", "hoks", row.id, row.oppija.oid)
-        info.context.loaders.oppija.prime(row.oppija.id, row.oppija)
         info.context.loaders.opiskeluoikeus.prime(row.opiskeluoikeus.id, row.opiskeluoikeus)
         return Hoks.from_row(row)
 
@@ -344,12 +330,14 @@ class HoksQuery:
         rows = await query.filter(**filters).order_by("id").limit(first + 1).select_related("oppija")
         page = rows[:first]
         await audit.record_reads(principal, "hoks", [(r.id, r.oppija.oid) for r in page])
-        for r in page:
-            info.context.loaders.oppija.prime(r.oppija_id, r.oppija)  # type: ignore[attr-defined]
         return HoksConnection(
             edges=[HoksEdge(cursor=_cursor(r.id), node=Hoks.from_row(r)) for r in page],
             page_info=PageInfo(has_next_page=len(rows) > first, end_cursor=_cursor(page[-1].id) if page else None),
         )
+
+
+async def _reloaded(hoks_id: int) -> Hoks:
+    return Hoks.from_row(await HoksRow.get(id=hoks_id).select_related("oppija"))
 
 
 @strawberry.type
@@ -357,12 +345,12 @@ class HoksMutation:
     @strawberry.mutation(description="Create the HOKS of a study right (one per opiskeluoikeus).")
     async def create_hoks(self, info: Info, input: HoksInput) -> Hoks:
         row = await hoks_service.create_hoks(to_plan(input), info.context.principal, info.context.today)
-        return Hoks.from_row(await HoksRow.get(id=row.id))
+        return await _reloaded(row.id)
 
     @strawberry.mutation(description="Replace the whole plan; jaksot keep identity by yksiloivaTunniste.")
     async def update_hoks(self, info: Info, id: int, input: HoksInput) -> Hoks:
         row = await hoks_service.update_hoks(id, to_plan(input), info.context.principal, info.context.today)
-        return Hoks.from_row(await HoksRow.get(id=row.id))
+        return await _reloaded(row.id)
 
     @strawberry.mutation(description="Change top-level fields only.")
     async def patch_hoks(self, info: Info, id: int, input: HoksPatchInput) -> Hoks:
@@ -371,4 +359,4 @@ class HoksMutation:
             if key in changes:
                 changes[key] = clean(changes[key])
         row = await hoks_service.patch_hoks(id, changes, info.context.principal, info.context.today)
-        return Hoks.from_row(await HoksRow.get(id=row.id))
+        return await _reloaded(row.id)
