@@ -8,6 +8,7 @@ import secrets
 from models.organisation import Organisation
 from models.services.access import Grant, Principal
 from models.services.errors import DomainError, NotFound
+from models.services.sql import fetch
 from models.user import ApiToken, Role, RoleName, User, UserKind
 
 
@@ -36,13 +37,15 @@ async def issue_token(name: str) -> str:
 
 
 async def principal_for_token(token: str) -> Principal:
-    """Every request pays for this: token, user and roles come back in one joined query."""
-    rows = await ApiToken.filter(token_hash=hash_token(token), revoked_at=None).values_list(
-        "user_id",
-        "user__name",
-        "user__roles__organisation__oid",
-        "user__roles__organisation__path",
-        "user__roles__role",
+    """Every request pays for this: token, user and roles come back in one joined query (raw SQL, as building it
+    through the ORM cost more than running it)."""
+    rows = await fetch(
+        lambda p: (
+            f"""SELECT t.user_id, u.name, o.oid, o.path, r.role
+  FROM api_token t JOIN app_user u ON u.id = t.user_id
+  LEFT JOIN app_role r ON r.user_id = u.id LEFT JOIN organisation o ON o.id = r.organisation_id
+ WHERE t.token_hash = {p(hash_token(token))} AND t.revoked_at IS NULL"""
+        )
     )
     if not rows:
         raise DomainError("UNAUTHENTICATED", "the bearer token is unknown or revoked")
