@@ -165,6 +165,9 @@ async def create_database(n_oppijat: int) -> tuple[str, list[int]]:
     await add_user("bench", UserKind.SERVICE, OPH_OID, RoleName.READ)
     token = await issue_token("bench")
     ids = [int(i) for i in await Hoks.all().order_by("id").limit(500).values_list("id", flat=True)]
+    # The steady state autovacuum keeps: without statistics the planner scans and hashes whole tables, and a
+    # freshly loaded database measured that instead of the API (the page query took 17 ms instead of 2).
+    await Tortoise.get_connection("default").execute_script("VACUUM ANALYZE")
     return token, ids
 
 
