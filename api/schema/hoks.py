@@ -26,7 +26,7 @@ from models.rules.hoks import (
 from models.services import audit
 from models.services import hoks as hoks_service
 from models.services.errors import DomainError, Forbidden, NotFound
-from models.services.hoks import StoredJakso
+from models.services.hoks import StoredJakso, StoredOsa, stored_osat
 from models.user import RoleName
 
 MAX_PAGE = 100
@@ -102,12 +102,21 @@ class Hoks:
     puhelinnumero: str | None
     paivitetty: datetime
     oppija: Oppija
+    tutkinnon_osat: list[HankittavaTutkinnonOsa]
+    tyopaikkajaksot: list[Hankkimistapa] = strawberry.field(
+        description="The plan's oppisopimus and koulutussopimus periods, by start date."
+    )
     row: strawberry.Private[HoksRow]
 
     @classmethod
-    def from_row(cls, row: HoksRow) -> Hoks:
-        """`row` comes with its oppija (select_related). A plain `oppija` field rather than an async resolver
-        leaves a HOKS of a page one await (its units), not two gathered in tasks (bench/graphql_hoks.py)."""
+    def from_row(cls, row: HoksRow, osat: list[StoredOsa]) -> Hoks:
+        """`row` comes with its oppija (select_related) and `osat` are its stored units (`stored_osat`).
+
+        The oppija and the plan are plain fields built here rather than async resolvers, so a page of HOKSes
+        completes without a future or task per HOKS, which was most of a page's cost (bench/graphql_hoks.py).
+        """
+        jaksot = [j for o in osat for j in o.jaksot if j.plan.is_tyopaikkajakso]
+        jaksot.sort(key=lambda j: (j.plan.alku, j.id))
         return cls(
             id=row.id,
             ensikertainen_hyvaksyminen=row.ensikertainen_hyvaksyminen,
@@ -117,6 +126,16 @@ class Hoks:
             puhelinnumero=row.puhelinnumero,
             paivitetty=row.updated_at,
             oppija=Oppija.from_row(row.oppija),
+            tutkinnon_osat=[
+                HankittavaTutkinnonOsa(
+                    id=o.id,
+                    tutkinnon_osa_koodi=o.tutkinnon_osa_koodi,
+                    nimi=o.nimi,
+                    hankkimistavat=[Hankkimistapa.from_stored(j) for j in o.jaksot],
+                )
+                for o in osat
+            ],
+            tyopaikkajaksot=[Hankkimistapa.from_stored(j) for j in jaksot],
             row=row,
         )
 
@@ -126,20 +145,6 @@ class Hoks:
         assert row is not None
         return Opiskeluoikeus.from_row(row)
 
-    # The nested lists are plain fields, all loaded here with one future: a page of 100 HOKSes awaits once per
-    # HOKS instead of once per unit, jakso and break, which was most of GraphQL's cost (bench/graphql_hoks.py).
-    @strawberry.field
-    async def tutkinnon_osat(self, info: Info) -> list[HankittavaTutkinnonOsa]:
-        return [
-            HankittavaTutkinnonOsa(
-                id=r.id,
-                tutkinnon_osa_koodi=r.tutkinnon_osa_koodi,
-                nimi=r.nimi,
-                hankkimistavat=[Hankkimistapa.from_stored(j) for j in r.jaksot],
-            )
-            for r in await info.context.loaders.tutkinnon_osat.load(self.id)
-        ]
-
     @strawberry.field(description="Survey links of this HOKS: student links and its jaksot's instructor bundles.")
     async def kyselylinkit(self, info: Info) -> list[Kyselylinkki]:
         return await hoks_kyselylinkit(self.id, info)
@@ -147,14 +152,6 @@ class Hoks:
     @strawberry.field(description="Feedback decisions, with the reason when no link was made.")
     async def palautepaatokset(self, info: Info) -> list[Palautepaatos]:
         return await hoks_palautepaatokset(self.id, info)
-
-    @strawberry.field(description="The plan's oppisopimus and koulutussopimus periods, by start date.")
-    async def tyopaikkajaksot(self, info: Info) -> list[Hankkimistapa]:
-        osat = await info.context.loaders.tutkinnon_osat.load(self.id)
-        jaksot = sorted(
-            (j for o in osat for j in o.jaksot if j.plan.is_tyopaikkajakso), key=lambda j: (j.plan.alku, j.id)
-        )
-        return [Hankkimistapa.from_stored(j) for j in jaksot]
 
 
 @strawberry.type
@@ -301,7 +298,7 @@ class HoksQuery:
         row = await hoks_service.load_visible_hoks(id, info.context.principal, RoleName.READ)
         await audit.record(info.context.principal, "read", "hoks", row.id, row.oppija.oid)
         info.context.loaders.opiskeluoikeus.prime(row.opiskeluoikeus.id, row.opiskeluoikeus)
-        return Hoks.from_row(row)
+        return Hoks.from_row(row, (await stored_osat([row.id]))[row.id])
 
     @strawberry.field(description="HOKSes the caller may read, oldest first, at most 100 a page.")
     async def hoksit(
@@ -330,14 +327,17 @@ class HoksQuery:
         rows = await query.filter(**filters).order_by("id").limit(first + 1).select_related("oppija")
         page = rows[:first]
         await audit.record_reads(principal, "hoks", [(r.id, r.oppija.oid) for r in page])
+        osat = await stored_osat([r.id for r in page])
         return HoksConnection(
-            edges=[HoksEdge(cursor=_cursor(r.id), node=Hoks.from_row(r)) for r in page],
+            edges=[HoksEdge(cursor=_cursor(r.id), node=Hoks.from_row(r, osat[r.id])) for r in page],
             page_info=PageInfo(has_next_page=len(rows) > first, end_cursor=_cursor(page[-1].id) if page else None),
         )
 
 
 async def _reloaded(hoks_id: int) -> Hoks:
-    return Hoks.from_row(await HoksRow.get(id=hoks_id).select_related("oppija"))
+    return Hoks.from_row(
+        await HoksRow.get(id=hoks_id).select_related("oppija"), (await stored_osat([hoks_id]))[hoks_id]
+    )
 
 
 @strawberry.type

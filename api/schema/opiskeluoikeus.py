@@ -93,7 +93,7 @@ class Opiskeluoikeus:
         if self.row.mitatoity:
             return None
         row = await info.context.loaders.hoks_by_opiskeluoikeus.load(self.row.id)
-        return Hoks.from_row(row) if row else None
+        return Hoks.from_row(row, await info.context.loaders.tutkinnon_osat.load(row.id)) if row else None
 
 
 @strawberry.type
