@@ -105,8 +105,8 @@ class Loaders:
 
     @property
     def tutkinnon_osat(self) -> DataLoader[int, list[StoredOsa]]:
-        """Units with their jaksot and breaks per HOKS id: one query a page and one future per HOKS, where a
-        loader per level cost a query per level and a future per unit and jakso."""
+        """Units with their jaksot and breaks per HOKS id, batched: for the HOKSes of many study rights
+        (`Opiskeluoikeus.hoks`); listings read them with their rows (`api.schema.hoks`)."""
 
         async def load(ids: Sequence[int]) -> list[list[StoredOsa]]:
             found = await stored_osat(ids)

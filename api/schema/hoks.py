@@ -298,7 +298,7 @@ class HoksQuery:
         row = await hoks_service.load_visible_hoks(id, info.context.principal, RoleName.READ)
         await audit.record(info.context.principal, "read", "hoks", row.id, row.oppija.oid)
         info.context.loaders.opiskeluoikeus.prime(row.opiskeluoikeus.id, row.opiskeluoikeus)
-        return Hoks.from_row(row, (await stored_osat([row.id]))[row.id])
+        return (await _with_plans([row]))[0]
 
     @strawberry.field(description="HOKSes the caller may read, oldest first, at most 100 a page.")
     async def hoksit(
@@ -327,17 +327,20 @@ class HoksQuery:
         rows = await query.filter(**filters).order_by("id").limit(first + 1).select_related("oppija")
         page = rows[:first]
         await audit.record_reads(principal, "hoks", [(r.id, r.oppija.oid) for r in page])
-        osat = await stored_osat([r.id for r in page])
         return HoksConnection(
-            edges=[HoksEdge(cursor=_cursor(r.id), node=Hoks.from_row(r, osat[r.id])) for r in page],
+            edges=[HoksEdge(cursor=_cursor(h.id), node=h) for h in await _with_plans(page)],
             page_info=PageInfo(has_next_page=len(rows) > first, end_cursor=_cursor(page[-1].id) if page else None),
         )
 
 
+async def _with_plans(rows: list[HoksRow]) -> list[Hoks]:
+    """HOKS rows (with their oppija) as the API type, the plans of all of them read in one statement."""
+    osat = await stored_osat([r.id for r in rows])
+    return [Hoks.from_row(r, osat[r.id]) for r in rows]
+
+
 async def _reloaded(hoks_id: int) -> Hoks:
-    return Hoks.from_row(
-        await HoksRow.get(id=hoks_id).select_related("oppija"), (await stored_osat([hoks_id]))[hoks_id]
-    )
+    return (await _with_plans([await HoksRow.get(id=hoks_id).select_related("oppija")]))[0]
 
 
 @strawberry.type

@@ -142,14 +142,9 @@ def _check_identity(hoks: Hoks, plan: HoksPlan) -> None:
         raise DomainError("IMMUTABLE", "a HOKS cannot move to another oppija", "oppija_oid")
 
 
-def _top_level(plan: HoksPlan) -> dict[str, Any]:
-    return {
-        "ensikertainen_hyvaksyminen": plan.ensikertainen_hyvaksyminen,
-        "osaamisen_hankkimisen_tarve": plan.osaamisen_hankkimisen_tarve,
-        "osaamisen_saavuttamisen_pvm": plan.osaamisen_saavuttamisen_pvm,
-        "sahkoposti": plan.sahkoposti,
-        "puhelinnumero": plan.puhelinnumero,
-    }
+def _top_level(source: HoksPlan | Hoks) -> dict[str, Any]:
+    """The top-level fields of a plan or a stored HOKS (the same names on both)."""
+    return {key: getattr(source, key) for key in PATCHABLE}
 
 
 def _tapa_fields(tapa: HankkimistapaPlan) -> dict[str, Any]:
@@ -225,12 +220,8 @@ async def load_plan(hoks: Hoks) -> HoksPlan:
         oppija_oid=hoks.oppija.oid,
         opiskeluoikeus_oid=hoks.opiskeluoikeus.oid,
         tutkinnon_osat=tuple(o.plan for o in osat),
-        **_top_level_of(hoks),
+        **_top_level(hoks),
     )
-
-
-def _top_level_of(hoks: Hoks) -> dict[str, Any]:
-    return {key: getattr(hoks, key) for key in PATCHABLE}
 
 
 @dataclass(frozen=True)

@@ -110,12 +110,8 @@ async def lomakelinkki(tunnus: str) -> Lomakelinkki | None:
     )
 
 
-def _lisakysymys(lisakysymys_id: int, maaritys: str | Mapping[str, Any]) -> Kysymys:
-    return _parsed(lisakysymys_id, maaritys) if isinstance(maaritys, str) else kysymykseksi(lisakysymys_id, maaritys)
-
-
 @lru_cache(maxsize=4096)
-def _parsed(lisakysymys_id: int, maaritys: str) -> Kysymys:
+def _lisakysymys(lisakysymys_id: int, maaritys: str) -> Kysymys:
     """Parsed once per question and text: both databases hand the raw JSON over as text."""
     return kysymykseksi(lisakysymys_id, json.loads(maaritys))
 
