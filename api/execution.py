@@ -11,24 +11,32 @@ Everything else, and every value that would not complete cleanly (null on a non-
 awaitable, a non-list for a list, a failed or empty coercion), goes through graphql-core as before, so results
 and errors are exactly graphql-core's: the plain attributes of that object are then read a second time, which
 is harmless for plain attributes.
+
+Plans are built once per selection. A document without directives selects the same fields whatever its
+variables, so its plans are shared by every execution of it (the parser cache hands out the same nodes).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from graphql import (
+    DirectiveNode,
     GraphQLField,
     GraphQLObjectType,
     GraphQLOutputType,
+    Node,
+    OperationDefinitionNode,
     Undefined,
+    Visitor,
     is_leaf_type,
     is_list_type,
     is_non_null_type,
     is_object_type,
+    visit,
 )
-from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
+from graphql.execution.collect_fields import FieldDetailsList, FragmentDetails, GroupedFieldSet
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
@@ -36,6 +44,7 @@ from strawberry.types.field import StrawberryField
 
 Complete = Callable[[Any], Any]
 BuildObject = Callable[[Any], dict[str, Any]]
+T = TypeVar("T")
 
 
 class _Fallback(Exception):
@@ -56,6 +65,43 @@ def _attribute_read(field_def: GraphQLField | None) -> tuple[Callable[[Any, str]
     return field.default_resolver, field.python_name
 
 
+# Plans shared across executions, keyed by parent type and the identities of the field nodes they were built
+# for; each entry holds those nodes, so an id can't be reused while its entry lives.
+_SHARED_FIELD_PLANS: dict[tuple[Any, ...], tuple[tuple[Node, ...], Complete | None]] = {}
+_SHARED_OBJECT_PLANS: dict[tuple[Any, ...], tuple[tuple[Node, ...], BuildObject | None]] = {}
+_DIRECTIVE_FREE: dict[int, tuple[OperationDefinitionNode, bool]] = {}
+_MAX_SHARED = 4096
+
+
+def _directive_free(operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDetails]) -> bool:
+    """True when no selection of the operation carries a directive (@include, @skip, @defer, …) and no
+    fragment takes variables: then the fields selected don't depend on the variables."""
+    cached = _DIRECTIVE_FREE.get(id(operation))
+    if cached is None or cached[0] is not operation:
+        found = any(f.variable_signatures for f in fragments.values())
+
+        class _Finder(Visitor):
+            def enter(self, node: Node, *_: Any) -> None:
+                nonlocal found
+                found = found or isinstance(node, DirectiveNode)
+
+        for root in (operation, *(f.definition for f in fragments.values())):
+            visit(root, _Finder())
+        if len(_DIRECTIVE_FREE) > _MAX_SHARED:
+            _DIRECTIVE_FREE.clear()
+        cached = _DIRECTIVE_FREE[id(operation)] = (operation, not found)
+    return cached[1]
+
+
+def _plain_test(is_awaitable: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    """False for what graphql-core treats specially: null is the caller's, these raise or await."""
+
+    def plain(value: Any) -> bool:
+        return not isinstance(value, Exception) and not is_awaitable(value)
+
+    return plain
+
+
 class PolkuExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -65,6 +111,9 @@ class PolkuExecutionContext(StrawberryGraphQLCoreExecutionContext):
         # each entry keeps its key object alive so the id can't be reused.
         self._field_plans: dict[int, tuple[FieldDetailsList, Complete | None]] = {}
         self._object_plans: dict[int, tuple[GroupedFieldSet, BuildObject | None]] = {}
+        self._shared = self._direct and _directive_free(self.operation, self.fragments)
+        # Shared plans outlive this execution, so they hold this test, never `self`.
+        self._plain = _plain_test(self.is_awaitable)
 
     def execute_fields(
         self,
@@ -103,7 +152,14 @@ class PolkuExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def _object_plan(self, parent_type: GraphQLObjectType, grouped: GroupedFieldSet) -> BuildObject | None:
         cached = self._object_plans.get(id(grouped))
         if cached is None:
-            cached = self._object_plans[id(grouped)] = (grouped, self._build_object_plan(parent_type, grouped))
+            nodes = tuple(d.node for details in grouped.values() for d in details)
+            build = self._shared_plan(
+                _SHARED_OBJECT_PLANS,
+                (parent_type, *grouped, *map(id, nodes)),
+                nodes,
+                lambda: self._build_object_plan(parent_type, grouped),
+            )
+            cached = self._object_plans[id(grouped)] = (grouped, build)
         return cached[1]
 
     def _build_object_plan(self, parent_type: GraphQLObjectType, grouped: GroupedFieldSet) -> BuildObject | None:
@@ -123,8 +179,32 @@ class PolkuExecutionContext(StrawberryGraphQLCoreExecutionContext):
         """Read-and-complete of one field from its parent object, or None when graphql-core must do it."""
         cached = self._field_plans.get(id(details))
         if cached is None:
-            cached = self._field_plans[id(details)] = (details, self._build_field_plan(parent_type, details))
+            nodes = tuple(d.node for d in details)
+            complete = self._shared_plan(
+                _SHARED_FIELD_PLANS,
+                (parent_type, *map(id, nodes)),
+                nodes,
+                lambda: self._build_field_plan(parent_type, details),
+            )
+            cached = self._field_plans[id(details)] = (details, complete)
         return cached[1]
+
+    def _shared_plan(
+        self,
+        shared: dict[tuple[Any, ...], tuple[tuple[Node, ...], T]],
+        key: tuple[Any, ...],
+        nodes: tuple[Node, ...],
+        build: Callable[[], T],
+    ) -> T:
+        """The plan other executions of this document built, else a new one (shared when the document allows)."""
+        if not self._shared:
+            return build()
+        entry = shared.get(key)
+        if entry is None:
+            if len(shared) > _MAX_SHARED:
+                shared.clear()
+            entry = shared[key] = (nodes, build())
+        return entry[1]
 
     def _build_field_plan(self, parent_type: GraphQLObjectType, details: FieldDetailsList) -> Complete | None:
         node = details[0].node
@@ -161,10 +241,6 @@ class PolkuExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return None if defer_usages else self._object(self._object_plan(type_, grouped))
         return None
 
-    def _plain(self, value: Any) -> bool:
-        """False for what graphql-core treats specially: null is the caller's, these raise or await."""
-        return not isinstance(value, Exception) and not self.is_awaitable(value)
-
     def _non_null(self, inner: Complete | None) -> Complete | None:
         if inner is None:
             return None
@@ -191,10 +267,12 @@ class PolkuExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return complete
 
     def _leaf(self, coerce: Callable[[Any], Any]) -> Complete:
+        plain = self._plain
+
         def complete(value: Any) -> Any:
             if value is None or value is Undefined:
                 return None
-            if not self._plain(value):
+            if not plain(value):
                 raise _Fallback
             try:
                 coerced = coerce(value)
@@ -209,11 +287,12 @@ class PolkuExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def _object(self, build: BuildObject | None) -> Complete | None:
         if build is None:
             return None
+        plain = self._plain
 
         def complete(value: Any) -> Any:
             if value is None or value is Undefined:
                 return None
-            if not self._plain(value):
+            if not plain(value):
                 raise _Fallback
             return build(value)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import weakref
 from collections.abc import Callable
 from datetime import date, datetime
 from enum import Enum
@@ -12,7 +14,7 @@ import pytest
 import strawberry
 from graphql import Undefined
 from starlette.requests import Request
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import ParserCache, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from tortoise.context import TortoiseContext
 
@@ -180,6 +182,40 @@ async def test_plain_scalars_skip_the_resolve_info(monkeypatch: pytest.MonkeyPat
     }
     # Only resolvers, and the one value graphql-core must refuse, take graphql-core's path (that row stops there).
     assert sorted(infos) == sorted(["rivit", *["huudettu"] * 8, "vari"])
+
+
+async def test_plans_are_shared_by_executions_of_a_document_without_directives_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    builds: list[str] = []
+    contexts: list[weakref.ref[PolkuExecutionContext]] = []
+    build, init = PolkuExecutionContext._build_field_plan, PolkuExecutionContext.__init__
+
+    def counting(self: PolkuExecutionContext, parent: Any, details: Any) -> Any:
+        builds.append(details[0].node.name.value)
+        return build(self, parent, details)
+
+    def remembered(self: PolkuExecutionContext, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        contexts.append(weakref.ref(self))
+
+    monkeypatch.setattr(PolkuExecutionContext, "_build_field_plan", counting)
+    monkeypatch.setattr(PolkuExecutionContext, "__init__", remembered)
+    # The parser cache (as in api.schema) hands every execution of a query the same nodes.
+    plain, direct = _schemas(extensions=[lambda: ParserCache(maxsize=8)])
+    fixed = "{ rivit { nimi paiva loppu } }"  # fields without errors: a logged error holds its frames
+    for _ in range(3):
+        assert _answer(await direct.execute(fixed)) == _answer(await plain.execute(fixed))
+    assert sorted(builds) == ["loppu", "nimi", "paiva", "rivit"]  # built by the first execution only
+
+    builds.clear()
+    switched = "query($x: Boolean!) { rivit { nimi @include(if: $x) paiva } }"
+    for x in (True, False, True):
+        got = _answer(await direct.execute(switched, variable_values={"x": x}))
+        assert got == _answer(await plain.execute(switched, variable_values={"x": x}))
+    assert builds.count("paiva") == 3  # a directive makes the selection depend on variables: never shared
+    gc.collect()
+    assert contexts and all(ref() is None for ref in contexts)  # shared plans hold no execution context
 
 
 async def test_middleware_still_sees_every_field() -> None:
