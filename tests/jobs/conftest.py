@@ -1,10 +1,11 @@
-"""Real services for the delivery tests: Redis (database 1), an aiosmtpd SMTP server and a local HTTP server
-standing in for Twilio's API, which the real twilio client sends to.
+"""Real services for the delivery tests: Redis (database 1, or POLKU_TEST_REDIS_DB), an aiosmtpd SMTP server
+and a local HTTP server standing in for Twilio's API, which the real twilio client sends to.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -129,7 +130,8 @@ def settings(smtp: SmtpSink, twilio: TwilioStandIn) -> Settings:
     return settings_for(smtp.port, twilio.port)
 
 
-REDIS = RedisSettings(host="127.0.0.1", port=6379, database=1)
+# POLKU_TEST_REDIS_DB lets two checkouts run their suites on one Redis at the same time.
+REDIS = RedisSettings(host="127.0.0.1", port=6379, database=int(os.environ.get("POLKU_TEST_REDIS_DB", "1")))
 
 
 @pytest_asyncio.fixture
