@@ -1,12 +1,14 @@
-"""GraphQL HOKS reads against a bare hand-written-SQL floor, on 10 000 demo oppijat in PostgreSQL (issue 2).
+"""GraphQL HOKS reads against a bare hand-written-SQL floor, on 10 000 demo oppijat in PostgreSQL.
 
-    python bench/graphql_hoks.py [--oppijat 10000] [--seconds 6] [--max-requests 3000]
+    python bench/graphql_hoks.py [--quick] [--oppijat 10000] [--slices 8] [--slice-seconds 1.5]
 
-Creates its own database (polku_bench_graphql, dropped at the end), fills it with `models.demo.generate`,
-counts SQL statements per GraphQL request for pages of 10 and 100, then serves the real app under uvicorn
-(one worker, a child process) with a bare Starlette JSON route mounted beside it at /bare, and measures
-requests/s and p50/p99 latency of (a) one HOKS with its tutkinnon osat and jaksot and (b) a 100-HOKS page,
-at concurrency 1 and 16. Targets: throughput ratio GraphQL/bare ≥ 0.3 (aim 0.5); p99 of (a) at c=1 < 15 ms.
+Creates its own uniquely named database (dropped at the end), fills it with `models.demo.generate`, counts
+SQL statements per GraphQL request for one HOKS and pages of 10 and 100, then serves the real app under
+uvicorn (one worker, a child process) with a bare Starlette JSON route mounted beside it at /bare. It measures
+(a) one HOKS with its tutkinnon osat and jaksot and (b) a 100-HOKS page at concurrency 1 and 16, GraphQL and
+bare in alternating slices, and reports the median GraphQL/bare throughput ratio of the slices with its
+spread. Every response is parsed and checked (data present, no errors, the expected row count).
+Targets: (a) p99 < 15 ms at c=1; ratio ≥ 0.5 at c=16 for (a) and (b); statements independent of page size.
 """
 
 from __future__ import annotations
@@ -14,28 +16,26 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
+import math
 import socket
-import statistics
 import subprocess
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tortoise import Tortoise
 
+from bench.common import BenchFailure, Verdict, graphql_data, interleaved, load_average, own_database, report
 from models.db import tortoise_config
 
-PG = os.environ.get("POLKU_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-DB_NAME = "polku_bench_graphql"
-DB_URL = f"{PG}/{DB_NAME}?min_size=1&max_size=10"
+POOL = "?min_size=1&max_size=10"
 
 NODE = """id ensikertainenHyvaksyminen oppija { oid etunimet sukunimi }
   tutkinnonOsat { tutkinnonOsaKoodi nimi hankkimistavat { yksiloivaTunniste tyyppi alku loppu tyopaikanNimi ytunnus
@@ -121,27 +121,27 @@ def bare_app() -> Any:
     return Starlette(routes=[Route("/hoks/{id:int}", one), Route("/hoksit", page)])
 
 
-def build_app() -> Any:
+def build_app(db_url: str) -> Any:
     from starlette.routing import Mount
 
     from api.app import create_app
     from models.settings import Settings
 
-    app = create_app(Settings(database_url=DB_URL))
+    app = create_app(Settings(database_url=db_url + POOL))
     app.router.routes.insert(0, Mount("/bare", app=bare_app()))
     return app
 
 
-def serve(port: int) -> None:
+def serve(port: int, db_url: str) -> None:
     import uvicorn
 
-    uvicorn.run(build_app(), host="127.0.0.1", port=port, workers=1, log_level="warning", access_log=False)
+    uvicorn.run(build_app(db_url), host="127.0.0.1", port=port, workers=1, log_level="warning", access_log=False)
 
 
 # --- setup and teardown ------------------------------------------------------------------------------------------
 
 
-async def create_database(n_oppijat: int) -> tuple[str, list[int]]:
+async def fill_database(db_url: str, n_oppijat: int) -> tuple[str, list[int]]:
     from models.demo import generate
     from models.hoks import Hoks
     from models.organisation import OPH_OID
@@ -149,11 +149,7 @@ async def create_database(n_oppijat: int) -> tuple[str, list[int]]:
     from models.services.users import add_user, issue_token
     from models.user import RoleName, UserKind
 
-    admin = await asyncpg.connect(f"{PG}/postgres")
-    await admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
-    await admin.execute(f"CREATE DATABASE {DB_NAME}")
-    await admin.close()
-    await Tortoise.init(config=tortoise_config(DB_URL))
+    await Tortoise.init(config=tortoise_config(db_url + POOL))
     await Tortoise.generate_schemas()
     started = time.perf_counter()
     summary = await generate(n_oppijat, seed=1)
@@ -171,12 +167,6 @@ async def create_database(n_oppijat: int) -> tuple[str, list[int]]:
     return token, ids
 
 
-async def drop_database() -> None:
-    admin = await asyncpg.connect(f"{PG}/postgres")
-    await admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-    await admin.close()
-
-
 class _Count(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
@@ -187,12 +177,12 @@ class _Count(logging.Handler):
             self.n += 1
 
 
-async def sql_per_request(token: str, hoks_id: int) -> dict[str, int]:
+async def sql_per_request(db_url: str, token: str, hoks_id: int) -> dict[str, int]:
     """Statements per request, counted in-process on the same app and database (ORM debug log)."""
     from api.app import create_app
     from models.settings import Settings
 
-    app = create_app(Settings(database_url=DB_URL), manage_db=False)
+    app = create_app(Settings(database_url=db_url + POOL), manage_db=False)
     logger = logging.getLogger("tortoise.db_client")
     handler = _Count()
     logger.setLevel(logging.DEBUG)
@@ -201,14 +191,13 @@ async def sql_per_request(token: str, hoks_id: int) -> dict[str, int]:
     headers = {"Authorization": f"Bearer {token}"}
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as c:
-            for label, body in (
-                ("one HOKS", {"query": ONE, "variables": {"id": hoks_id}}),
-                ("page of 10", {"query": PAGE, "variables": {"n": 10}}),
-                ("page of 100", {"query": PAGE, "variables": {"n": 100}}),
+            for label, body, path, count in (
+                ("one HOKS", {"query": ONE, "variables": {"id": hoks_id}}, ("hoks",), None),
+                ("page of 10", {"query": PAGE, "variables": {"n": 10}}, ("hoksit", "edges"), 10),
+                ("page of 100", {"query": PAGE, "variables": {"n": 100}}, ("hoksit", "edges"), 100),
             ):
                 handler.n = 0
-                response = await c.post("/graphql", json=body, headers=headers)
-                assert "errors" not in response.json(), response.text[:500]
+                graphql_data(await c.post("/graphql", json=body, headers=headers), path, count)
                 out[label] = handler.n
     finally:
         logger.removeHandler(handler)
@@ -219,59 +208,64 @@ async def sql_per_request(token: str, hoks_id: int) -> dict[str, int]:
 # --- load ---------------------------------------------------------------------------------------------------------
 
 
-async def load(
-    client: httpx.AsyncClient, make: Any, concurrency: int, seconds: float, max_requests: int
-) -> tuple[float, float, float, int]:
-    """(requests/s, p50 ms, p99 ms, n) of `make(i)` → (method, url, json) requests, bounded in count and time."""
-    latencies: list[float] = []
-    counter = iter(range(max_requests))
-    deadline = 0.0
+def checked(
+    client: httpx.AsyncClient, method: str, url: str, body: Any, path: tuple[str, ...], count: int | None
+) -> Callable[[int], Awaitable[None]]:
+    """A request for the load loop that fails the benchmark on any wrong answer."""
 
-    async def worker() -> None:
-        for i in counter:
-            if latencies and time.perf_counter() > deadline:
-                return
-            method, url, body = make(i)
-            t = time.perf_counter()
-            response = await client.request(method, url, json=body)
-            latencies.append(time.perf_counter() - t)
-            if response.status_code != 200 or b'"errors"' in response.content[:20]:
-                raise RuntimeError(f"{url}: {response.status_code} {response.text[:300]}")
+    async def request(_: int) -> None:
+        graphql_data(await client.request(method, url, json=body), path, count)
 
-    for i in range(5):  # warm-up: parser and validation caches, the connection pool
-        method, url, body = make(i)
-        await client.request(method, url, json=body)
-    started = time.perf_counter()
-    deadline = started + seconds
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    elapsed = time.perf_counter() - started
-    latencies.sort()
-    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    return len(latencies) / elapsed, statistics.median(latencies) * 1000, p99 * 1000, len(latencies)
+    return request
 
 
-async def measure(port: int, token: str, ids: list[int], seconds: float, max_requests: int) -> None:
+async def measure(port: int, token: str, ids: list[int], slices: int, slice_seconds: float) -> list[Verdict]:
     headers = {"Authorization": f"Bearer {token}"}
     limits = httpx.Limits(max_connections=32, max_keepalive_connections=32)
+    verdicts: list[Verdict] = []
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", headers=headers, limits=limits) as client:
-        scenarios = {
-            "(a) one HOKS": (
-                lambda i: ("POST", "/graphql", {"query": ONE, "variables": {"id": ids[i % len(ids)]}}),
-                lambda i: ("GET", f"/bare/hoks/{ids[i % len(ids)]}", None),
-            ),
-            "(b) 100-HOKS page": (
-                lambda i: ("POST", "/graphql", {"query": PAGE, "variables": {"n": 100}}),
-                lambda i: ("GET", "/bare/hoksit?first=100", None),
-            ),
-        }
-        print(f"\n{'scenario':<20} {'c':>3} {'api':<8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'n':>6}  ratio")
+
+        async def one_graphql(i: int) -> None:
+            body = {"query": ONE, "variables": {"id": ids[i % len(ids)]}}
+            await checked(client, "POST", "/graphql", body, ("hoks", "tutkinnonOsat"), None)(i)
+
+        async def one_bare(i: int) -> None:
+            await checked(client, "GET", f"/bare/hoks/{ids[i % len(ids)]}", None, ("hoks", "tutkinnonOsat"), None)(i)
+
+        page = {"query": PAGE, "variables": {"n": 100}}
+        page_graphql = checked(client, "POST", "/graphql", page, ("hoksit", "edges"), 100)
+        page_bare = checked(client, "GET", "/bare/hoksit?first=100", None, ("hoksit", "edges"), 100)
+        scenarios = {"(a) one HOKS": (one_graphql, one_bare), "(b) 100-HOKS page": (page_graphql, page_bare)}
+        print(f"\n{'scenario':<20} {'c':>3} {'api':<8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'n':>6}")
         for name, (graphql, bare) in scenarios.items():
+            for i in range(5):  # warm-up: parser and validation caches, the connection pool
+                await graphql(i)
+                await bare(i)
             for concurrency in (1, 16):
-                g = await load(client, graphql, concurrency, seconds, max_requests)
-                b = await load(client, bare, concurrency, seconds, max_requests)
-                for label, r in (("graphql", g), ("bare", b)):
-                    print(f"{name:<20} {concurrency:>3} {label:<8} {r[0]:>8.1f} {r[1]:>8.2f} {r[2]:>8.2f} {r[3]:>6}")
-                print(f"{'':<20} {'':>3} {'ratio':<8} {g[0] / b[0]:>8.2f}  (GraphQL/bare throughput)")
+                result = await interleaved(graphql, bare, concurrency, slices, slice_seconds)
+                for label, r in (("graphql", result.a), ("bare", result.b)):
+                    print(
+                        f"{name:<20} {concurrency:>3} {label:<8} {r.rps:>8.1f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} "
+                        f"{r.n:>6}"
+                    )
+                low, high = result.spread
+                print(f"{'':<24} ratio {result.ratio:.2f} (median of {slices} slices, spread {low:.2f}–{high:.2f})")
+                gated = concurrency == 16
+                verdicts.append(
+                    Verdict(
+                        "graphql_hoks",
+                        f"{name} c={concurrency} GraphQL/bare throughput",
+                        f"{result.ratio:.2f} ({low:.2f}–{high:.2f})",
+                        "≥ 0.5" if gated else "",
+                        result.ratio >= 0.5 if gated else None,
+                    )
+                )
+                if name.startswith("(a)") and concurrency == 1:
+                    p99 = result.a.p99_ms
+                    if math.isnan(p99):
+                        raise BenchFailure(f"{result.a.n} requests are too few for a p99: use more or longer slices")
+                    verdicts.append(Verdict("graphql_hoks", f"{name} c=1 p99", f"{p99:.1f} ms", "< 15 ms", p99 < 15))
+    return verdicts
 
 
 def free_port() -> int:
@@ -293,35 +287,51 @@ async def wait_ready(port: int) -> None:
     raise RuntimeError("server did not start")
 
 
-async def main(args: argparse.Namespace) -> None:
-    token, ids = await create_database(args.oppijat)
-    server: subprocess.Popen[bytes] | None = None
-    try:
-        counts = await sql_per_request(token, ids[0])
-        await Tortoise.close_connections()
-        print("SQL statements per GraphQL request (incl. token lookup and audit insert):")
-        for label, n in counts.items():
-            print(f"  {label:<12} {n}")
-        port = free_port()
-        server = subprocess.Popen([sys.executable, __file__, "--serve", str(port)])
-        await wait_ready(port)
-        await measure(port, token, ids, args.seconds, args.max_requests)
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=10)
-        await Tortoise.close_connections()
-        await drop_database()
+async def main(args: argparse.Namespace) -> bool:
+    print(load_average())
+    async with own_database("graphql") as db_url:
+        token, ids = await fill_database(db_url, args.oppijat)
+        server: subprocess.Popen[bytes] | None = None
+        try:
+            counts = await sql_per_request(db_url, token, ids[0])
+            await Tortoise.close_connections()
+            print("SQL statements per GraphQL request (incl. token lookup and audit insert):")
+            for label, n in counts.items():
+                print(f"  {label:<12} {n}")
+            port = free_port()
+            server = subprocess.Popen([sys.executable, __file__, "--serve", str(port), "--db", db_url])
+            await wait_ready(port)
+            verdicts = [
+                Verdict(
+                    "graphql_hoks",
+                    "SQL statements: one HOKS / page of 10 / page of 100",
+                    " / ".join(str(n) for n in counts.values()),
+                    "independent",
+                    counts["page of 10"] == counts["page of 100"],
+                ),
+                *await measure(port, token, ids, args.slices, args.slice_seconds),
+            ]
+        finally:
+            if server is not None:
+                server.terminate()
+                server.wait(timeout=10)
+            await Tortoise.close_connections()
+    print(load_average())
+    return report(verdicts)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="a smoke run: 1 000 oppijat, 4 short slices")
     parser.add_argument("--oppijat", type=int, default=10_000)
-    parser.add_argument("--seconds", type=float, default=6.0, help="time bound per measurement")
-    parser.add_argument("--max-requests", type=int, default=3000, help="count bound per measurement")
+    parser.add_argument("--slices", type=int, default=8, help="alternating GraphQL/bare slices per case")
+    parser.add_argument("--slice-seconds", type=float, default=1.5)
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
     cli = parser.parse_args()
+    if cli.quick:
+        cli.oppijat, cli.slices, cli.slice_seconds = 1000, 4, 0.5
     if cli.serve:
-        serve(cli.serve)
+        serve(cli.serve, cli.db)
     else:
-        asyncio.run(main(cli))
+        sys.exit(0 if asyncio.run(main(cli)) else 1)
