@@ -14,10 +14,17 @@ is harmless for plain attributes.
 
 Plans are built once per selection. A document without directives selects the same fields whatever its
 variables, so its plans are shared by every execution of it (the parser cache hands out the same nodes).
+
+The class overrides graphql-core methods that are not public API (`execute_fields`, `execute_field`,
+`collect_subfields`) and reads strawberry internals. graphql-core is pinned exactly in pyproject.toml, and
+`execution_context_class()` checks at start-up that those are the ones this was written for; if not, the
+schema runs on graphql-core's own executor (correct, only slower) and one warning says why.
 """
 
 from __future__ import annotations
 
+import inspect
+import logging
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -36,11 +43,13 @@ from graphql import (
     is_object_type,
     visit,
 )
-from graphql.execution.collect_fields import FieldDetailsList, FragmentDetails, GroupedFieldSet
+from graphql.execution.collect_fields import CollectedFields, FieldDetailsList, FragmentDetails, GroupedFieldSet
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
+
+log = logging.getLogger("polku.api")
 
 Complete = Callable[[Any], Any]
 BuildObject = Callable[[Any], dict[str, Any]]
@@ -297,3 +306,41 @@ class PolkuExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return build(value)
 
         return complete
+
+
+# The graphql-core methods overridden or called above, with the parameters they were written for.
+_EXPECTED_PARAMETERS = {
+    "execute_fields": ("self", "parent_type", "source_value", "path", "grouped_field_set", "position_context"),
+    "execute_field": ("self", "parent_type", "source", "field_details_list", "path", "position_context"),
+    "collect_subfields": ("self", "return_type", "field_details_list"),
+}
+
+
+def incompatibility(base: type = StrawberryGraphQLCoreExecutionContext) -> str | None:
+    """Why the fast path can't run on `base` and the installed libraries, or None when it can."""
+    for name, expected in _EXPECTED_PARAMETERS.items():
+        method = getattr(base, name, None)
+        if method is None:
+            return f"{base.__name__}.{name} is missing"
+        found = tuple(inspect.signature(method).parameters)
+        if found != expected:
+            return f"{base.__name__}.{name}{found} is not {name}{expected}"
+    if CollectedFields._fields[:2] != ("grouped_field_set", "new_defer_usages") or len(CollectedFields._fields) != 3:
+        return f"graphql-core's CollectedFields is {CollectedFields._fields}"
+    if not isinstance(getattr(GraphQLCoreConverter, "DEFINITION_BACKREF", None), str):
+        return "strawberry's GraphQLCoreConverter.DEFINITION_BACKREF is missing"
+    if not all(hasattr(StrawberryField, a) for a in ("is_basic_field", "default_resolver", "python_name")):
+        return "strawberry's StrawberryField lacks is_basic_field, default_resolver or python_name"
+    return None
+
+
+def execution_context_class(
+    base: type[StrawberryGraphQLCoreExecutionContext] = StrawberryGraphQLCoreExecutionContext,
+) -> type[StrawberryGraphQLCoreExecutionContext]:
+    """PolkuExecutionContext when the libraries are the ones it was written for, else graphql-core's executor
+    (with one warning): a changed private signature must cost speed, never every query."""
+    problem = incompatibility(base)
+    if problem is None and issubclass(PolkuExecutionContext, base):
+        return PolkuExecutionContext
+    log.warning("GraphQL fast path off, graphql-core completes every field: %s", problem or "unexpected base class")
+    return base

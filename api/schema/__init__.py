@@ -17,7 +17,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from api.errors import PolkuErrors
-from api.execution import PolkuExecutionContext
+from api.execution import execution_context_class
 from api.schema.hoks import HoksMutation, HoksQuery
 from api.schema.kysely import KyselyMutation, KyselyQuery
 from api.schema.kyselylinkki import KyselylinkkiMutation, KyselylinkkiQuery
@@ -68,5 +68,5 @@ schema = PolkuSchema(
         lambda: ValidationCache(maxsize=256),
         PolkuErrors,
     ],
-    execution_context_class=PolkuExecutionContext,
+    execution_context_class=execution_context_class(),
 )

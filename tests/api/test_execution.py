@@ -16,10 +16,11 @@ from graphql import Undefined
 from starlette.requests import Request
 from strawberry.extensions import ParserCache, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from tortoise.context import TortoiseContext
 
 from api.context import Context
-from api.execution import PolkuExecutionContext
+from api.execution import PolkuExecutionContext, execution_context_class, incompatibility
 from api.schema import PolkuSchema, Query, schema
 from models.demo import generate
 from models.organisation import OPH_OID, Organisation
@@ -274,3 +275,41 @@ async def test_polku_schema_answers_a_page_as_graphql_core_does(db: TortoiseCont
     assert got == expected == ({"opiskeluoikeus": {"hoks": hoks}}, [])
     expected, got = await both("query($id: Int!) { hoks(id: $id) { id sahkoposti } }", id=-1)
     assert expected[1] and got == expected
+
+
+def test_the_installed_libraries_are_the_ones_the_fast_path_was_written_for() -> None:
+    assert incompatibility() is None
+    assert execution_context_class() is PolkuExecutionContext
+    assert schema.execution_context_class is PolkuExecutionContext
+
+
+class _ChangedSignature(StrawberryGraphQLCoreExecutionContext):
+    """graphql-core as a future release might have it: execute_field takes one more parameter."""
+
+    def execute_field(  # type: ignore[override]
+        self,
+        parent_type: Any,
+        source: Any,
+        field_details_list: Any,
+        path: Any,
+        position_context: Any,
+        extra: Any = None,
+    ) -> Any:
+        return super().execute_field(parent_type, source, field_details_list, path, position_context)
+
+
+async def test_a_changed_signature_falls_back_to_graphql_cores_executor_with_one_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    assert "execute_field" in (incompatibility(_ChangedSignature) or "")
+    with caplog.at_level("WARNING", logger="polku.api"):
+        chosen = execution_context_class(_ChangedSignature)
+    assert chosen is _ChangedSignature
+    assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == [
+        "GraphQL fast path off, graphql-core completes every field: " + str(incompatibility(_ChangedSignature))
+    ]
+    # The schema then runs on that executor and answers exactly what graphql-core answers.
+    plain, _ = _schemas()
+    fallback = strawberry.Schema(query=Juuri, config=CONFIG, execution_context_class=chosen)
+    query = f"{{ rivit {{ {ALL} }} }}"
+    assert _answer(await fallback.execute(query)) == _answer(await plain.execute(query))
