@@ -1,14 +1,15 @@
 """Load benchmark of the survey pages (issue 4): GET the form + POST an answer for N distinct links.
 
-Serves the real app under uvicorn (a subprocess, one worker) on its own PostgreSQL database `polku_bench_survey`
+Serves the real app under uvicorn (a subprocess, one worker) on its own uniquely named PostgreSQL database
 (created and dropped here), and beside it, in the same server, a bare Starlette route that reads and writes the
 same rows with hand-written SQL (no ORM, no templates, no CSRF, no validation): the floor the real page is compared
 with. The load generator (aiohttp, concurrency 32) runs in this process on the same 2 cores.
 
-    python bench/survey_load.py [--links 10000] [--concurrency 32]
+    python bench/survey_load.py [--quick] [--links 10000] [--concurrency 32] [--slices 8]
 
-Prints answers/s, p50/p99 per request and per answer (GET + POST), the survey/bare throughput ratio, and checks
-against the database that every link was answered exactly once.
+Survey and bare answers run in alternating slices of links (so background noise lands on both); prints
+answers/s, p50/p99 per request and per answer (GET + POST), the median survey/bare throughput ratio of the
+slices with its spread, and checks against the database that every link was answered exactly once.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
@@ -31,9 +33,8 @@ import asyncpg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DB_NAME = "polku_bench_survey"
-ADMIN_URL = os.environ.get("POLKU_BENCH_PG", "postgres://postgres@127.0.0.1:5432/postgres")
-DB_URL = ADMIN_URL.rsplit("/", 1)[0] + f"/{DB_NAME}"
+from bench.common import BenchFailure, Verdict, load_average, own_database, percentile, report  # noqa: E402
+
 CSRF = re.compile(r'name="csrftoken" value="([^"]+)"')
 
 
@@ -96,15 +97,15 @@ def build_server_app(database_url: str):  # type: ignore[no-untyped-def]
     return app
 
 
-def serve(port: int) -> None:
+def serve(port: int, db_url: str) -> None:
     import uvicorn
 
     os.environ["POLKU_SURVEY_RATE_LIMIT"] = "100000000/60"  # one client address drives all the load
-    uvicorn.run(build_server_app(DB_URL), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    uvicorn.run(build_server_app(db_url), host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
 # ----------------------------------------------------------------------------------------------- database
-async def create_database(n_links: int) -> tuple[list[str], list[str]]:
+async def fill_database(db_url: str, n_links: int) -> tuple[list[str], list[str]]:
     from datetime import UTC, datetime, timedelta
 
     from tortoise import Tortoise
@@ -115,11 +116,7 @@ async def create_database(n_links: int) -> tuple[list[str], list[str]]:
     from models.rules.calendar import helsinki_day
     from models.services.organisations import ensure_organisation
 
-    admin = await asyncpg.connect(ADMIN_URL)
-    await admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-    await admin.execute(f'CREATE DATABASE "{DB_NAME}"')
-    await admin.close()
-    await Tortoise.init(config=tortoise_config(DB_URL))
+    await Tortoise.init(config=tortoise_config(db_url))
     await Tortoise.generate_schemas()
     kt = await ensure_organisation("1.2.246.562.10.10000000009", OrganisationTyyppi.KOULUTUSTOIMIJA, "Bench")
     today = helsinki_day(datetime.now(UTC))
@@ -141,8 +138,8 @@ async def create_database(n_links: int) -> tuple[list[str], list[str]]:
     return tunnukset[:n_links], tunnukset[n_links:]
 
 
-async def verify(survey: list[str], bare: list[str]) -> dict[str, int]:
-    conn = await asyncpg.connect(DB_URL)
+async def verify(db_url: str, survey: list[str], bare: list[str]) -> dict[str, int]:
+    conn = await asyncpg.connect(db_url)
     try:
         result = {}
         for name, tunnukset in (("survey", survey), ("bare", bare)):
@@ -221,76 +218,116 @@ async def answer_bare(http: aiohttp.ClientSession, base: str, tunnus: str, laten
 FORM: dict[str, str] = {}
 
 
-async def drive(name: str, base: str, tunnukset: list[str], concurrency: int, one: Callable) -> dict[str, float]:
+@dataclass
+class Run:
+    """What one or more drives measured: answers, failures, seconds, and per-request and per-answer latencies."""
+
+    answers: int = 0
+    failures: int = 0
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    per_answer: list[float] = field(default_factory=list)
+
+    def add(self, other: Run) -> None:
+        self.answers += other.answers
+        self.failures += other.failures
+        self.seconds += other.seconds
+        self.latencies += other.latencies
+        self.per_answer += other.per_answer
+
+    @property
+    def answers_per_s(self) -> float:
+        return self.answers / self.seconds
+
+    def summary(self, name: str) -> dict[str, float]:
+        stats = {
+            "answers": self.answers,
+            "failures": self.failures,
+            "answers_per_s": self.answers_per_s,
+            "req_p50_ms": statistics.median(self.latencies) * 1000,
+            "req_p99_ms": percentile(self.latencies, 99) * 1000,
+            "answer_p50_ms": statistics.median(self.per_answer) * 1000,
+            "answer_p99_ms": percentile(self.per_answer, 99) * 1000,
+        }
+        print(
+            f"{name:>6}: {self.answers} answers in {self.seconds:.1f} s = {stats['answers_per_s']:.0f} answers/s; "
+            f"per request p50 {stats['req_p50_ms']:.1f} ms p99 {stats['req_p99_ms']:.1f} ms; "
+            f"per answer (GET+POST) p50 {stats['answer_p50_ms']:.1f} ms p99 {stats['answer_p99_ms']:.1f} ms; "
+            f"failures {self.failures}"
+        )
+        return stats
+
+
+async def drive(base: str, tunnukset: list[str], concurrency: int, one: Callable) -> Run:
     queue: asyncio.Queue[str] = asyncio.Queue()
     for t in tunnukset:
         queue.put_nowait(t)
-    latencies: list[float] = []
-    per_answer: list[float] = []
-    failures = 0
+    run = Run()
 
     async def worker() -> None:
-        nonlocal failures
         connector = aiohttp.TCPConnector(limit=1)
         async with aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar()) as http:
             while not queue.empty():
                 tunnus = queue.get_nowait()
                 t0 = time.perf_counter()
-                if await one(http, base, tunnus, latencies):
-                    per_answer.append(time.perf_counter() - t0)
+                if await one(http, base, tunnus, run.latencies):
+                    run.per_answer.append(time.perf_counter() - t0)
+                    run.answers += 1
                 else:
-                    failures += 1
+                    run.failures += 1
 
     start = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    elapsed = time.perf_counter() - start
-    q = statistics.quantiles(latencies, n=100)
-    qa = statistics.quantiles(per_answer, n=100)
-    stats = {
-        "answers": len(per_answer),
-        "failures": failures,
-        "seconds": elapsed,
-        "answers_per_s": len(per_answer) / elapsed,
-        "req_p50_ms": q[49] * 1000,
-        "req_p99_ms": q[98] * 1000,
-        "answer_p50_ms": qa[49] * 1000,
-        "answer_p99_ms": qa[98] * 1000,
-    }
-    print(
-        f"{name:>6}: {stats['answers']} answers in {elapsed:.1f} s = {stats['answers_per_s']:.0f} answers/s; "
-        f"per request p50 {stats['req_p50_ms']:.1f} ms p99 {stats['req_p99_ms']:.1f} ms; "
-        f"per answer (GET+POST) p50 {stats['answer_p50_ms']:.1f} ms p99 {stats['answer_p99_ms']:.1f} ms; "
-        f"failures {failures}"
-    )
-    return stats
+    run.seconds = time.perf_counter() - start
+    return run
 
 
-async def main(n_links: int, concurrency: int) -> int:
+async def interleave(base: str, survey: list[str], bare: list[str], concurrency: int, slices: int):  # type: ignore[no-untyped-def]
+    """Survey and bare answers in alternating slices of links; the totals and each slice pair's ratio."""
+    totals = {"survey": Run(), "bare": Run()}
+    ratios = []
+    for k in range(slices):
+        chunks = {"survey": survey[k::slices], "bare": bare[k::slices]}
+        rates = {}
+        for name in ("survey", "bare") if k % 2 == 0 else ("bare", "survey"):
+            run = await drive(base, chunks[name], concurrency, answer_survey if name == "survey" else answer_bare)
+            totals[name].add(run)
+            rates[name] = run.answers_per_s
+        ratios.append(rates["survey"] / rates["bare"])
+    return totals, ratios
+
+
+async def main(n_links: int, concurrency: int, slices: int) -> int:
+    print(load_average())
     FORM.update(answer_form())
-    survey_links, bare_links = await create_database(n_links)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, __file__, "--serve", str(port)], cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-                break
-            except OSError:
-                await asyncio.sleep(0.05)
-        # Warm up caches (templates, catalogs, query paths) on a few extra links first.
-        warm = survey_links[:50]
-        await drive("warmup", base, warm, 8, answer_survey)
-        survey = await drive("survey", base, survey_links[50:], concurrency, answer_survey)
-        bare = await drive("bare", base, bare_links, concurrency, answer_bare)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-    counts = await verify(survey_links, bare_links)
-    ratio = survey["answers_per_s"] / bare["answers_per_s"]
-    print(f" ratio: survey/bare throughput = {ratio:.2f}")
+    async with own_database("survey") as db_url:
+        survey_links, bare_links = await fill_database(db_url, n_links)
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        proc = subprocess.Popen([sys.executable, __file__, "--serve", str(port), "--db", db_url], cwd=ROOT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(200):
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+                    break
+                except OSError:
+                    await asyncio.sleep(0.05)
+            # Warm up caches (templates, catalogs, query paths) on a few extra links first.
+            warm = await drive(base, survey_links[:50], 8, answer_survey)
+            if warm.failures:
+                raise BenchFailure(f"{warm.failures} of 50 warm-up answers failed")
+            totals, ratios = await interleave(base, survey_links[50:], bare_links, concurrency, slices)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+        survey = totals["survey"].summary("survey")
+        totals["bare"].summary("bare")
+        counts = await verify(db_url, survey_links, bare_links)
+    ratio = statistics.median(ratios)
+    spread = f"{min(ratios):.2f}–{max(ratios):.2f}"
+    print(f" ratio: survey/bare throughput = {ratio:.2f} (median of {slices} slices, spread {spread})")
     print(f"    db: {counts}")
     lost_or_double = (
         counts["survey_answers"] != n_links
@@ -298,28 +335,60 @@ async def main(n_links: int, concurrency: int) -> int:
         or counts["survey_unanswered"] != 0
         or counts["bare_answers"] != n_links
         or counts["bare_links"] != n_links
+        or totals["survey"].failures
+        or totals["bare"].failures
     )
-    print(f"lost or double answers: {'YES' if lost_or_double else 'none'}")
-    targets = {
-        ">= 150 answers/s": survey["answers_per_s"] >= 150,
-        "ratio >= 0.5": ratio >= 0.5,
-        "p99 < 150 ms (per request)": survey["req_p99_ms"] < 150,
-        "zero lost/double": not lost_or_double,
-    }
-    print("targets: " + ", ".join(f"{k}: {'met' if v else 'MISSED'}" for k, v in targets.items()))
-    admin = await asyncpg.connect(ADMIN_URL)
-    await admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-    await admin.close()
-    return 0 if all(targets.values()) else 1
+    print(load_average())
+    return (
+        0
+        if report(
+            [
+                Verdict(
+                    "survey_load",
+                    "survey answers/s",
+                    f"{survey['answers_per_s']:.0f}/s",
+                    "≥ 150/s",
+                    survey["answers_per_s"] >= 150,
+                ),
+                Verdict(
+                    "survey_load",
+                    "survey/bare throughput",
+                    f"{ratio:.2f} ({spread})",
+                    "≥ 0.5",
+                    ratio >= 0.5,
+                ),
+                Verdict(
+                    "survey_load",
+                    "survey p99 per request",
+                    f"{survey['req_p99_ms']:.1f} ms",
+                    "< 150 ms",
+                    survey["req_p99_ms"] < 150,
+                ),
+                Verdict(
+                    "survey_load",
+                    "answers lost or doubled, failed requests",
+                    "yes" if lost_or_double else "none",
+                    "none",
+                    not lost_or_double,
+                ),
+            ]
+        )
+        else 1
+    )
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="a smoke run: 1 000 links, 4 slices")
     parser.add_argument("--links", type=int, default=10_000)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--slices", type=int, default=8)
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.quick:
+        args.links, args.slices = 1000, 4
     if args.serve:
-        serve(args.serve)
+        serve(args.serve, args.db)
     else:
-        sys.exit(asyncio.run(main(args.links, args.concurrency)))
+        sys.exit(asyncio.run(main(args.links, args.concurrency, args.slices)))
