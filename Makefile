@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 
-.PHONY: install run test test-sqlite lint schema migrations
+.PHONY: install run test test-sqlite lint schema migrations bench bench-quick
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -34,3 +34,10 @@ schema: install
 migrations: install
 	DATABASE_URL=sqlite://$(CURDIR)/var/makemigrations.sqlite3 $(BIN)/tortoise -c models.db.TORTOISE_ORM makemigrations
 	rm -f var/makemigrations.sqlite3
+
+# Every benchmark in bench/ with one table of figure, target and verdict (not run by CI; PostgreSQL on 127.0.0.1).
+bench: install
+	$(PY) bench/run_all.py
+
+bench-quick: install
+	$(PY) bench/run_all.py --quick

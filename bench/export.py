@@ -15,13 +15,17 @@ import argparse
 import asyncio
 import random
 import resource
+import sys
 import time
 import tracemalloc
 from datetime import date, timedelta
+from pathlib import Path
 
-import asyncpg
 from tortoise.context import TortoiseContext
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo root, for bench.common
+
+from bench.common import BenchFailure, Verdict, load_average, report, unique_name
 from models.db import MODEL_MODULES
 from models.hoks import HankittavaTutkinnonOsa, Hankkimistapa, Hoks
 from models.kyselylinkki import Kyselylinkki, Kyselytyyppi, NippuJasen
@@ -35,7 +39,7 @@ from models.services.raportointi import vastausvienti
 from models.vastaus import Lisakysymys, Vastaus
 from survey_ui.kyselyt import latest, load_all
 
-DB = "polku_bench_export"
+DB = unique_name("export")
 BATCH = 5000
 
 
@@ -196,10 +200,8 @@ async def export(kt_oid: str) -> tuple[int, int]:
     return rows, size
 
 
-async def main(n: int, pg: str) -> None:
-    admin = await asyncpg.connect(f"{pg}/postgres")
-    await admin.execute(f"DROP DATABASE IF EXISTS {DB}")
-    await admin.close()
+async def main(n: int, pg: str) -> bool:
+    print(load_average())
     async with TortoiseContext() as ctx:
         await ctx.init(db_url=f"{pg}/{DB}", modules={"models": MODEL_MODULES}, _create_db=True)
         await ctx.generate_schemas()
@@ -216,6 +218,8 @@ async def main(n: int, pg: str) -> None:
             elapsed = time.perf_counter() - t0
             rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             print(f"export: {rows} lines, {size / 1e6:.1f} MB of CSV in {elapsed:.2f} s")
+            if rows < n + 1:
+                raise BenchFailure(f"the export has {rows} lines for {n} answers")
             print(
                 f"peak RSS of the whole process (incl. the fill): {rss_after / 1024:.0f} MB "
                 f"(before the export: {rss_before / 1024:.0f} MB)"
@@ -233,11 +237,19 @@ async def main(n: int, pg: str) -> None:
             conn = ctx.db()
             await conn.close()
             await conn.db_delete()
+    print(load_average())
+    return report(
+        [
+            Verdict("export", f"answer export, {n} answers", f"{elapsed:.2f} s", "< 10 s", elapsed < 10),
+            Verdict("export", "process peak RSS", f"{rss_after / 1024:.0f} MB", "< 150 MB", rss_after / 1024 < 150),
+        ]
+    )
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a smoke run: 10 000 answers")
     parser.add_argument("--answers", type=int, default=100_000)
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
     args = parser.parse_args()
-    asyncio.run(main(args.answers, args.pg))
+    sys.exit(0 if asyncio.run(main(10_000 if args.quick else args.answers, args.pg)) else 1)
