@@ -26,13 +26,17 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Callable, Mapping
+from datetime import date, datetime, time
 from typing import Any, TypeVar
 
 from graphql import (
     DirectiveNode,
+    GraphQLBoolean,
     GraphQLField,
+    GraphQLID,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLString,
     Node,
     OperationDefinitionNode,
     Undefined,
@@ -50,6 +54,12 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
 log = logging.getLogger("polku.api")
+
+# Classes whose instances are never an exception or an awaitable: no need to ask graphql-core's test.
+_ORDINARY = frozenset({str, int, float, bool, date, datetime, time})
+# Built-in scalars whose serializer returns a value of exactly this class unchanged (Int also checks its range,
+# so it is not here); most of a page's leaves are strings.
+_IDENTITY_OUTPUT: dict[object, type] = {GraphQLString: str, GraphQLBoolean: bool, GraphQLID: str}
 
 Complete = Callable[[Any], Any]
 BuildObject = Callable[[Any], dict[str, Any]]
@@ -244,10 +254,13 @@ class PolkuExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if is_list_type(type_):
             return self._list(self._type_plan(type_.of_type, details))
         if is_leaf_type(type_):
-            return self._leaf(type_.coerce_output_value)
+            return self._leaf(type_.coerce_output_value, _IDENTITY_OUTPUT.get(type_))
         if is_object_type(type_) and not type_.is_type_of:
             grouped, defer_usages, _ = self.collect_subfields(type_, details)
-            return None if defer_usages else self._object(self._object_plan(type_, grouped))
+            origin = getattr(type_.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF), "origin", None)
+            if not isinstance(origin, type) or issubclass(origin, BaseException) or hasattr(origin, "__await__"):
+                origin = None
+            return None if defer_usages else self._object(self._object_plan(type_, grouped), origin)
         return None
 
     def _non_null(self, inner: Complete | None) -> Complete | None:
@@ -275,13 +288,16 @@ class PolkuExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
         return complete
 
-    def _leaf(self, coerce: Callable[[Any], Any]) -> Complete:
+    def _leaf(self, coerce: Callable[[Any], Any], identity: type | None) -> Complete:
         plain = self._plain
 
         def complete(value: Any) -> Any:
+            cls = value.__class__
+            if cls is identity:  # what graphql-core's serializer would return unchanged
+                return value
             if value is None or value is Undefined:
                 return None
-            if not plain(value):
+            if cls not in _ORDINARY and not plain(value):
                 raise _Fallback
             try:
                 coerced = coerce(value)
@@ -293,12 +309,15 @@ class PolkuExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
         return complete
 
-    def _object(self, build: BuildObject | None) -> Complete | None:
+    def _object(self, build: BuildObject | None, origin: type | None) -> Complete | None:
+        """`origin` is the strawberry class of the type: its instances are plain objects, no test needed."""
         if build is None:
             return None
         plain = self._plain
 
         def complete(value: Any) -> Any:
+            if value.__class__ is origin:
+                return build(value)
             if value is None or value is Undefined:
                 return None
             if not plain(value):
