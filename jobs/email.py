@@ -92,11 +92,16 @@ class SmtpSender:
             self.idle.put_nowait(client if client is not None and client.is_connected else None)
 
     async def close(self) -> None:
+        """Quit the idle connections. Their slots stay in the pool (empty), so a send that comes later, or
+        one still waiting for a slot, opens a new connection instead of waiting for ever."""
+        drained = []
         while not self.idle.empty():
-            client = self.idle.get_nowait()
+            drained.append(self.idle.get_nowait())
+        for client in drained:
             if client is not None and client.is_connected:
                 with contextlib.suppress(aiosmtplib.SMTPException, OSError):
                     await client.quit()
+            self.idle.put_nowait(None)
 
 
 async def _reset(client: aiosmtplib.SMTP | None) -> None:

@@ -30,6 +30,7 @@ from models.settings import Settings
 
 MAX_TRIES = 5
 RETRY_BASE_S = 60.0  # 1, 4, 16, 64 minutes between tries
+SHUTDOWN_GRACE_S = 30.0  # how long a stopping worker waits for sends already handed to a provider
 
 Ctx = dict[str, Any]
 
@@ -50,6 +51,11 @@ async def startup(ctx: Ctx) -> None:
 
 
 async def shutdown(ctx: Ctx) -> None:
+    """Let shielded sends finish before closing the senders and connections they use: a send whose "sent"
+    never commits would be sent again by the next worker, and one waiting for a closed pool would wait for ever."""
+    in_flight: set[asyncio.Future[Any]] = ctx.get("in_flight", set())
+    if in_flight:
+        await asyncio.wait(set(in_flight), timeout=SHUTDOWN_GRACE_S)
     await ctx["senders"].close()
     if ctx.get("owns_db"):
         await Tortoise.close_connections()
@@ -62,6 +68,9 @@ async def send_toimitus(ctx: Ctx, toimitus_id: int) -> str:
     # When the job is cancelled the send still finishes and is recorded; its outcome is read here so a
     # temporary failure after a cancel is not reported as an unretrieved exception (the row stays queued).
     sending.add_done_callback(lambda t: t.cancelled() or t.exception())
+    in_flight: set[asyncio.Future[Any]] = ctx.setdefault("in_flight", set())
+    in_flight.add(sending)
+    sending.add_done_callback(in_flight.discard)
     try:
         state = await asyncio.shield(sending)
     except TemporaryFailure as e:
