@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 
 import pytest
 import pytest_asyncio
+from hypothesis import HealthCheck, settings
 from tortoise.backends.base.config_generator import generate_config
 from tortoise.context import TortoiseContext
 from tortoise.warnings import TortoiseLoopSwitchWarning
@@ -19,6 +20,11 @@ from tortoise.warnings import TortoiseLoopSwitchWarning
 from models.db import MODEL_MODULES, with_polku_connection
 from models.sql_extras import install as install_sql_extras
 from tests.support import compile_catalogs
+
+# CI and the shared development machine run other work alongside the suite: a slow example is load, not a
+# defect, so property tests are judged by their assertions only (explicit @settings still set the counts).
+settings.register_profile("polku", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("polku")
 
 BACKEND = os.environ.get("POLKU_TEST_DB", "postgres")
 PG_URL = os.environ.get("POLKU_TEST_PG_URL", "postgres://postgres@127.0.0.1:5432/test_{}")
