@@ -11,6 +11,7 @@ from typing import Any, TextIO
 
 from tortoise import Tortoise
 
+from api import cli_hoks
 from models.db import tortoise_config
 from models.services.errors import DomainError
 from models.settings import VAR_DIR, Settings
@@ -218,6 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     tick.set_defaults(func=cmd_tick)
 
     sub.add_parser("schema", help="print the GraphQL SDL").set_defaults(func=cmd_schema)
+    cli_hoks.register(sub)
     return parser
 
 

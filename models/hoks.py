@@ -1,10 +1,16 @@
 """HOKS, its hankittavat tutkinnon osat and their hankkimistavat (DOMAIN.md §2).
 
+A hankittava tutkinnon osa row is an ammatillinen or a paikallinen osa, or one osa-alue of a yhteinen osa, so a
+työpaikkajakso under any of them is a hankkimistapa like any other. What eHOKS's HOKS document holds beyond the
+columns Polku acts on is kept as given in `lisatiedot` (models/rules/ehoks.py), so an imported HOKS exports back.
+
 A työpaikkajakso is a hankkimistapa of type oppisopimus or koulutussopimus; it keeps its identity across plan
 updates through `yksiloiva_tunniste`, unique within the HOKS.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -28,6 +34,7 @@ class Hoks(Model):
     osaamisen_saavuttamisen_pvm = fields.DateField(null=True)
     sahkoposti = fields.CharField(max_length=320, null=True)
     puhelinnumero = fields.CharField(max_length=32, null=True)
+    lisatiedot: Any = fields.JSONField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -45,6 +52,10 @@ class HankittavaTutkinnonOsa(Model):
     jarjestys = fields.IntField()
     tutkinnon_osa_koodi = fields.CharField(max_length=64)
     nimi = fields.CharField(max_length=255, null=True)
+    tyyppi = fields.CharField(max_length=16, default="ammatillinen")
+    osa_alue_koodi = fields.CharField(max_length=128, null=True)
+    lisatiedot: Any = fields.JSONField(null=True)
+    yhteinen_osa: Any = fields.JSONField(null=True)
 
     hankkimistavat: fields.ReverseRelation[Hankkimistapa]
 
@@ -72,6 +83,7 @@ class Hankkimistapa(Model):
     ohjaaja_puhelinnumero = fields.CharField(max_length=32, null=True)
     osa_aikaisuus = fields.IntField(null=True)
     oppisopimuksen_perusta = fields.CharField(max_length=16, null=True)
+    lisatiedot: Any = fields.JSONField(null=True)
 
     keskeytymisajanjaksot: fields.ReverseRelation[Keskeytymisajanjakso]
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import base64
 from datetime import date, datetime
-from typing import Any
+from enum import Enum
+from typing import Any, cast
 
 import strawberry
+from strawberry.scalars import JSON
 
 from api.context import Info
 from api.schema.kyselylinkki import Kyselylinkki, Palautepaatos, hoks_kyselylinkit, hoks_palautepaatokset
@@ -30,6 +32,20 @@ from models.services.hoks import StoredJakso, StoredOsa, stored_osat
 from models.user import RoleName
 
 MAX_PAGE = 100
+LISATIEDOT = (
+    "What eHOKS's HOKS document holds here beyond Polku's own fields, kept as given (kebab-case keys, e.g. "
+    "näytöt, aiemmin hankitut, edustajat): `polku export-hoks` writes it back. updateHoks replaces the whole plan, "
+    "so send back what you read."
+)
+
+
+@strawberry.enum(description="Which kind of hankittava tutkinnon osa a row is (eHOKS keeps the three apart).")
+class TutkinnonOsanTyyppi(Enum):
+    AMMATILLINEN = strawberry.enum_value("ammatillinen", description="An ammatillinen tutkinnon osa.")
+    PAIKALLINEN = strawberry.enum_value("paikallinen", description="A paikallinen osa: a name, no national code.")
+    YHTEINEN = strawberry.enum_value(
+        "yhteinen", description="One osa-alue of a yhteinen tutkinnon osa (`osaAlueKoodi`); its osa-alueet are rows."
+    )
 
 
 @strawberry.type
@@ -58,6 +74,7 @@ class Hankkimistapa:
     osa_aikaisuus: int | None
     oppisopimuksen_perusta: str | None
     keskeytymisajanjaksot: list[Keskeytymisajanjakso]
+    lisatiedot: dict[str, Any] | None = strawberry.field(description=LISATIEDOT, graphql_type=JSON | None)
 
     @classmethod
     def from_stored(cls, jakso: StoredJakso) -> Hankkimistapa:
@@ -81,15 +98,36 @@ class Hankkimistapa:
             osa_aikaisuus=t.osa_aikaisuus,
             oppisopimuksen_perusta=t.oppisopimuksen_perusta,
             keskeytymisajanjaksot=[Keskeytymisajanjakso(alku=k.alku, loppu=k.loppu) for k in t.keskeytymisajanjaksot],
+            lisatiedot=dict(t.lisatiedot) or None,
         )
 
 
 @strawberry.type
 class HankittavaTutkinnonOsa:
     id: int
-    tutkinnon_osa_koodi: str
+    tutkinnon_osa_koodi: str = strawberry.field(description="The national code; empty for a paikallinen osa.")
     nimi: str | None
     hankkimistavat: list[Hankkimistapa]
+    tyyppi: TutkinnonOsanTyyppi
+    osa_alue_koodi: str | None = strawberry.field(description="The osa-alue of a yhteinen tutkinnon osa.")
+    lisatiedot: dict[str, Any] | None = strawberry.field(description=LISATIEDOT, graphql_type=JSON | None)
+    yhteinen_osa: dict[str, Any] | None = strawberry.field(
+        description="The yhteinen tutkinnon osa's own fields beyond its code (the same on each of its osa-alueet).",
+        graphql_type=JSON | None,
+    )
+
+    @classmethod
+    def from_stored(cls, osa: StoredOsa) -> HankittavaTutkinnonOsa:
+        return cls(
+            id=osa.id,
+            tutkinnon_osa_koodi=osa.tutkinnon_osa_koodi,
+            nimi=osa.nimi,
+            hankkimistavat=[Hankkimistapa.from_stored(j) for j in osa.jaksot],
+            tyyppi=TutkinnonOsanTyyppi(osa.osa.tyyppi),
+            osa_alue_koodi=osa.osa.osa_alue_koodi,
+            lisatiedot=dict(osa.osa.lisatiedot) or None,
+            yhteinen_osa=dict(osa.osa.yhteinen_osa) or None,
+        )
 
 
 @strawberry.type
@@ -106,6 +144,7 @@ class Hoks:
     tyopaikkajaksot: list[Hankkimistapa] = strawberry.field(
         description="The plan's oppisopimus and koulutussopimus periods, by start date."
     )
+    lisatiedot: dict[str, Any] | None = strawberry.field(description=LISATIEDOT, graphql_type=JSON | None)
     row: strawberry.Private[HoksRow]
 
     @classmethod
@@ -126,16 +165,9 @@ class Hoks:
             puhelinnumero=row.puhelinnumero,
             paivitetty=row.updated_at,
             oppija=Oppija.from_row(row.oppija),
-            tutkinnon_osat=[
-                HankittavaTutkinnonOsa(
-                    id=o.id,
-                    tutkinnon_osa_koodi=o.tutkinnon_osa_koodi,
-                    nimi=o.nimi,
-                    hankkimistavat=[Hankkimistapa.from_stored(j) for j in o.jaksot],
-                )
-                for o in osat
-            ],
+            tutkinnon_osat=[HankittavaTutkinnonOsa.from_stored(o) for o in osat],
             tyopaikkajaksot=[Hankkimistapa.from_stored(j) for j in jaksot],
+            lisatiedot=row.lisatiedot or None,
             row=row,
         )
 
@@ -215,13 +247,20 @@ class HankkimistapaInput:
     osa_aikaisuus: int | None = strawberry.field(default=None, description="1–100; absent means 100.")
     oppisopimuksen_perusta: str | None = strawberry.field(default=None, description="tyosuhde or yrittaja")
     keskeytymisajanjaksot: list[KeskeytymisajanjaksoInput] = strawberry.field(default_factory=list)
+    lisatiedot: JSON | None = strawberry.field(default=None, description=LISATIEDOT)
 
 
 @strawberry.input
 class TutkinnonOsaInput:
-    tutkinnon_osa_koodi: str
+    tutkinnon_osa_koodi: str = strawberry.field(description="The national code; empty for a paikallinen osa.")
     nimi: str | None = None
     hankkimistavat: list[HankkimistapaInput] = strawberry.field(default_factory=list)
+    tyyppi: TutkinnonOsanTyyppi = TutkinnonOsanTyyppi.AMMATILLINEN
+    osa_alue_koodi: str | None = strawberry.field(default=None, description="For a yhteinen osa: the osa-alue.")
+    lisatiedot: JSON | None = strawberry.field(default=None, description=LISATIEDOT)
+    yhteinen_osa: JSON | None = strawberry.field(
+        default=None, description="For a yhteinen osa: its own fields beyond its code, the same on each osa-alue."
+    )
 
 
 @strawberry.input
@@ -234,6 +273,7 @@ class HoksInput:
     sahkoposti: str | None = None
     puhelinnumero: str | None = None
     tutkinnon_osat: list[TutkinnonOsaInput] = strawberry.field(default_factory=list)
+    lisatiedot: JSON | None = strawberry.field(default=None, description=LISATIEDOT)
 
 
 @strawberry.input(description="Top-level fields only; a field left out is unchanged, null clears it.")
@@ -260,10 +300,24 @@ def to_plan(i: HoksInput) -> HoksPlan:
                 tutkinnon_osa_koodi=clean(o.tutkinnon_osa_koodi) or "",
                 nimi=clean(o.nimi),
                 hankkimistavat=tuple(_tapa(t) for t in o.hankkimistavat),
+                tyyppi=cast(str, o.tyyppi.value),
+                osa_alue_koodi=clean(o.osa_alue_koodi),
+                lisatiedot=_object(o.lisatiedot),
+                yhteinen_osa=_object(o.yhteinen_osa),
             )
             for o in i.tutkinnon_osat
         ),
+        lisatiedot=_object(i.lisatiedot),
     )
+
+
+def _object(value: Any) -> dict[str, Any]:
+    """A `lisatiedot` JSON value: an object, or absent."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise DomainError("NOT_AN_OBJECT", "lisatiedot must be a JSON object", "lisatiedot")
+    return value
 
 
 def _tapa(t: HankkimistapaInput) -> HankkimistapaPlan:
@@ -281,6 +335,7 @@ def _tapa(t: HankkimistapaInput) -> HankkimistapaPlan:
         osa_aikaisuus=t.osa_aikaisuus,
         oppisopimuksen_perusta=clean(t.oppisopimuksen_perusta),
         keskeytymisajanjaksot=tuple(KeskeytymisajanjaksoPlan(k.alku, k.loppu) for k in t.keskeytymisajanjaksot),
+        lisatiedot=_object(t.lisatiedot),
     )
 
 

@@ -5,14 +5,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import pairwise
+from typing import Any
 
 from models.rules.calendar import same_day_years_later
 from models.rules.tunnisteet import OPISKELUOIKEUS_NODE, OPPIJA_NODE, oid_error, ytunnus_error
 
+OSA_TYYPIT = ("ammatillinen", "paikallinen", "yhteinen")
 TYOPAIKKAJAKSO_TYYPIT = frozenset({"oppisopimus", "koulutussopimus"})
 HANKKIMISTAPA_TYYPIT = TYOPAIKKAJAKSO_TYYPIT | {"oppilaitosmuotoinen", "muu"}
 OPPISOPIMUKSEN_PERUSTAT = frozenset({"tyosuhde", "yrittaja"})
@@ -50,6 +52,8 @@ class HankkimistapaPlan:
     osa_aikaisuus: int | None = None
     oppisopimuksen_perusta: str | None = None
     keskeytymisajanjaksot: tuple[Keskeytymisajanjakso, ...] = ()
+    # what eHOKS's document holds beyond these (edustajat, muut oppimisympäristöt, keskeiset työtehtävät, …)
+    lisatiedot: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def is_tyopaikkajakso(self) -> bool:
@@ -58,9 +62,17 @@ class HankkimistapaPlan:
 
 @dataclass(frozen=True)
 class TutkinnonOsaPlan:
+    """A hankittava tutkinnon osa: an ammatillinen or a paikallinen one, or one osa-alue of a yhteinen one (the
+    osa-alueet of a yhteinen osa are consecutive, with its code; `yhteinen_osa` holds the osa's own fields).
+    A paikallinen osa has no national code (empty `tutkinnon_osa_koodi`)."""
+
     tutkinnon_osa_koodi: str
     nimi: str | None = None
     hankkimistavat: tuple[HankkimistapaPlan, ...] = ()
+    tyyppi: str = "ammatillinen"
+    osa_alue_koodi: str | None = None
+    lisatiedot: Mapping[str, Any] = field(default_factory=dict)
+    yhteinen_osa: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -75,6 +87,8 @@ class HoksPlan:
     sahkoposti: str | None = None
     puhelinnumero: str | None = None
     tutkinnon_osat: tuple[TutkinnonOsaPlan, ...] = field(default_factory=tuple)
+    # eHOKS's parts Polku keeps but does not act on: aiemmin hankitut, opiskeluvalmiuksia tukevat opinnot, …
+    lisatiedot: Mapping[str, Any] = field(default_factory=dict)
 
 
 def clean(value: str | None) -> str | None:
@@ -137,18 +151,27 @@ def _too_long(obj: object, path: str) -> list[FieldError]:
     return errors
 
 
-def validate_plan(plan: HoksPlan, today: date) -> list[FieldError]:
-    """Every reason the plan is refused, so the official can fix them all at once."""
+def validate_plan(plan: HoksPlan, today: date, *, tyopaikka_required: bool = True) -> list[FieldError]:
+    """Every reason the plan is refused, so the official can fix them all at once.
+
+    `tyopaikka_required=False` is for plans eHOKS already holds (`polku import-hoks`): eHOKS accepted
+    työpaikkajaksot saved before the työpaikka's details were required, and refusing the whole plan for that would
+    lose it; such a jakso gets no instructor survey, with the reason recorded (DOMAIN.md §4.1)."""
     errors = validate_top_level(plan, today)
     seen_tunnisteet: set[str] = set()
     for i, osa in enumerate(plan.tutkinnon_osat):
         prefix = f"tutkinnon_osat[{i}]"
         errors.extend(_too_long(osa, prefix))
-        if not osa.tutkinnon_osa_koodi:
+        if osa.tyyppi not in OSA_TYYPIT:
+            errors.append(FieldError(f"{prefix}.tyyppi", "INVALID_CHOICE", f"must be one of {', '.join(OSA_TYYPIT)}"))
+        if not osa.tutkinnon_osa_koodi and osa.tyyppi != "paikallinen":
             errors.append(FieldError(f"{prefix}.tutkinnon_osa_koodi", "REQUIRED", "is required"))
+        if osa.osa_alue_koodi is not None and osa.tyyppi != "yhteinen":
+            only = "only a yhteinen tutkinnon osa has osa-alueet"
+            errors.append(FieldError(f"{prefix}.osa_alue_koodi", "NOT_ALLOWED", only))
         for j, tapa in enumerate(osa.hankkimistavat):
             path = f"{prefix}.hankkimistavat[{j}]"
-            errors.extend(validate_hankkimistapa(tapa, path))
+            errors.extend(validate_hankkimistapa(tapa, path, tyopaikka_required=tyopaikka_required))
             if tapa.yksiloiva_tunniste:
                 if tapa.yksiloiva_tunniste in seen_tunnisteet:
                     errors.append(
@@ -158,7 +181,7 @@ def validate_plan(plan: HoksPlan, today: date) -> list[FieldError]:
     return errors
 
 
-def validate_hankkimistapa(tapa: HankkimistapaPlan, path: str) -> list[FieldError]:
+def validate_hankkimistapa(tapa: HankkimistapaPlan, path: str, *, tyopaikka_required: bool = True) -> list[FieldError]:
     errors: list[FieldError] = []
 
     def err(name: str, code: str, message: str) -> None:
@@ -176,15 +199,16 @@ def validate_hankkimistapa(tapa: HankkimistapaPlan, path: str) -> list[FieldErro
     if tapa.ohjaaja_sahkoposti and not _EMAIL_RE.match(tapa.ohjaaja_sahkoposti):
         err("ohjaaja_sahkoposti", "INVALID_EMAIL", "not an e-mail address")
     if tapa.is_tyopaikkajakso:
-        if not tapa.tyopaikan_nimi:
+        if not tapa.tyopaikan_nimi and tyopaikka_required:
             err("tyopaikan_nimi", "REQUIRED", "is required for a työpaikkajakso")
         if not tapa.ytunnus:
-            err("ytunnus", "REQUIRED", "is required for a työpaikkajakso")
+            if tyopaikka_required:
+                err("ytunnus", "REQUIRED", "is required for a työpaikkajakso")
         else:
             problem = ytunnus_error(tapa.ytunnus)
             if problem:
                 err("ytunnus", "INVALID_YTUNNUS", f"{tapa.ytunnus!r}: {problem}")
-        if not tapa.ohjaaja_nimi:
+        if not tapa.ohjaaja_nimi and tyopaikka_required:
             err("ohjaaja_nimi", "REQUIRED", "is required for a työpaikkajakso")
     if tapa.tyyppi == "oppisopimus" and tapa.oppisopimuksen_perusta not in OPPISOPIMUKSEN_PERUSTAT:
         err("oppisopimuksen_perusta", "REQUIRED", "must be tyosuhde or yrittaja for an oppisopimus")

@@ -6,9 +6,10 @@ a race the check misses). Työpaikkajaksot keep their row, and so their survey h
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from itertools import groupby
 from typing import Any
@@ -55,8 +56,8 @@ async def load_visible_hoks(hoks_id: int, principal: Principal, need: RoleName) 
     return hoks
 
 
-async def create_hoks(plan: HoksPlan, principal: Principal, today: date) -> Hoks:
-    _raise_if(validate_plan(plan, today))
+async def create_hoks(plan: HoksPlan, principal: Principal, today: date, *, tyopaikka_required: bool = True) -> Hoks:
+    _raise_if(validate_plan(plan, today, tyopaikka_required=tyopaikka_required))
     async with in_transaction():
         oo = await Opiskeluoikeus.get_or_none(oid=plan.opiskeluoikeus_oid).prefetch_related("oppija", "oppilaitos")
         if oo is None:
@@ -70,7 +71,9 @@ async def create_hoks(plan: HoksPlan, principal: Principal, today: date) -> Hoks
             raise _duplicate()
         try:
             async with in_transaction():
-                hoks = await Hoks.create(opiskeluoikeus=oo, oppija=oo.oppija, **_top_level(plan))
+                hoks = await Hoks.create(
+                    opiskeluoikeus=oo, oppija=oo.oppija, lisatiedot=dict(plan.lisatiedot) or None, **_top_level(plan)
+                )
         except IntegrityError as e:
             raise _duplicate() from e
         await _write_plan(hoks, plan, existing={})
@@ -79,16 +82,18 @@ async def create_hoks(plan: HoksPlan, principal: Principal, today: date) -> Hoks
         return hoks
 
 
-async def update_hoks(hoks_id: int, plan: HoksPlan, principal: Principal, today: date) -> Hoks:
+async def update_hoks(
+    hoks_id: int, plan: HoksPlan, principal: Principal, today: date, *, tyopaikka_required: bool = True
+) -> Hoks:
     """Replace the whole plan; jaksot whose yksiloiva_tunniste is kept are updated in place."""
-    _raise_if(validate_plan(plan, today))
+    _raise_if(validate_plan(plan, today, tyopaikka_required=tyopaikka_required))
     async with in_transaction():
         hoks = await load_visible_hoks(hoks_id, principal, RoleName.WRITE)
         await Hoks.filter(id=hoks.id).select_for_update().first()
         _check_identity(hoks, plan)
         before = await load_plan(hoks)
         existing = {t.yksiloiva_tunniste: t for t in await Hankkimistapa.filter(hoks=hoks)}
-        await hoks.update_from_dict(_top_level(plan)).save()
+        await hoks.update_from_dict({**_top_level(plan), "lisatiedot": dict(plan.lisatiedot) or None}).save()
         await _write_plan(hoks, plan, existing)
         await record_herateet(hoks.id, today)
         await audit.record(
@@ -159,6 +164,7 @@ def _tapa_fields(tapa: HankkimistapaPlan) -> dict[str, Any]:
         "ohjaaja_puhelinnumero": tapa.ohjaaja_puhelinnumero,
         "osa_aikaisuus": tapa.osa_aikaisuus,
         "oppisopimuksen_perusta": tapa.oppisopimuksen_perusta,
+        "lisatiedot": dict(tapa.lisatiedot) or None,
     }
 
 
@@ -168,7 +174,14 @@ async def _write_plan(hoks: Hoks, plan: HoksPlan, existing: dict[str, Hankkimist
     kept: set[int] = set()
     for i, osa in enumerate(plan.tutkinnon_osat):
         osa_row = await HankittavaTutkinnonOsa.create(
-            hoks=hoks, jarjestys=i, tutkinnon_osa_koodi=osa.tutkinnon_osa_koodi, nimi=osa.nimi
+            hoks=hoks,
+            jarjestys=i,
+            tutkinnon_osa_koodi=osa.tutkinnon_osa_koodi,
+            nimi=osa.nimi,
+            tyyppi=osa.tyyppi,
+            osa_alue_koodi=osa.osa_alue_koodi,
+            lisatiedot=dict(osa.lisatiedot) or None,
+            yhteinen_osa=dict(osa.yhteinen_osa) or None,
         )
         for j, tapa in enumerate(osa.hankkimistavat):
             tunniste = tapa.yksiloiva_tunniste or str(uuid.uuid4())
@@ -220,6 +233,7 @@ async def load_plan(hoks: Hoks) -> HoksPlan:
         oppija_oid=hoks.oppija.oid,
         opiskeluoikeus_oid=hoks.opiskeluoikeus.oid,
         tutkinnon_osat=tuple(o.plan for o in osat),
+        lisatiedot=hoks.lisatiedot or {},
         **_top_level(hoks),
     )
 
@@ -237,13 +251,20 @@ class StoredOsa:
     """A stored tutkinnon osa with its jaksot in plan order, each with its breaks by start."""
 
     id: int
-    tutkinnon_osa_koodi: str
-    nimi: str | None
+    osa: TutkinnonOsaPlan  # without its hankkimistavat, which are `jaksot`
     jaksot: tuple[StoredJakso, ...]
 
     @property
+    def tutkinnon_osa_koodi(self) -> str:
+        return self.osa.tutkinnon_osa_koodi
+
+    @property
+    def nimi(self) -> str | None:
+        return self.osa.nimi
+
+    @property
     def plan(self) -> TutkinnonOsaPlan:
-        return TutkinnonOsaPlan(self.tutkinnon_osa_koodi, self.nimi, tuple(j.plan for j in self.jaksot))
+        return replace(self.osa, hankkimistavat=tuple(j.plan for j in self.jaksot))
 
 
 async def stored_osat(hoks_ids: Sequence[int]) -> dict[int, list[StoredOsa]]:
@@ -257,7 +278,7 @@ async def stored_osat(hoks_ids: Sequence[int]) -> dict[int, list[StoredOsa]]:
         return found
     rows = await fetch(
         lambda p: (
-            f"""SELECT t.hoks_id, t.id, t.tutkinnon_osa_koodi, t.nimi, ht.id, {_TAPA_COLUMNS}, k.alku, k.loppu
+            f"""SELECT t.hoks_id, t.id, {_OSA_COLUMNS}, ht.id, {_TAPA_COLUMNS}, k.alku, k.loppu
   FROM hankittava_tutkinnon_osa t
   LEFT JOIN hankkimistapa ht ON ht.tutkinnon_osa_id = t.id
   LEFT JOIN keskeytymisajanjakso k ON k.hankkimistapa_id = ht.id
@@ -265,25 +286,40 @@ async def stored_osat(hoks_ids: Sequence[int]) -> dict[int, list[StoredOsa]]:
  ORDER BY t.hoks_id, t.jarjestys, t.id, ht.jarjestys, ht.id, k.alku, k.id"""
         )
     )
-    tapa_end = 5 + len(_TAPA_KEYS)
+    tapa_start = 3 + len(_OSA_KEYS)
+    tapa_end = tapa_start + len(_TAPA_KEYS)
     for (hoks_id, osa_id), osa_group in groupby(rows, key=lambda r: (r[0], r[1])):
         osa_rows = list(osa_group)
+        osa = dict(zip(_OSA_KEYS, osa_rows[0][2 : tapa_start - 1], strict=True))
+        for key in ("lisatiedot", "yhteinen_osa"):
+            osa[key] = _json(osa[key])
         jaksot = []
-        for tapa_id, tapa_group in groupby(osa_rows, key=lambda r: r[4]):
+        for tapa_id, tapa_group in groupby(osa_rows, key=lambda r: r[tapa_start - 1]):
             if tapa_id is None:  # a unit without jaksot: its one row has none
                 continue
             tapa_rows = list(tapa_group)
-            values = dict(zip(_TAPA_KEYS, tapa_rows[0][5:tapa_end], strict=True))
+            values = dict(zip(_TAPA_KEYS, tapa_rows[0][tapa_start:tapa_end], strict=True))
             values["alku"], values["loppu"] = day(values["alku"]), day(values["loppu"])
+            values["lisatiedot"] = _json(values["lisatiedot"])
             breaks = tuple(
                 KeskeytymisajanjaksoPlan(day(r[tapa_end]), day(r[tapa_end + 1]))  # type: ignore[arg-type]
                 for r in tapa_rows
                 if r[tapa_end] is not None
             )
             jaksot.append(StoredJakso(tapa_id, HankkimistapaPlan(**values, keskeytymisajanjaksot=breaks)))
-        found[hoks_id].append(StoredOsa(osa_id, osa_rows[0][2], osa_rows[0][3], tuple(jaksot)))
+        found[hoks_id].append(StoredOsa(osa_id, TutkinnonOsaPlan(**osa), tuple(jaksot)))
     return found
 
+
+def _json(value: Any) -> dict[str, Any]:
+    """A JSON column as read by raw SQL: text from SQLite and from asyncpg's jsonb, absent as empty."""
+    if value is None:
+        return {}
+    return json.loads(value) if isinstance(value, str) else dict(value)
+
+
+_OSA_KEYS = ("tutkinnon_osa_koodi", "nimi", "tyyppi", "osa_alue_koodi", "lisatiedot", "yhteinen_osa")
+_OSA_COLUMNS = ", ".join(f"t.{key}" for key in _OSA_KEYS)
 
 _TAPA_KEYS = ("yksiloiva_tunniste", *_tapa_fields(HankkimistapaPlan("muu", date.min, date.min)).keys())
 _TAPA_COLUMNS = ", ".join(f"ht.{key}" for key in _TAPA_KEYS)
