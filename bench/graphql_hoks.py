@@ -8,7 +8,9 @@ uvicorn (one worker, a child process) with a bare Starlette JSON route mounted b
 (a) one HOKS with its tutkinnon osat and jaksot and (b) a 100-HOKS page at concurrency 1 and 16, GraphQL and
 bare in alternating slices, and reports the median GraphQL/bare throughput ratio of the slices with its
 spread. Every response is parsed and checked (data present, no errors, the expected row count).
-Targets: (a) p99 < 15 ms at c=1; ratio ≥ 0.5 at c=16 for (a) and (b); statements independent of page size.
+(c) is one whole HOKS shaped like eHOKS's anonymised examples (issue 17): 200 demo HOKSes are replaced through
+`import_ehoks` by 16-row plans (ammatilliset with näytöt, a paikallinen, a yhteinen osa with osa-alueet).
+Targets: (a) and (c) p99 < 15 ms at c=1; ratio ≥ 0.5 at c=16 for (a) and (b); statements independent of page size.
 """
 
 from __future__ import annotations
@@ -41,6 +43,10 @@ NODE = """id ensikertainenHyvaksyminen oppija { oid etunimet sukunimi }
   tutkinnonOsat { tutkinnonOsaKoodi nimi hankkimistavat { yksiloivaTunniste tyyppi alku loppu tyopaikanNimi ytunnus
     ohjaaja { nimi sahkoposti puhelinnumero } osaAikaisuus keskeytymisajanjaksot { alku loppu } } }"""
 ONE = f"query($id: Int!) {{ hoks(id: $id) {{ {NODE} }} }}"
+WHOLE = """id lisatiedot tutkinnonOsat { tutkinnonOsaKoodi nimi tyyppi osaAlueKoodi lisatiedot yhteinenOsa
+  hankkimistavat { yksiloivaTunniste tyyppi alku loppu tyopaikanNimi ytunnus ohjaaja { nimi sahkoposti }
+    keskeytymisajanjaksot { alku loppu } lisatiedot } }"""
+ONE_WHOLE = f"query($id: Int!) {{ hoks(id: $id) {{ {WHOLE} }} }}"
 PAGE = f"query($n: Int!) {{ hoksit(first: $n) {{ edges {{ node {{ {NODE} }} }} pageInfo {{ hasNextPage }} }} }}"
 
 
@@ -161,10 +167,49 @@ async def fill_database(db_url: str, n_oppijat: int) -> tuple[str, list[int]]:
     await add_user("bench", UserKind.SERVICE, OPH_OID, RoleName.READ)
     token = await issue_token("bench")
     ids = [int(i) for i in await Hoks.all().order_by("id").limit(500).values_list("id", flat=True)]
+    await make_whole(ids[-200:])
     # The steady state autovacuum keeps: without statistics the planner scans and hashes whole tables, and a
     # freshly loaded database measured that instead of the API (the page query took 17 ms instead of 2).
     await Tortoise.get_connection("default").execute_script("VACUUM ANALYZE")
     return token, ids
+
+
+def whole_hoks(oppija_oid: str, opiskeluoikeus_oid: str) -> dict[str, Any]:
+    """The project's eHOKS fixture grown to the anonymised example's size: 16 osa rows, näytöt, 6 jaksot."""
+    import copy
+    import json
+
+    fixture = Path(__file__).resolve().parent.parent / "tests/fixtures/ehoks/hoks_kaikki_osat.json"
+    doc = json.loads(fixture.read_text(encoding="utf-8"))
+    doc["oppija-oid"], doc["opiskeluoikeus-oid"] = oppija_oid, opiskeluoikeus_oid
+    ammat = doc["hankittavat-ammat-tutkinnon-osat"][0]
+    doc["hankittavat-ammat-tutkinnon-osat"] = []
+    for i in range(10):
+        osa = copy.deepcopy(ammat)
+        osa["tutkinnon-osa-koodi-uri"] = f"tutkinnonosat_{106700 + i}"
+        for tapa in osa["osaamisen-hankkimistavat"]:
+            tapa["yksiloiva-tunniste"] = f"{tapa['yksiloiva-tunniste']}-{i}"
+        if i % 2:  # half of the units are learnt at school only
+            osa["osaamisen-hankkimistavat"] = osa["osaamisen-hankkimistavat"][:1]
+        doc["hankittavat-ammat-tutkinnon-osat"].append(osa)
+    yhteinen = doc["hankittavat-yhteiset-tutkinnon-osat"][0]
+    alue = yhteinen["osa-alueet"][1]
+    for koodi in ("ku", "ma", "yl"):
+        yhteinen["osa-alueet"].append({**alue, "osa-alue-koodi-uri": f"ammatillisenoppiaineet_{koodi}"})
+    return doc
+
+
+async def make_whole(hoks_ids: list[int]) -> None:
+    from datetime import date
+
+    from models.hoks import Hoks
+    from models.services.access import SYSTEM
+    from models.services.ehoks import import_ehoks
+
+    started = time.perf_counter()
+    for hoks in await Hoks.filter(id__in=hoks_ids).select_related("oppija", "opiskeluoikeus"):
+        await import_ehoks(whole_hoks(hoks.oppija.oid, hoks.opiskeluoikeus.oid), SYSTEM, date(2026, 11, 28))
+    print(f"whole HOKSes: {len(hoks_ids)} imported from eHOKS's shape in {time.perf_counter() - started:.1f} s")
 
 
 class _Count(logging.Handler):
@@ -235,7 +280,15 @@ async def measure(port: int, token: str, ids: list[int], slices: int, slice_seco
         page = {"query": PAGE, "variables": {"n": 100}}
         page_graphql = checked(client, "POST", "/graphql", page, ("hoksit", "edges"), 100)
         page_bare = checked(client, "GET", "/bare/hoksit?first=100", None, ("hoksit", "edges"), 100)
-        scenarios = {"(a) one HOKS": (one_graphql, one_bare), "(b) 100-HOKS page": (page_graphql, page_bare)}
+        async def whole_graphql(i: int) -> None:
+            body = {"query": ONE_WHOLE, "variables": {"id": ids[-1 - i % 200]}}
+            graphql_data(await client.post("/graphql", json=body), ("hoks", "tutkinnonOsat"), 16)
+
+        scenarios = {
+            "(a) one HOKS": (one_graphql, one_bare),
+            "(b) 100-HOKS page": (page_graphql, page_bare),
+            "(c) one whole HOKS": (whole_graphql, one_bare),
+        }
         print(f"\n{'scenario':<20} {'c':>3} {'api':<8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'n':>6}")
         for name, (graphql, bare) in scenarios.items():
             for i in range(5):  # warm-up: parser and validation caches, the connection pool
@@ -250,7 +303,7 @@ async def measure(port: int, token: str, ids: list[int], slices: int, slice_seco
                     )
                 low, high = result.spread
                 print(f"{'':<24} ratio {result.ratio:.2f} (median of {slices} slices, spread {low:.2f}–{high:.2f})")
-                gated = concurrency == 16
+                gated = concurrency == 16 and not name.startswith("(c)")  # (c)'s floor is (a)'s smaller bare read
                 verdicts.append(
                     Verdict(
                         "graphql_hoks",
@@ -260,7 +313,7 @@ async def measure(port: int, token: str, ids: list[int], slices: int, slice_seco
                         result.ratio >= 0.5 if gated else None,
                     )
                 )
-                if name.startswith("(a)") and concurrency == 1:
+                if name[:3] in ("(a)", "(c)") and concurrency == 1:
                     p99 = result.a.p99_ms
                     if math.isnan(p99):
                         raise BenchFailure(f"{result.a.n} requests are too few for a p99: use more or longer slices")
