@@ -11,6 +11,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from api.context import Info
+from api.schema.ehoks_tiedot import LISATIEDOT, HankkimistapaTiedot, HoksTiedot, TutkinnonOsaTiedot
 from api.schema.kyselylinkki import Kyselylinkki, Palautepaatos, hoks_kyselylinkit, hoks_palautepaatokset
 from api.schema.opiskeluoikeus import Opiskeluoikeus
 from api.schema.oppija import Oppija
@@ -32,11 +33,6 @@ from models.services.hoks import StoredJakso, StoredOsa, stored_osat
 from models.user import RoleName
 
 MAX_PAGE = 100
-LISATIEDOT = (
-    "What eHOKS's HOKS document holds here beyond Polku's own fields, kept as given (kebab-case keys, e.g. "
-    "näytöt, aiemmin hankitut, edustajat): `polku export-hoks` writes it back. updateHoks replaces the whole plan, "
-    "so send back what you read."
-)
 
 
 @strawberry.enum(description="Which kind of hankittava tutkinnon osa a row is (eHOKS keeps the three apart).")
@@ -62,7 +58,7 @@ class Tyopaikkaohjaaja:
 
 
 @strawberry.type(description="How a unit is acquired; oppisopimus and koulutussopimus are työpaikkajaksot.")
-class Hankkimistapa:
+class Hankkimistapa(HankkimistapaTiedot):
     id: int
     yksiloiva_tunniste: str
     tyyppi: str
@@ -74,7 +70,6 @@ class Hankkimistapa:
     osa_aikaisuus: int | None
     oppisopimuksen_perusta: str | None
     keskeytymisajanjaksot: list[Keskeytymisajanjakso]
-    lisatiedot: dict[str, Any] | None = strawberry.field(description=LISATIEDOT, graphql_type=JSON | None)
 
     @classmethod
     def from_stored(cls, jakso: StoredJakso) -> Hankkimistapa:
@@ -103,14 +98,13 @@ class Hankkimistapa:
 
 
 @strawberry.type
-class HankittavaTutkinnonOsa:
+class HankittavaTutkinnonOsa(TutkinnonOsaTiedot):
     id: int
     tutkinnon_osa_koodi: str = strawberry.field(description="The national code; empty for a paikallinen osa.")
     nimi: str | None
     hankkimistavat: list[Hankkimistapa]
     tyyppi: TutkinnonOsanTyyppi
     osa_alue_koodi: str | None = strawberry.field(description="The osa-alue of a yhteinen tutkinnon osa.")
-    lisatiedot: dict[str, Any] | None = strawberry.field(description=LISATIEDOT, graphql_type=JSON | None)
     yhteinen_osa: dict[str, Any] | None = strawberry.field(
         description="The yhteinen tutkinnon osa's own fields beyond its code (the same on each of its osa-alueet).",
         graphql_type=JSON | None,
@@ -131,7 +125,7 @@ class HankittavaTutkinnonOsa:
 
 
 @strawberry.type
-class Hoks:
+class Hoks(HoksTiedot):
     id: int
     ensikertainen_hyvaksyminen: date
     osaamisen_hankkimisen_tarve: bool | None
@@ -144,7 +138,6 @@ class Hoks:
     tyopaikkajaksot: list[Hankkimistapa] = strawberry.field(
         description="The plan's oppisopimus and koulutussopimus periods, by start date."
     )
-    lisatiedot: dict[str, Any] | None = strawberry.field(description=LISATIEDOT, graphql_type=JSON | None)
     row: strawberry.Private[HoksRow]
 
     @classmethod

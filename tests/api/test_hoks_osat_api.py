@@ -3,14 +3,18 @@ beyond Polku's own fields (`lisatiedot`), written and read back, with jaksot und
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
 from tortoise.context import TortoiseContext
 
 from models.herate import Tyopaikkajaksoherate
+from models.services.access import SYSTEM
+from models.services.ehoks import import_ehoks
 from tests.api.conftest import Gql
 from tests.api.world import World, make_world
+from tests.ehoks_documents import load, own
 from tests.factories import hoks_input
 
 FIELDS = """id lisatiedot tutkinnonOsat { tutkinnonOsaKoodi nimi tyyppi osaAlueKoodi lisatiedot yhteinenOsa
@@ -84,3 +88,52 @@ async def test_osa_kinds_are_checked_with_field_paths(gql: Gql, world: World) ->
     assert fields == {"tutkinnonOsat[0].tutkinnonOsaKoodi": "REQUIRED", "tutkinnonOsat[1].osaAlueKoodi": "NOT_ALLOWED"}
     not_an_object = await gql(world.writer, CREATE, input=hoks_input(oppija, oo, lisatiedot=[1, 2]))
     assert not_an_object["errors"][0]["extensions"]["code"] == "NOT_AN_OBJECT"
+
+
+async def test_the_parts_ehoks_holds_read_as_typed_fields(gql: Gql, world: World) -> None:
+    oppija, oo = await world.new_oo()
+    doc = {**load(own()[0]), "oppija-oid": oppija, "opiskeluoikeus-oid": oo}
+    hoks_id = (await import_ehoks(doc, SYSTEM, date(2026, 11, 28))).hoks_id
+    query = """query($id: Int!) { hoks(id: $id) {
+      urasuunnitelma opiskeluvalmiuksiaTukevatOpinnot { nimi alku }
+      aiemminHankittuOsaaminen { tyyppi tutkinnonOsaKoodi valittuTodentamisenProsessi lahetettyArvioitavaksi }
+      tutkinnonOsat { tyyppi opetusJaOhjausmaara laajuus tavoitteetJaSisallot
+        naytot { alku nayttoymparistonNimi sisallonKuvaus tyoelamanArvioijat { nimi ytunnus } }
+        hankkimistavat { yksiloivaTunniste keskeisetTyotehtavat muutOppimisymparistot { koodi alku } } } } }"""
+    body = await gql(world.writer, query, id=hoks_id)
+    assert "errors" not in body, body
+    hoks = body["data"]["hoks"]
+    assert hoks["urasuunnitelma"] == "urasuunnitelma_0001"
+    assert hoks["opiskeluvalmiuksiaTukevatOpinnot"] == [{"nimi": "Opiskelutaidot", "alku": "2026-08-24"}]
+    assert hoks["aiemminHankittuOsaaminen"] == [
+        {
+            "tyyppi": "ammatillinen",
+            "tutkinnonOsaKoodi": "tutkinnonosat_106727",
+            "valittuTodentamisenProsessi": "osaamisentodentamisenprosessi_0001",
+            "lahetettyArvioitavaksi": "2026-08-25",
+        }
+    ]
+    ammat, paikallinen, *_ = hoks["tutkinnonOsat"]
+    assert ammat["opetusJaOhjausmaara"] == 120
+    assert ammat["naytot"] == [
+        {
+            "alku": "2027-01-10",
+            "nayttoymparistonNimi": "Rakennus Oy",
+            "sisallonKuvaus": ["Runkotyöt"],
+            "tyoelamanArvioijat": [{"nimi": "Mestari, Matti", "ytunnus": "1234567-1"}],
+        }
+    ]
+    tavat = {t["yksiloivaTunniste"]: t for t in ammat["hankkimistavat"]}
+    assert tavat["ammat-1"]["muutOppimisymparistot"] == [{"koodi": "oppimisymparistot_0001", "alku": "2026-09-01"}]
+    assert tavat["ammat-2"]["keskeisetTyotehtavat"] == ["Muottityöt", "Raudoitus"]
+    assert (paikallinen["laajuus"], paikallinen["tavoitteetJaSisallot"]) == (5, "Työturvallisuuskortti")
+
+
+async def test_a_lisatiedot_value_of_an_unexpected_shape_reads_as_absent(gql: Gql, world: World) -> None:
+    oppija, oo = await world.new_oo()
+    odd = {"opiskeluvalmiuksia-tukevat-opinnot": "ei lista", "urasuunnitelma-koodi-uri": 7}
+    body = await gql(world.writer, CREATE, input=hoks_input(oppija, oo, lisatiedot=odd))
+    hoks_id = body["data"]["createHoks"]["id"]
+    query = "query($id: Int!) { hoks(id: $id) { urasuunnitelma opiskeluvalmiuksiaTukevatOpinnot { nimi } } }"
+    read = await gql(world.writer, query, id=hoks_id)
+    assert read["data"]["hoks"] == {"urasuunnitelma": None, "opiskeluvalmiuksiaTukevatOpinnot": []}
