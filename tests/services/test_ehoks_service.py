@@ -8,13 +8,16 @@ from pathlib import Path
 
 import pytest
 from tortoise.context import TortoiseContext
+from tortoise.transactions import in_transaction
 
 from models.audit import AuditEvent
 from models.herate import Tyopaikkajaksoherate
 from models.hoks import Hankkimistapa
+from models.kyselylinkki import Kyselytyyppi, NippuJasen
 from models.services.access import SYSTEM
 from models.services.ehoks import export_ehoks, import_ehoks
 from models.services.errors import DomainError, NotFound, ValidationFailed
+from models.services.tyoelama import bundle_due
 from tests.ehoks_documents import CORPUS_MISSING, comparable, corpus, load, own, without_generated
 from tests.factories import koski_doc, provider
 from tests.services.conftest import store
@@ -97,3 +100,15 @@ async def test_export_is_an_audited_read(db: TortoiseContext) -> None:
     assert read.oppija_oid == doc["oppija-oid"]
     with pytest.raises(DomainError):
         await export_ehoks("1.2.246.562.15.99999999999", SYSTEM)
+
+
+async def test_a_jakso_under_a_yhteinen_osa_alue_is_bundled_for_its_instructor(db: TortoiseContext) -> None:
+    doc = load(own()[0])
+    await _mirror(doc)
+    await import_ehoks(doc, SYSTEM, date(2026, 10, 1))
+    async with in_transaction():
+        sent = await bundle_due(date(2026, 10, 16))
+    jakso = await Hankkimistapa.get(yksiloiva_tunniste="yhteinen-1")
+    member = await NippuJasen.get(hankkimistapa_id=jakso.id).prefetch_related("kyselylinkki")
+    assert member.kyselylinkki.kyselytyyppi == Kyselytyyppi.TYOPAIKKAOHJAAJAKYSELY
+    assert len(sent) == 1  # the ammatillinen jakso ends in January and waits for its own send day
