@@ -18,6 +18,7 @@ from strawberry.types import ExecutionContext
 
 from api.errors import PolkuErrors
 from api.execution import execution_context_class
+from api.input_check import with_input_check
 from api.schema.hoks import HoksMutation, HoksQuery
 from api.schema.kysely import KyselyMutation, KyselyQuery
 from api.schema.kyselylinkki import KyselylinkkiMutation, KyselylinkkiQuery
@@ -68,5 +69,5 @@ schema = PolkuSchema(
         lambda: ValidationCache(maxsize=256),
         PolkuErrors,
     ],
-    execution_context_class=execution_context_class(),
+    execution_context_class=with_input_check(execution_context_class()),
 )
