@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.types import Info as StrawberryInfo
 
+from api.authorization import Decisions
 from api.loaders import Loaders
 from models.rules.calendar import helsinki_day
 from models.services.access import Principal
@@ -23,6 +24,7 @@ class Context:
     settings: Settings
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     loaders: Loaders = field(default_factory=Loaders)
+    decisions: Decisions = field(default_factory=Decisions)
 
     @property
     def today(self) -> date:

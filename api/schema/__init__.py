@@ -16,6 +16,7 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from api.authorization import install
 from api.errors import PolkuErrors
 from api.execution import execution_context_class
 from api.input_check import with_input_check
@@ -71,3 +72,4 @@ schema = PolkuSchema(
     ],
     execution_context_class=with_input_check(execution_context_class()),
 )
+install(schema._schema)

@@ -10,6 +10,7 @@ from typing import Any, cast
 import strawberry
 from strawberry.scalars import JSON
 
+from api import authorization
 from api.context import Info
 from api.schema.ehoks_tiedot import LISATIEDOT, HankkimistapaTiedot, HoksTiedot, TutkinnonOsaTiedot
 from api.schema.kyselylinkki import Kyselylinkki, Palautepaatos, hoks_kyselylinkit, hoks_palautepaatokset
@@ -50,11 +51,13 @@ class Keskeytymisajanjakso:
     loppu: date | None
 
 
-@strawberry.type
+@authorization.guarded(authorization.tyopaikkaohjaaja)
+@strawberry.type(description="A workplace instructor's contact data: read with the HOKS's own right.")
 class Tyopaikkaohjaaja:
     nimi: str | None
     sahkoposti: str | None
     puhelinnumero: str | None
+    opiskeluoikeus_id: strawberry.Private[int]
 
 
 @strawberry.type(description="How a unit is acquired; oppisopimus and koulutussopimus are työpaikkajaksot.")
@@ -72,7 +75,7 @@ class Hankkimistapa(HankkimistapaTiedot):
     keskeytymisajanjaksot: list[Keskeytymisajanjakso]
 
     @classmethod
-    def from_stored(cls, jakso: StoredJakso) -> Hankkimistapa:
+    def from_stored(cls, jakso: StoredJakso, opiskeluoikeus_id: int) -> Hankkimistapa:
         t = jakso.plan
         has_ohjaaja = t.ohjaaja_nimi or t.ohjaaja_sahkoposti or t.ohjaaja_puhelinnumero
         return cls(
@@ -87,6 +90,7 @@ class Hankkimistapa(HankkimistapaTiedot):
                 nimi=t.ohjaaja_nimi,
                 sahkoposti=t.ohjaaja_sahkoposti,
                 puhelinnumero=t.ohjaaja_puhelinnumero,
+                opiskeluoikeus_id=opiskeluoikeus_id,
             )
             if has_ohjaaja
             else None,
@@ -111,12 +115,12 @@ class HankittavaTutkinnonOsa(TutkinnonOsaTiedot):
     )
 
     @classmethod
-    def from_stored(cls, osa: StoredOsa) -> HankittavaTutkinnonOsa:
+    def from_stored(cls, osa: StoredOsa, opiskeluoikeus_id: int) -> HankittavaTutkinnonOsa:
         return cls(
             id=osa.id,
             tutkinnon_osa_koodi=osa.tutkinnon_osa_koodi,
             nimi=osa.nimi,
-            hankkimistavat=[Hankkimistapa.from_stored(j) for j in osa.jaksot],
+            hankkimistavat=[Hankkimistapa.from_stored(j, opiskeluoikeus_id) for j in osa.jaksot],
             tyyppi=TutkinnonOsanTyyppi(osa.osa.tyyppi),
             osa_alue_koodi=osa.osa.osa_alue_koodi,
             lisatiedot=dict(osa.osa.lisatiedot) or None,
@@ -124,6 +128,7 @@ class HankittavaTutkinnonOsa(TutkinnonOsaTiedot):
         )
 
 
+@authorization.guarded(authorization.hoks)
 @strawberry.type
 class Hoks(HoksTiedot):
     id: int
@@ -147,6 +152,7 @@ class Hoks(HoksTiedot):
         The oppija and the plan are plain fields built here rather than async resolvers, so a page of HOKSes
         completes without a future or task per HOKS, which was most of a page's cost (bench/graphql_hoks.py).
         """
+        oo_id: int = row.opiskeluoikeus_id  # type: ignore[attr-defined]
         jaksot = [j for o in osat for j in o.jaksot if j.plan.is_tyopaikkajakso]
         jaksot.sort(key=lambda j: (j.plan.alku, j.id))
         return cls(
@@ -158,8 +164,8 @@ class Hoks(HoksTiedot):
             puhelinnumero=row.puhelinnumero,
             paivitetty=row.updated_at,
             oppija=Oppija.from_row(row.oppija),
-            tutkinnon_osat=[HankittavaTutkinnonOsa.from_stored(o) for o in osat],
-            tyopaikkajaksot=[Hankkimistapa.from_stored(j) for j in jaksot],
+            tutkinnon_osat=[HankittavaTutkinnonOsa.from_stored(o, oo_id) for o in osat],
+            tyopaikkajaksot=[Hankkimistapa.from_stored(j, oo_id) for j in jaksot],
             lisatiedot=row.lisatiedot or None,
             row=row,
         )
@@ -343,7 +349,9 @@ async def _org_path(oid: str, field: str) -> str:
 class HoksQuery:
     @strawberry.field(description="One HOKS; a voided study right's HOKS is not found.")
     async def hoks(self, info: Info, id: int) -> Hoks:
-        row = await hoks_service.load_visible_hoks(id, info.context.principal, RoleName.READ)
+        row = await HoksRow.filter(id=id).select_related("opiskeluoikeus__oppilaitos", "oppija").first()
+        if row is None or row.opiskeluoikeus.mitatoity:
+            raise NotFound("HOKS", id, "id")
         await audit.record(info.context.principal, "read", "hoks", row.id, row.oppija.oid)
         info.context.loaders.opiskeluoikeus.prime(row.opiskeluoikeus.id, row.opiskeluoikeus)
         return (await _with_plans([row]))[0]
@@ -372,7 +380,12 @@ class HoksQuery:
                 ):
                     raise Forbidden(f"{principal.name} has no read right in {name} {oid}")
                 filters[f"opiskeluoikeus__{name}__oid"] = oid
-        rows = await query.filter(**filters).order_by("id").limit(first + 1).select_related("oppija")
+        rows = (
+            await query.filter(**filters)
+            .order_by("id")
+            .limit(first + 1)
+            .select_related("oppija", "opiskeluoikeus__oppilaitos")
+        )
         page = rows[:first]
         await audit.record_reads(principal, "hoks", [(r.id, r.oppija.oid) for r in page])
         return HoksConnection(

@@ -11,6 +11,7 @@ from enum import Enum
 
 import strawberry
 
+from api import authorization
 from api.context import Info
 from jobs.tick import wake
 from jobs.viestit import link_url
@@ -50,6 +51,7 @@ def linkin_tila(row: LinkRow, today: date) -> LinkinTila:
     return LinkinTila.AVOIN
 
 
+@authorization.guarded(authorization.toimitus)
 @strawberry.type(description="One message on one channel: queued → sent | failed | bounced | delivered.")
 class Toimitus:
     kanava: str
@@ -59,9 +61,10 @@ class Toimitus:
     virhe: str | None
     yritykset: int
     paivitetty: datetime
+    linkki: strawberry.Private[LinkRow]
 
     @classmethod
-    def from_row(cls, row: ToimitusRow) -> Toimitus:
+    def from_row(cls, row: ToimitusRow, linkki: LinkRow) -> Toimitus:
         return cls(
             kanava=str(row.kanava),
             tarkoitus=row.tarkoitus,
@@ -70,9 +73,11 @@ class Toimitus:
             virhe=row.virhe,
             yritykset=row.yritykset,
             paivitetty=row.updated_at,
+            linkki=linkki,
         )
 
 
+@authorization.guarded(authorization.kyselylinkki)
 @strawberry.type(description="A one-time survey answer link (DOMAIN.md §3–4).")
 class Kyselylinkki:
     tunnus: str
@@ -128,7 +133,7 @@ class Kyselylinkki:
 
     @strawberry.field(description="Deliveries per channel, oldest first.")
     async def toimitukset(self, info: Info) -> list[Toimitus]:
-        return [Toimitus.from_row(r) for r in await info.context.loaders.toimitukset.load(self.row.id)]
+        return [Toimitus.from_row(r, self.row) for r in await info.context.loaders.toimitukset.load(self.row.id)]
 
     @strawberry.field(description="The hankkimistapa ids of a bundle's member jaksot (empty for student links).")
     async def nippu(self, info: Info) -> list[int]:
@@ -174,6 +179,7 @@ async def hoks_palautepaatokset(hoks_id: int, info: Info) -> list[Palautepaatos]
     return [*(student_decision(r) for r in students), *(jakso_decision(r) for r in jaksot)]
 
 
+@authorization.guarded(authorization.tuleva_lahetys)
 @strawberry.type(description="A message that would go out on the day, and why it qualifies.")
 class TulevaLahetys:
     tunnus: str | None = strawberry.field(description="Null for an instructor bundle not yet made.")
@@ -182,8 +188,10 @@ class TulevaLahetys:
     tarkoitus: str
     osoite: str
     syy: str
+    koulutustoimija_path: strawberry.Private[str]
 
 
+@authorization.guarded(authorization.tyopaikkakysely)
 @strawberry.type(description="A työpaikkakysely link to hand to the workplace (never sent by the system).")
 class Tyopaikkakysely:
     linkki: Kyselylinkki
@@ -207,8 +215,6 @@ class KyselylinkkiQuery:
         )
         if row is None or (row.hoks is not None and row.hoks.opiskeluoikeus.mitatoity):
             raise NotFound("kyselylinkki", tunnus, "tunnus")
-        org = row.oppilaitos or row.koulutustoimija
-        info.context.principal.require(RoleName.READ, org.path, "kyselylinkki")
         await audit.record(info.context.principal, "read", "kyselylinkki", row.id, None)
         return Kyselylinkki.from_row(row, info)
 
@@ -230,6 +236,7 @@ class KyselylinkkiQuery:
                 tarkoitus=x.tarkoitus,
                 osoite=x.osoite,
                 syy=x.syy,
+                koulutustoimija_path=org.path,
             )
             for x in mine
         ]

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.scalars import JSON
 
+from api import authorization
 from api.context import Info
 from api.schema.organisation import Organisation
 from models.opiskeluoikeus import Opiskeluoikeus as OpiskeluoikeusRow
 from models.rules.koski import parse_opiskeluoikeus
 from models.services import audit, koski
 from models.services.errors import NotFound, ValidationFailed
-from models.user import RoleName
 
 if TYPE_CHECKING:
     from api.schema.hoks import Hoks
@@ -34,6 +34,7 @@ class Suoritus:
     vahvistus: date | None
 
 
+@authorization.guarded(authorization.opiskeluoikeus)
 @strawberry.type
 class Opiskeluoikeus:
     oid: str
@@ -102,19 +103,13 @@ class SaveOpiskeluoikeusResult:
     opiskeluoikeus: Opiskeluoikeus
 
 
-async def _load_readable(oid: str, info: Info) -> OpiskeluoikeusRow:
-    row = await OpiskeluoikeusRow.get_or_none(oid=oid).prefetch_related("oppilaitos", "oppija")
-    if row is None:
-        raise NotFound("opiskeluoikeus", oid, "oid")
-    info.context.principal.require(RoleName.READ, row.oppilaitos.path, f"opiskeluoikeus {oid}")
-    return row
-
-
 @strawberry.type
 class OpiskeluoikeusQuery:
     @strawberry.field(description="A study right by its Koski OID (voided ones too, flagged).")
     async def opiskeluoikeus(self, info: Info, oid: str) -> Opiskeluoikeus:
-        row = await _load_readable(oid, info)
+        row = await OpiskeluoikeusRow.get_or_none(oid=oid).prefetch_related("oppija")
+        if row is None:
+            raise NotFound("opiskeluoikeus", oid, "oid")
         await audit.record(info.context.principal, "read", "opiskeluoikeus", oid, row.oppija.oid)
         return Opiskeluoikeus.from_row(row)
 

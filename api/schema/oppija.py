@@ -8,13 +8,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from api import authorization
 from api.context import Info
-from models.opiskeluoikeus import Opiskeluoikeus as OpiskeluoikeusRow
 from models.oppija import Kotikunta as KotikuntaRow
 from models.oppija import Oppija as OppijaRow
 from models.services import audit, valpas
-from models.services.errors import Forbidden, NotFound
-from models.user import RoleName
+from models.services.errors import NotFound
 
 if TYPE_CHECKING:
     from api.schema.opiskeluoikeus import Opiskeluoikeus
@@ -28,6 +27,7 @@ class Kotikunta:
     loppu: date | None
 
 
+@authorization.guarded(authorization.oppija)
 @strawberry.type
 class Oppija:
     oid: str
@@ -86,28 +86,16 @@ class Oppija:
     ) -> list[Annotated[Opiskeluoikeus, strawberry.lazy("api.schema.opiskeluoikeus")]]:
         from api.schema.opiskeluoikeus import Opiskeluoikeus
 
-        query = OpiskeluoikeusRow.filter(oppija_id=self.row.id)
-        if await valpas.may_read_oppija(info.context.principal, self.row, info.context.today):
-            query = query.filter(mitatoity=False)
-        else:
-            query = query.filter(info.context.principal.path_filter(RoleName.READ, "oppilaitos__path"))
-        return [Opiskeluoikeus.from_row(r) for r in await query.order_by("id")]
+        rows = await authorization.listed_opiskeluoikeudet(info.context, self.row.id)
+        return [Opiskeluoikeus.from_row(r) for r in rows]
 
 
 @strawberry.type
 class OppijaQuery:
     @strawberry.field(description="A learner by oppija OID.")
     async def oppija(self, info: Info, oid: str) -> Oppija:
-        principal = info.context.principal
         row = await OppijaRow.get_or_none(oid=oid)
         if row is None:
             raise NotFound("oppija", oid, "oid")
-        visible = (
-            await OpiskeluoikeusRow.filter(oppija_id=row.id)
-            .filter(principal.path_filter(RoleName.READ, "oppilaitos__path"))
-            .exists()
-        )
-        if not visible and not await valpas.may_read_oppija(principal, row, info.context.today):
-            raise Forbidden(f"{principal.name} has no read right to oppija {oid}")
-        await audit.record(principal, "read", "oppija", oid, oid)
+        await audit.record(info.context.principal, "read", "oppija", oid, oid)
         return Oppija.from_row(row)

@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 import strawberry
 
+from api import authorization
 from api.context import Info
 from api.schema.hoks import PageInfo
 from api.schema.organisation import Organisation
@@ -36,6 +37,7 @@ class ValpasReason:
         return cls(code=code, text=ov.explain(code))
 
 
+@authorization.guarded(authorization.oppivelvollisuus)
 @strawberry.type(description="DOMAIN.md §6.1–6.2 for one person today. Dates are null when not covered.")
 class Oppivelvollisuus:
     covered: bool
@@ -48,9 +50,10 @@ class Oppivelvollisuus:
     suorittaa_reason: ValpasReason
     keskeytetty: bool
     data_quality_flags: list[ValpasReason]
+    oppija_id: strawberry.Private[int]
 
     @classmethod
-    def of(cls, tila: valpas.OppivelvollisuusTila) -> Oppivelvollisuus:
+    def of(cls, tila: valpas.OppivelvollisuusTila, oppija_id: int) -> Oppivelvollisuus:
         covered = tila.coverage.covered
         return cls(
             covered=covered,
@@ -63,18 +66,20 @@ class Oppivelvollisuus:
             suorittaa_reason=ValpasReason.of(tila.suorittaminen.reason),
             keskeytetty=tila.keskeytetty,
             data_quality_flags=[ValpasReason.of(f) for f in tila.coverage.data_quality_flags],
+            oppija_id=oppija_id,
         )
 
 
 async def resolve_oppivelvollisuus(row: OppijaRow, info: Info) -> Oppivelvollisuus | None:
     """For `Oppija.oppivelvollisuus`; null when the syntymäaika is unknown (no rule can place the person)."""
     facts = await info.context.loaders.henkilo_facts.load(row.id)
-    return Oppivelvollisuus.of(valpas.oppivelvollisuus_tila(facts, info.context.today)) if facts else None
+    return Oppivelvollisuus.of(valpas.oppivelvollisuus_tila(facts, info.context.today), row.id) if facts else None
 
 
 # --- Automaattinen tarkistus ----------------------------------------------------------------------
 
 
+@authorization.guarded(authorization.tarkistusrivi)
 @strawberry.type(description="A person the kunta must check: oppivelvollinen, living there, no active study place.")
 class TarkistusRivi:
     oppija_oid: str
@@ -85,9 +90,10 @@ class TarkistusRivi:
     maksuttomuus_until: date
     reason: ValpasReason
     keskeytetty: bool
+    kunta_path: strawberry.Private[str]
 
     @classmethod
-    def of(cls, r: valpas.TarkistusRivi) -> TarkistusRivi:
+    def of(cls, r: valpas.TarkistusRivi, kunta_path: str) -> TarkistusRivi:
         return cls(
             oppija_oid=r.facts.oppija_oid,
             etunimet=r.key[1],
@@ -97,6 +103,7 @@ class TarkistusRivi:
             maksuttomuus_until=r.tila.maksuttomuus_until.date,
             reason=ValpasReason.of(r.tila.suorittaminen.reason),
             keskeytetty=r.tila.keskeytetty,
+            kunta_path=kunta_path,
         )
 
 
@@ -164,6 +171,7 @@ class YhteishakuHakemus:
         )
 
 
+@authorization.guarded(authorization.hakeutumisrivi)
 @strawberry.type(description="A pupil finishing perusopetus, with yhteishaku status and this provider's marks.")
 class HakeutumisRivi:
     oppija_oid: str
@@ -178,9 +186,10 @@ class HakeutumisRivi:
     muu_haku: bool
     suorittaa: bool
     suorittaa_reason: ValpasReason
+    oppilaitos_path: strawberry.Private[str]
 
     @classmethod
-    def of(cls, r: valpas.HakeutumisRivi) -> HakeutumisRivi:
+    def of(cls, r: valpas.HakeutumisRivi, oppilaitos_path: str) -> HakeutumisRivi:
         return cls(
             oppija_oid=r.facts.oppija_oid,
             etunimet=r.key[1],
@@ -194,6 +203,7 @@ class HakeutumisRivi:
             muu_haku=r.muu_haku,
             suorittaa=r.suorittaminen.suorittaa,
             suorittaa_reason=ValpasReason.of(r.suorittaminen.reason),
+            oppilaitos_path=oppilaitos_path,
         )
 
 
@@ -210,6 +220,7 @@ class Yhteystiedot:
     sahkoposti: str | None
 
 
+@authorization.guarded(authorization.kuntailmoitus)
 @strawberry.type(description="Ilmoitus asuinkunnalle. Immutable: no mutation changes or withdraws one.")
 class Kuntailmoitus:
     id: int
@@ -227,6 +238,7 @@ class Kuntailmoitus:
     hakenut_muualle: bool
     muu_haku: bool
     created_at: datetime
+    row: strawberry.Private[KuntailmoitusRow]
 
     @classmethod
     def of(cls, row: KuntailmoitusRow, hidden: bool) -> Kuntailmoitus:
@@ -252,6 +264,7 @@ class Kuntailmoitus:
             hakenut_muualle=row.hakenut_muualle,
             muu_haku=row.muu_haku,
             created_at=row.created_at,
+            row=row,
         )
 
 
@@ -329,15 +342,17 @@ class ValpasQuery:
         rows, more = await valpas.automaattinen_tarkistus_page(
             info.context.principal, kunta, info.context.today, first, parse_list_cursor(after)
         )
+        kunta_path = (await valpas.kunta_organisation(kunta)).path
         return TarkistusConnection(
-            edges=[TarkistusEdge(cursor=list_cursor(r.key), node=TarkistusRivi.of(r)) for r in rows],
+            edges=[TarkistusEdge(cursor=list_cursor(r.key), node=TarkistusRivi.of(r, kunta_path)) for r in rows],
             page_info=PageInfo(has_next_page=more, end_cursor=list_cursor(rows[-1].key) if rows else None),
         )
 
     @strawberry.field(description="The oppilaitos' pupils finishing perusopetus with their yhteishaku status.")
     async def hakeutumisvalvonta(self, info: Info, oppilaitos: str) -> list[HakeutumisRivi]:
         rows = await valpas.hakeutumisvalvonta(info.context.principal, oppilaitos, info.context.today)
-        return [HakeutumisRivi.of(r) for r in rows]
+        path = (await valpas.organisation(oppilaitos, "oppilaitos")).path
+        return [HakeutumisRivi.of(r, path) for r in rows]
 
     @strawberry.field(description="Kuntailmoitukset received by the kunta (kuntakoodi), newest first.")
     async def kuntailmoitukset_vastaanotetut(self, info: Info, kunta: str) -> list[Kuntailmoitus]:

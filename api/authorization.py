@@ -1,0 +1,271 @@
+"""One authorization layer per object type, not per root field (issue 10).
+
+A strawberry type that carries personal or organisation data is marked `@guarded(check)`. `install` gives its
+GraphQL type an `is_type_of` that runs the check on every object of that type, whatever field or path returned
+it, so a new field that reaches a HOKS from elsewhere cannot skip the rule. A denied object completes as null
+with a FORBIDDEN error at its path (the field must be nullable, or the null moves up to the nearest nullable
+parent, as for any error). The executor's direct path (api/execution.py) never completes a type that has an
+`is_type_of`, so the check also runs there.
+
+The checks ask the access rules of `models.services.access` and `models.services.valpas`, and remember each
+decision in the request's `Decisions`: a page of HOKSes of one oppilaitos costs one decision, and an object
+whose owner was already decided on (a HOKS's oppija, a jakso's ohjaaja) is answered without awaiting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Hashable
+from inspect import isawaitable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from graphql import GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema
+from strawberry.schema.schema_converter import GraphQLCoreConverter
+from tortoise.expressions import Q
+from tortoise.models import Model
+
+from models.opiskeluoikeus import Opiskeluoikeus as OpiskeluoikeusRow
+from models.oppija import Oppija as OppijaRow
+from models.organisation import Organisation as OrganisationRow
+from models.services import valpas
+from models.services.errors import Forbidden
+from models.user import RoleName
+
+if TYPE_CHECKING:
+    from api.context import Context
+
+Decision = bool | Awaitable[bool]
+Check = Callable[[Any, "Context"], Decision]
+T = TypeVar("T")
+
+_GUARDS: dict[type, Check] = {}
+
+
+def guarded(check: Check) -> Callable[[type[T]], type[T]]:
+    """Class decorator (outside `@strawberry.type`): every object of the type must pass `check`."""
+
+    def mark(cls: type[T]) -> type[T]:
+        _GUARDS[cls] = check
+        return cls
+
+    return mark
+
+
+def guarded_types() -> list[type]:
+    return list(_GUARDS)
+
+
+class Decisions:
+    """The request's authorization decisions by key, so each is computed once."""
+
+    def __init__(self) -> None:
+        self._known: dict[Hashable, bool] = {}
+
+    def get(self, key: Hashable) -> bool | None:
+        return self._known.get(key)
+
+    def remember(self, key: Hashable, ok: bool = True) -> None:
+        self._known[key] = ok
+
+    def decide(self, key: Hashable, compute: Callable[[], Awaitable[bool]]) -> Decision:
+        """The known decision, or an awaitable that computes and remembers it."""
+        known = self._known.get(key)
+        if known is not None:
+            return known
+
+        async def run() -> bool:
+            ok = self._known[key] = await compute()
+            return ok
+
+        return run()
+
+
+def install(schema: GraphQLSchema) -> None:
+    """Give each guarded type's GraphQL object type its `is_type_of` (after the schema is built)."""
+    installed = set()
+    for gtype in schema.type_map.values():
+        if not isinstance(gtype, GraphQLObjectType):
+            continue
+        origin = getattr(gtype.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF), "origin", None)
+        check = _GUARDS.get(origin) if isinstance(origin, type) else None
+        if check is not None:
+            assert gtype.is_type_of is None, f"{gtype.name} already has an is_type_of"
+            gtype.is_type_of = _is_type_of(origin, gtype.name, check)  # type: ignore[arg-type]
+            installed.add(origin)
+    missing = [t.__name__ for t in _GUARDS if t not in installed]
+    if missing:
+        raise RuntimeError(f"guarded types not in the schema: {', '.join(missing)}")
+
+
+def _is_type_of(origin: type, name: str, check: Check) -> Callable[[Any, GraphQLResolveInfo], Decision]:
+    def is_type_of(value: Any, info: GraphQLResolveInfo) -> Decision:
+        if not isinstance(value, origin):
+            return False
+        context: Context = info.context
+        allowed = check(value, context)
+        if isawaitable(allowed):
+            return _await_decision(allowed, context, name)
+        if not allowed:
+            raise _denied(context, name)
+        return True
+
+    return is_type_of
+
+
+async def _await_decision(allowed: Awaitable[bool], context: Context, name: str) -> bool:
+    if not await allowed:
+        raise _denied(context, name)
+    return True
+
+
+def _denied(context: Context, name: str) -> Forbidden:
+    return Forbidden(f"{context.principal.name} may not read this {name}")
+
+
+# --- The checks -----------------------------------------------------------------------------------------------
+
+
+def _fetched(value: Any, model: type[Model]) -> Any:
+    """A relation's row when it was fetched with its parent, else None (tortoise gives a query otherwise)."""
+    return value if isinstance(value, model) else None
+
+
+def may_read_org(context: Context, org_id: int, need: RoleName = RoleName.READ) -> Decision:
+    """An eHOKS right in the organisation (or above it)."""
+
+    async def compute() -> bool:
+        org = await context.loaders.organisation.load(org_id)
+        return org is not None and context.principal.can(need, org.path)
+
+    return context.decisions.decide(("org", need, org_id), compute)
+
+
+def may_read_hoks_of(context: Context, opiskeluoikeus_id: int, oppija_id: int | None = None) -> Decision:
+    """A HOKS and everything in it (its jaksot's instructors, its links) are read with an eHOKS read right in
+    the study right's oppilaitos; a Valpas right to follow the person does not reach the plan (DOMAIN.md §6.4)."""
+
+    async def compute() -> bool:
+        oo = await context.loaders.opiskeluoikeus.load(opiskeluoikeus_id)
+        if oo is None:
+            return False
+        allowed = may_read_org(context, oo.oppilaitos_id)  # type: ignore[attr-defined]
+        ok = await allowed if isawaitable(allowed) else allowed
+        if ok:
+            context.decisions.remember(("oppija", oo.oppija_id))  # type: ignore[attr-defined]
+        return ok
+
+    return context.decisions.decide(("hoks", opiskeluoikeus_id), compute)
+
+
+def hoks(value: Any, context: Context) -> Decision:
+    row = value.row
+    oo = _fetched(row.opiskeluoikeus, OpiskeluoikeusRow)
+    oppilaitos = _fetched(oo.oppilaitos, OrganisationRow) if oo is not None else None
+    if oppilaitos is not None and context.decisions.get(("hoks", oo.id)) is None:
+        ok = context.principal.can(RoleName.READ, oppilaitos.path)
+        context.decisions.remember(("hoks", oo.id), ok)
+        if ok:
+            context.decisions.remember(("oppija", row.oppija_id))
+    return may_read_hoks_of(context, row.opiskeluoikeus_id)
+
+
+def tyopaikkaohjaaja(value: Any, context: Context) -> Decision:
+    return may_read_hoks_of(context, value.opiskeluoikeus_id)
+
+
+def _valpas_follows(context: Context, oppija_id: int) -> Decision:
+    """A Valpas user's right to follow the person (`models.services.valpas.may_read_oppija`)."""
+
+    async def compute() -> bool:
+        row = await OppijaRow.get_or_none(id=oppija_id)
+        return row is not None and await valpas.may_read_oppija(context.principal, row, context.today)
+
+    return context.decisions.decide(("valpas", oppija_id), compute)
+
+
+async def _resolved(decision: Decision) -> bool:
+    return await decision if isawaitable(decision) else decision
+
+
+def oppija(value: Any, context: Context) -> Decision:
+    return may_read_oppija(context, value.row.id)
+
+
+def oppivelvollisuus(value: Any, context: Context) -> Decision:
+    return may_read_oppija(context, value.oppija_id)
+
+
+def may_read_oppija(context: Context, oppija_id: int) -> Decision:
+    """A learner: an eHOKS read right in one of the person's oppilaitokset, or a Valpas right to follow them."""
+
+    async def compute() -> bool:
+        principal = context.principal
+        mine = OpiskeluoikeusRow.filter(oppija_id=oppija_id).filter(
+            principal.path_filter(RoleName.READ, "oppilaitos__path")
+        )
+        return await mine.exists() or await _resolved(_valpas_follows(context, oppija_id))
+
+    return context.decisions.decide(("oppija", oppija_id), compute)
+
+
+def opiskeluoikeus(value: Any, context: Context) -> Decision:
+    """A study right: an eHOKS read right in its oppilaitos (voided ones too), or, when valid, a Valpas right to
+    follow its person (who then sees every valid study right of the person, DOMAIN.md §6.3–6.4)."""
+    row = value.row
+
+    async def compute() -> bool:
+        if await _resolved(may_read_org(context, row.oppilaitos_id)):
+            context.decisions.remember(("oppija", row.oppija_id))
+            return True
+        return not row.mitatoity and await _resolved(_valpas_follows(context, row.oppija_id))
+
+    return context.decisions.decide(("oo", row.id), compute)
+
+
+def kyselylinkki_row(row: Any, context: Context) -> Decision:
+    """A link (and its deliveries): an eHOKS read right in its oppilaitos, or its koulutustoimija for a
+    workplace link that has no oppilaitos."""
+    return may_read_org(context, row.oppilaitos_id or row.koulutustoimija_id)
+
+
+def kyselylinkki(value: Any, context: Context) -> Decision:
+    return kyselylinkki_row(value.row, context)
+
+
+def toimitus(value: Any, context: Context) -> Decision:
+    return kyselylinkki_row(value.linkki, context)
+
+
+def tyopaikkakysely(value: Any, context: Context) -> Decision:
+    return kyselylinkki_row(value.linkki.row, context)
+
+
+def tuleva_lahetys(value: Any, context: Context) -> Decision:
+    return context.principal.can(RoleName.READ, value.koulutustoimija_path)
+
+
+def kuntailmoitus(value: Any, context: Context) -> Decision:
+    """The receiving kunta's users, and the maker organisation's ilmoittajat and kunta users (§6.3)."""
+    row = value.row
+    principal = context.principal
+    return principal.can_any(valpas.KUNTA_ROLES, row.kunta.path) or principal.can_any(
+        (*valpas.ILMOITTAJA_ROLES, *valpas.KUNTA_ROLES), row.tekija_organisaatio.path
+    )
+
+
+def tarkistusrivi(value: Any, context: Context) -> Decision:
+    """A row of a kunta's check list: that kunta's users."""
+    return context.principal.can_any(valpas.KUNTA_ROLES, value.kunta_path)
+
+
+def hakeutumisrivi(value: Any, context: Context) -> Decision:
+    """A row of an oppilaitos' hakeutumisvalvonta: its hakeutumisen valvojat."""
+    return context.principal.can(RoleName.VALVOJA_HAKEUTUMINEN, value.oppilaitos_path)
+
+
+async def listed_opiskeluoikeudet(context: Context, oppija_id: int) -> list[OpiskeluoikeusRow]:
+    """What `Oppija.opiskeluoikeudet` lists: the person's study rights that the `opiskeluoikeus` check allows,
+    chosen in one query (each is still checked as it completes)."""
+    scope = context.principal.path_filter(RoleName.READ, "oppilaitos__path")
+    if await _resolved(_valpas_follows(context, oppija_id)):
+        scope |= Q(mitatoity=False)
+    return await OpiskeluoikeusRow.filter(scope, oppija_id=oppija_id).order_by("id")
