@@ -52,6 +52,7 @@ class AuthzWorld:
     orgs: dict[str, Organisation]
     p_oid: str
     p_hoks_id: int
+    p_b_oo_oid: str
     q_oid: str
     q_oo_oid: str
     q_hoks_id: int
@@ -178,6 +179,7 @@ async def make_authz_world() -> AuthzWorld:
         orgs=orgs,
         p_oid=p,
         p_hoks_id=p_hoks.id,
+        p_b_oo_oid=p_b_doc["oid"],
         q_oid=q,
         q_oo_oid=q_doc["oid"],
         q_hoks_id=q_hoks.id,
