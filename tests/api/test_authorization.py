@@ -65,7 +65,7 @@ async def test_every_path_to_the_link_and_the_hoks_is_refused_alike(gql: Gql) ->
 
 def test_guarded_types_keep_their_check_on_the_fast_executor() -> None:
     """The executor's direct path skips graphql-core's completion only for types without `is_type_of`."""
-    assert schema.execution_context_class is PolkuExecutionContext
+    assert issubclass(schema.execution_context_class, PolkuExecutionContext)
     names = {t.__strawberry_definition__.name for t in guarded_types()}
     assert {"Hoks", "Oppija", "Opiskeluoikeus", "Kyselylinkki", "Toimitus", "Tyopaikkaohjaaja"} <= names
     for name in names:
