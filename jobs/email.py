@@ -65,8 +65,8 @@ class SmtpSender:
         )
 
     async def send(self, msg: Message) -> None:
-        """Raises TemporaryFailure (connection problems, 4xx) or PermanentFailure (5xx; a refused recipient
-        is a bounce)."""
+        """Raises TemporaryFailure (connection problems, 4xx) or PermanentFailure (5xx, or an address the
+        server can never take; a refused recipient is a bounce)."""
         client = await self.idle.get()
         try:
             if client is None or not client.is_connected:
@@ -85,6 +85,10 @@ class SmtpSender:
             if 500 <= e.code < 600:
                 raise PermanentFailure(f"SMTP {e.code} {e.message}") from e
             raise TemporaryFailure(f"SMTP {e.code} {e.message}") from e
+        except aiosmtplib.SMTPNotSupported as e:
+            # raised only for SMTPUTF8: an address with non-ASCII characters to a server without the extension
+            # can never be sent, however often it is retried (issue 13 item 7)
+            raise PermanentFailure(f"SMTP refused the address: {e}") from e
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as e:
             client = None
             raise TemporaryFailure(f"SMTP unavailable: {e.__class__.__name__}: {e}") from e

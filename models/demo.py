@@ -142,6 +142,14 @@ def _ytunnus(n: int) -> str:
     return f"{number:07d}-{check}"
 
 
+_ASCII = str.maketrans({"ä": "a", "ö": "o", "å": "a", "é": "e", "ü": "u"})
+
+
+def _address(local: str, domain: str) -> str:
+    """A name-based address as people write them: lower case, ä → a (a non-ASCII local part cannot be sent)."""
+    return f"{local.lower().translate(_ASCII)}@{domain}"
+
+
 def _hetu(syntymaaika: date, rng: random.Random) -> str:
     """A well-formed hetu with an individual number 900–999, a range never given to real people."""
     yksilo = rng.randint(900, 999)
@@ -289,7 +297,7 @@ def _oppija(rows: _Rows, seed: int, index: int, today: date, orgs: _Orgs) -> Non
         sukunimi=sukunimi,
         syntymaaika=syntymaaika,
         turvakielto=rng.random() < 0.03,
-        sahkoposti=f"{etunimi}.{sukunimi}.{index}@example.fi".lower() if has_email else None,
+        sahkoposti=_address(f"{etunimi}.{sukunimi}.{index}", "example.fi") if has_email else None,
         puhelinnumero=f"04{rng.randint(0, 9)}{rng.randint(1000000, 9999999)}" if rng.random() < 0.8 else None,
     )
     _kotikunnat(rows, rng, oppija_id, syntymaaika, today, orgs)
@@ -488,7 +496,7 @@ def _hankkimistapa(
             "tyopaikan_nimi": TYOPAIKAT[tyopaikka],
             "ytunnus": _ytunnus(tyopaikka),
             "ohjaaja_nimi": f"{ohjaaja_etunimi} {ohjaaja_sukunimi}",
-            "ohjaaja_sahkoposti": f"{ohjaaja_etunimi}.{ohjaaja_sukunimi}@tyopaikka{tyopaikka}.example.fi".lower()
+            "ohjaaja_sahkoposti": _address(f"{ohjaaja_etunimi}.{ohjaaja_sukunimi}", f"tyopaikka{tyopaikka}.example.fi")
             if yhteys < 0.85
             else None,
             "ohjaaja_puhelinnumero": f"050{rng.randint(1000000, 9999999)}" if 0.15 < yhteys < 0.95 else None,

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -12,6 +11,7 @@ from itertools import pairwise
 from typing import Any
 
 from models.rules.calendar import same_day_years_later
+from models.rules.sahkoposti import sahkoposti_error
 from models.rules.tunnisteet import OPISKELUOIKEUS_NODE, OPPIJA_NODE, oid_error, ytunnus_error
 
 OSA_TYYPIT = ("ammatillinen", "paikallinen", "yhteinen")
@@ -20,7 +20,6 @@ HANKKIMISTAPA_TYYPIT = TYOPAIKKAJAKSO_TYYPIT | {"oppilaitosmuotoinen", "muu"}
 OPPISOPIMUKSEN_PERUSTAT = frozenset({"tyosuhde", "yrittaja"})
 EARLIEST_SAAVUTTAMINEN = date(2018, 1, 1)
 MAX_JAKSO_YEARS = 5
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass(frozen=True)
@@ -110,9 +109,14 @@ def validate_top_level(plan: HoksPlan, today: date) -> list[FieldError]:
             errors.append(FieldError(name, "INVALID_OID", f"{oid!r}: {problem}"))
     errors.extend(validate_saavuttaminen(plan.osaamisen_saavuttamisen_pvm, today))
     errors.extend(_too_long(plan, ""))
-    if plan.sahkoposti and not _EMAIL_RE.match(plan.sahkoposti):
-        errors.append(FieldError("sahkoposti", "INVALID_EMAIL", "not an e-mail address"))
+    errors.extend(_email_errors(plan.sahkoposti, "sahkoposti"))
     return errors
+
+
+def _email_errors(address: str | None, path: str) -> list[FieldError]:
+    """An address that can never be delivered is refused at save time, not found out at send time (§4.3)."""
+    problem = sahkoposti_error(address) if address else None
+    return [FieldError(path, "INVALID_EMAIL", f"not a deliverable e-mail address: {problem}")] if problem else []
 
 
 def validate_saavuttaminen(pvm: date | None, today: date) -> list[FieldError]:
@@ -196,8 +200,7 @@ def validate_hankkimistapa(tapa: HankkimistapaPlan, path: str, *, tyopaikka_requ
         err("loppu", "TOO_LONG", "must be at most 5 years after alku")
     if tapa.osa_aikaisuus is not None and not 1 <= tapa.osa_aikaisuus <= 100:
         err("osa_aikaisuus", "OUT_OF_RANGE", "must be between 1 and 100")
-    if tapa.ohjaaja_sahkoposti and not _EMAIL_RE.match(tapa.ohjaaja_sahkoposti):
-        err("ohjaaja_sahkoposti", "INVALID_EMAIL", "not an e-mail address")
+    errors.extend(_email_errors(tapa.ohjaaja_sahkoposti, f"{path}.ohjaaja_sahkoposti"))
     if tapa.is_tyopaikkajakso:
         if not tapa.tyopaikan_nimi and tyopaikka_required:
             err("tyopaikan_nimi", "REQUIRED", "is required for a työpaikkajakso")

@@ -68,6 +68,7 @@ VASTAUSAIKA_UMPEUTUNUT = "vastausaika_umpeutunut"
 JO_KYSYTTY_RAHOITUSKAUDELLA = "jo_kysytty_rahoituskaudella"
 EI_SAHKOPOSTIA = "ei_sahkopostia"
 EI_YHTEYSTIETOJA = "ei_yhteystietoja"
+VIRHEELLINEN_PUHELINNUMERO = "virheellinen_puhelinnumero"
 
 REASONS: dict[str, str] = {
     OPISKELUOIKEUS_MITATOITY: "The opiskeluoikeus has been voided (mitätöity); its HOKS no longer takes part.",
@@ -97,7 +98,22 @@ REASONS: dict[str, str] = {
         "The HOKS has neither an e-mail address nor a Finnish mobile number for the learner, "
         "so the link could not be delivered."
     ),
+    VIRHEELLINEN_PUHELINNUMERO: (
+        "The only contact is a phone number that is not a valid Finnish mobile number (for example one written "
+        "with letters), so no SMS can be sent and the link could not be delivered."
+    ),
 }
+
+
+def no_contact_reason(sahkoposti: str | None, puhelinnumero: str | None, general: str) -> str | None:
+    """Why nobody can be reached, or None: no e-mail and no valid Finnish mobile (§3, §4.1, §4.3).
+
+    A phone number that is given but unusable (letters, a landline, a foreign number) is named as such, so the
+    official sees what to correct; with nothing given at all the reason is `general`.
+    """
+    if has_text(sahkoposti) or is_finnish_mobile(puhelinnumero):
+        return None
+    return VIRHEELLINEN_PUHELINNUMERO if has_text(puhelinnumero) else general
 
 
 @dataclass(frozen=True)
@@ -149,10 +165,16 @@ def has_text(value: str | None) -> bool:
 
 
 def is_finnish_mobile(number: str | None) -> bool:
-    """Whether `number` can receive SMS: only valid Finnish (+358) mobile numbers do (DOMAIN.md §4.3)."""
+    """Whether `number` can receive SMS: only valid Finnish (+358) mobile numbers do (DOMAIN.md §4.3).
+
+    A number written with letters is invalid: libphonenumber would read "040 abc 3210" as a vanity number and
+    dial +358402223210, someone else's phone, so letters are refused before it parses.
+    """
     if not has_text(number):
         return False
     assert number is not None
+    if any(c.isalpha() for c in number):
+        return False
     try:
         parsed = phonenumbers.parse(number.strip(), "FI")
     except phonenumbers.NumberParseException:
@@ -270,8 +292,8 @@ def _reason(
     if kyselytyyppi == ALOITTANEET:
         if not has_text(hoks.sahkoposti):
             return EI_SAHKOPOSTIA
-    elif not has_text(hoks.sahkoposti) and not is_finnish_mobile(hoks.puhelinnumero):
-        return EI_YHTEYSTIETOJA
+    else:
+        return no_contact_reason(hoks.sahkoposti, hoks.puhelinnumero, EI_YHTEYSTIETOJA)
     return None
 
 

@@ -30,10 +30,12 @@ from models.rules.palaute import (
     OPISKELUOIKEUS_TERMINAALITILASSA,
     TYOPAIKKAOHJAAJAKYSELY,
     VASTAUSAIKA_UMPEUTUNUT,
+    VIRHEELLINEN_PUHELINNUMERO,
     has_text,
     is_finnish_mobile,
     is_past_answer_period,
     last_send_day,
+    no_contact_reason,
     reminder_days,
     vastausaika,
 )
@@ -78,6 +80,10 @@ REASONS: dict[str, str] = {
     EI_OHJAAJAN_YHTEYSTIETOJA: (
         "The työpaikkaohjaaja has neither an e-mail address nor a Finnish mobile number, "
         "so the survey could not be delivered."
+    ),
+    VIRHEELLINEN_PUHELINNUMERO: (
+        "The työpaikkaohjaaja's only contact is a phone number that is not a valid Finnish mobile number (for "
+        "example one written with letters), so no SMS can be sent and the survey could not be delivered."
     ),
     JAKSO_KESKEYTYNYT: "The jakso was interrupted: a keskeytymisajanjakso covers its last day, or one is still open.",
     OPISKELUOIKEUS_TERMINAALITILASSA: (
@@ -173,8 +179,9 @@ def qualifies(jakso: TyopaikkajaksoFacts, today: date | None = None) -> str | No
         return EI_KELVOLLISTA_YTUNNUSTA
     if not has_text(jakso.ohjaaja_nimi):
         return PUUTTUU_OHJAAJAN_NIMI
-    if not has_text(jakso.ohjaaja_sahkoposti) and not is_finnish_mobile(jakso.ohjaaja_puhelinnumero):
-        return EI_OHJAAJAN_YHTEYSTIETOJA
+    unreachable = no_contact_reason(jakso.ohjaaja_sahkoposti, jakso.ohjaaja_puhelinnumero, EI_OHJAAJAN_YHTEYSTIETOJA)
+    if unreachable:
+        return unreachable
     if is_interrupted(jakso):
         return JAKSO_KESKEYTYNYT
     if terminal_before(oo.tilat, jakso.loppu):
@@ -272,8 +279,28 @@ def niputusavain(jakso: TyopaikkajaksoFacts) -> Niputusavain:
     )
 
 
-def _latest_first(jakso: TyopaikkajaksoFacts) -> tuple[date, int]:
-    return jakso.loppu, jakso.hankkimistapa_id
+@dataclass(frozen=True)
+class Yhteystieto:
+    """A member jakso's instructor contacts, with what orders them (its loppu, then its id)."""
+
+    loppu: date
+    hankkimistapa_id: int
+    sahkoposti: str | None
+    puhelinnumero: str | None
+
+
+def latest_contacts(members: Iterable[Yhteystieto]) -> tuple[str | None, str | None]:
+    """A bundle's e-mail and mobile number, each from the latest-ending member that has one (ties: highest id).
+
+    Used when the bundle is made and again for each reminder, with the jaksot as they are then (§3 "Addresses").
+    """
+    latest_first = sorted(members, key=lambda m: (m.loppu, m.hankkimistapa_id), reverse=True)
+    sahkoposti = next((m.sahkoposti.strip() for m in latest_first if has_text(m.sahkoposti)), None)  # type: ignore[union-attr]
+    puhelin = next(
+        (m.puhelinnumero.strip() for m in latest_first if m.puhelinnumero and is_finnish_mobile(m.puhelinnumero)),
+        None,
+    )
+    return sahkoposti, puhelin
 
 
 def bundle(jaksot: Iterable[TyopaikkajaksoFacts], send_day: date, today: date) -> list[Bundle]:
@@ -301,22 +328,8 @@ def bundle(jaksot: Iterable[TyopaikkajaksoFacts], send_day: date, today: date) -
 
     bundles = []
     for (key, heratepvm), members in sorted(groups.items(), key=lambda item: (item[0][1], repr(item[0][0]))):
-        latest_first = sorted(members, key=_latest_first, reverse=True)
-        sahkoposti = next(
-            (
-                j.ohjaaja_sahkoposti.strip()
-                for j in latest_first
-                if j.ohjaaja_sahkoposti and j.ohjaaja_sahkoposti.strip()
-            ),
-            None,
-        )
-        puhelin = next(
-            (
-                j.ohjaaja_puhelinnumero.strip()
-                for j in latest_first
-                if j.ohjaaja_puhelinnumero and is_finnish_mobile(j.ohjaaja_puhelinnumero)
-            ),
-            None,
+        sahkoposti, puhelin = latest_contacts(
+            Yhteystieto(j.loppu, j.hankkimistapa_id, j.ohjaaja_sahkoposti, j.ohjaaja_puhelinnumero) for j in members
         )
         bundles.append(
             Bundle(

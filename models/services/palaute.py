@@ -20,6 +20,8 @@ from models.herate import ALOITUS, PAATTO, Opiskelijaherate
 from models.hoks import Hoks
 from models.kyselylinkki import Kanava, Kyselylinkki, Kyselytyyppi, NippuJasen, Toimitus
 from models.rules import palaute as rules
+from models.rules import tyoelama as tyoelama_rules
+from models.rules.sahkoposti import sahkoposti_error
 from models.services import audit
 from models.services.access import Principal
 from models.services.errors import DomainError, NotFound
@@ -192,6 +194,8 @@ async def send_due_reminders(today: date) -> list[Lahetys]:
     """Queue the reminders due today: students +5 and +10 by e-mail (§3), instructors +5 per channel (§4.1).
 
     At most one reminder per link per run (`rules.reminder_due`), so a missed run never sends two at once.
+    The addresses are the ones stored *now* (§3 "Addresses"): a learner's in the HOKS, an instructor's in the
+    bundle's jaksot, so an official's correction reaches the next message.
     """
     out: list[Lahetys] = []
     candidates = (
@@ -203,23 +207,74 @@ async def send_due_reminders(today: date) -> list[Lahetys]:
         )
         .select_for_update()
         .order_by("id")
-        .prefetch_related("koulutustoimija")
+        .prefetch_related("koulutustoimija", "hoks")
     )
-    for link in candidates:
-        assert link.lahetyspvm is not None and link.vastausaika_loppu is not None
-        kind = str(link.kyselytyyppi)
-        if not rules.reminder_due(link.lahetyspvm, kind, link.muistutuksia, False, link.vastausaika_loppu, today):
-            continue
+    due = [
+        link
+        for link in candidates
+        if link.lahetyspvm is not None
+        and link.vastausaika_loppu is not None
+        and rules.reminder_due(
+            link.lahetyspvm, str(link.kyselytyyppi), link.muistutuksia, False, link.vastausaika_loppu, today
+        )
+    ]
+    ohjaajat = await current_instructor_contacts([link.id for link in due if link.hoks is None])
+    for link in due:
+        assert link.lahetyspvm is not None
         n = link.muistutuksia + 1
         link.muistutuksia = n
         await link.save(update_fields=["muistutuksia"])
-        syy = f"reminder {n}: unanswered {(today - link.lahetyspvm).days} days after the send on {link.lahetyspvm}"
+        syy = reminder_reason(link.lahetyspvm, str(link.kyselytyyppi), n, today)
         tarkoitus = f"muistutus{n}"
-        if link.sahkoposti:
-            out.append(await _queue(link, Kanava.EMAIL, tarkoitus, link.sahkoposti, syy))
-        if link.puhelinnumero and link.kyselytyyppi == Kyselytyyppi.TYOPAIKKAOHJAAJAKYSELY:
-            out.append(await _queue(link, Kanava.SMS, tarkoitus, link.puhelinnumero, syy))
+        if link.hoks is not None:
+            sahkoposti, puhelin = clean_email(link.hoks.sahkoposti), None
+        else:
+            sahkoposti, puhelin = ohjaajat.get(link.id, (None, None))
+        if sahkoposti:
+            out.append(await _queue(link, Kanava.EMAIL, tarkoitus, sahkoposti, syy))
+        if puhelin and link.kyselytyyppi == Kyselytyyppi.TYOPAIKKAOHJAAJAKYSELY:
+            out.append(await _queue(link, Kanava.SMS, tarkoitus, puhelin, syy))
     return out
+
+
+def reminder_reason(sent_day: date, kind: str, n: int, today: date) -> str:
+    """Why reminder `n` goes today, with that link's own reminder day (issue 13 item 5)."""
+    due = rules.reminder_days(sent_day, kind)[n - 1]
+    text = f"reminder {n}: due on {due.isoformat()}, {(due - sent_day).days} days after the send on {sent_day}"
+    if today > due:
+        text += f"; caught up today ({(today - due).days} days late, after a missed run)"
+    return text + ", still unanswered"
+
+
+def clean_email(value: str | None) -> str | None:
+    return value.strip() if rules.has_text(value) else None  # type: ignore[union-attr]
+
+
+async def current_instructor_contacts(link_ids: Sequence[int]) -> dict[int, tuple[str | None, str | None]]:
+    """Each bundle's instructor e-mail and E.164 mobile as its member jaksot hold them now (§3 "Addresses")."""
+    if not link_ids:
+        return {}
+    members: dict[int, list[tyoelama_rules.Yhteystieto]] = defaultdict(list)
+    for m in await NippuJasen.filter(kyselylinkki_id__in=list(link_ids)).values(
+        "kyselylinkki_id",
+        "hankkimistapa_id",
+        "hankkimistapa__loppu",
+        "hankkimistapa__ohjaaja_sahkoposti",
+        "hankkimistapa__ohjaaja_puhelinnumero",
+    ):
+        members[m["kyselylinkki_id"]].append(
+            tyoelama_rules.Yhteystieto(
+                m["hankkimistapa__loppu"],
+                m["hankkimistapa_id"],
+                m["hankkimistapa__ohjaaja_sahkoposti"],
+                m["hankkimistapa__ohjaaja_puhelinnumero"],
+            )
+        )
+    found = {}
+    for link_id, yhteystiedot in members.items():
+        sahkoposti, puhelin = tyoelama_rules.latest_contacts(yhteystiedot)
+        found[link_id] = (sahkoposti, e164(puhelin))
+    return found
 
 
 async def expired_yesterday(today: date) -> list[str]:
@@ -258,6 +313,8 @@ async def resend(tunnus: str, sahkoposti: str | None, principal: Principal, toda
             .prefetch_related("koulutustoimija", "hoks__opiskeluoikeus__oppilaitos", "oppija")
             .first()
         )
+        if link is not None and link.kyselytyyppi not in OPISKELIJAKYSELYT:
+            await _refuse_non_student_resend(link, principal)
         if link is None or link.hoks is None or link.hoks.opiskeluoikeus.mitatoity:
             raise NotFound("kyselylinkki", tunnus, "tunnus")
         principal.require(
@@ -266,9 +323,13 @@ async def resend(tunnus: str, sahkoposti: str | None, principal: Principal, toda
         closed = closed_reason(link, today)
         if closed:
             raise DomainError(closed[0], closed[1], "tunnus")
-        address = (sahkoposti or "").strip() or link.sahkoposti or link.hoks.sahkoposti
-        if not address or not rules.has_text(address) or "@" not in address:
+        # a newly given address, else the learner's address in the HOKS now (§3 "Addresses")
+        address = clean_email(sahkoposti) or clean_email(link.hoks.sahkoposti)
+        if address is None:
             raise DomainError("INVALID_EMAIL", "an e-mail address is required to resend the link", "sahkoposti")
+        problem = sahkoposti_error(address)
+        if problem:
+            raise DomainError("INVALID_EMAIL", f"not a deliverable e-mail address: {problem}", "sahkoposti")
         n = await Toimitus.filter(kyselylinkki=link, tarkoitus__startswith="uudelleen").count() + 1
         lahetys = await _queue(link, Kanava.EMAIL, f"uudelleen{n}", address, f"resent by {principal.name}")
         await audit.record(
@@ -280,6 +341,22 @@ async def resend(tunnus: str, sahkoposti: str | None, principal: Principal, toda
             {"sahkoposti": [link.sahkoposti, address]},
         )
         return lahetys
+
+
+async def _refuse_non_student_resend(link: Kyselylinkki, principal: Principal) -> None:
+    """Seed 000: officials resend learners' links only. An instructor or workplace link the principal may read
+    is refused with its own code (it exists: `kyselylinkki(tunnus)` finds it); one it may not read stays unknown.
+    """
+    await link.fetch_related("oppilaitos")
+    org = link.oppilaitos or link.koulutustoimija
+    if not principal.can(RoleName.READ, org.path):
+        raise NotFound("kyselylinkki", link.tunnus, "tunnus")
+    raise DomainError(
+        "NOT_A_STUDENT_LINK",
+        f"only learners' links are resent by officials; this is a {link.kyselytyyppi} link, "
+        "which reaches the workplace through its own channels",
+        "tunnus",
+    )
 
 
 # --- Official views -----------------------------------------------------------------------------------------

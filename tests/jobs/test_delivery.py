@@ -219,3 +219,30 @@ async def test_worker_stopped_mid_bundle_run_and_restarted_sends_every_bundle_on
     recipients = sorted(e[0] for e in smtp.envelopes)
     assert recipients == sorted(f"o{i}@example.fi" for i in range(12))  # each bundle exactly once
     assert await Toimitus.filter(tila=ToimitusTila.SENT).count() == 12
+
+
+async def test_an_address_the_server_can_never_take_fails_for_good(
+    setting: Setting, redis: ArqRedis, twilio: TwilioStandIn
+) -> None:
+    """Issue 13 item 7: a stored non-ASCII address (saved before validation) raises SMTPNotSupported on a server
+    without SMTPUTF8, as the relay is; that is permanent: failed once, never retried."""
+    from aiosmtpd.controller import Controller
+
+    from models.hoks import Hoks
+    from tests.support import free_port
+
+    sink = SmtpSink(port=free_port())
+    controller = Controller(sink, hostname="127.0.0.1", port=sink.port, enable_SMTPUTF8=False)
+    controller.start()
+    try:
+        hoks = await hoks_service.create_hoks(plan(setting), setting.writer(), date(2021, 9, 1))
+        await Hoks.filter(id=hoks.id).update(sahkoposti="väinö.mäkinen@example.fi")
+        await run_due(SEPT_1, redis=redis)
+        worker = await run_burst(settings_for(sink.port, twilio.port), SEPT_1)
+    finally:
+        controller.stop()
+    assert (worker.jobs_retried, worker.jobs_complete) == (0, 1)
+    toimitus = await Toimitus.get()
+    assert (toimitus.tila, toimitus.yritykset) == (ToimitusTila.FAILED, 1)
+    assert "SMTPUTF8" in (toimitus.virhe or "")
+    assert sink.messages == []

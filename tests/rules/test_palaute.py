@@ -281,10 +281,29 @@ def test_paattokysely_with_only_a_mobile_number_goes_by_sms() -> None:
     assert reasons(decide(h, today=date(2022, 5, 20))) == {p.TUTKINNON_SUORITTANEET: None}
 
 
-@pytest.mark.parametrize("puhelinnumero", [None, "", "09 1234567", "+46 70 123 45 67", "ei numeroa"])
-def test_paattokysely_without_email_or_finnish_mobile_cannot_be_delivered(puhelinnumero: str | None) -> None:
+@pytest.mark.parametrize(
+    ("puhelinnumero", "reason"),
+    [
+        (None, p.EI_YHTEYSTIETOJA),
+        ("", p.EI_YHTEYSTIETOJA),
+        ("09 1234567", p.VIRHEELLINEN_PUHELINNUMERO),
+        ("+46 70 123 45 67", p.VIRHEELLINEN_PUHELINNUMERO),
+        ("ei numeroa", p.VIRHEELLINEN_PUHELINNUMERO),
+        ("040 abc 3210", p.VIRHEELLINEN_PUHELINNUMERO),
+    ],
+)
+def test_paattokysely_without_email_or_finnish_mobile_cannot_be_delivered(
+    puhelinnumero: str | None, reason: str
+) -> None:
     h = hoks(osaamisen_saavuttamisen_pvm=date(2022, 5, 20), sahkoposti=None, puhelinnumero=puhelinnumero)
-    assert reasons(decide(h, today=date(2022, 5, 20))) == {p.TUTKINNON_SUORITTANEET: p.EI_YHTEYSTIETOJA}
+    assert reasons(decide(h, today=date(2022, 5, 20))) == {p.TUTKINNON_SUORITTANEET: reason}
+
+
+@pytest.mark.parametrize("number", ["040 abc 3210", "0400ABC321", "+358 40 FLOWERS", "050 123 4567 x"])
+def test_a_number_written_with_letters_is_no_mobile_number(number: str) -> None:
+    """Issue 13 item 3: libphonenumber reads keypad letters ("abc" → 222); DOMAIN.md §4.3 refuses them."""
+    assert not p.is_finnish_mobile(number)
+    assert p.is_finnish_mobile("040 222 3210")
 
 
 # --- Once per year: oppija × koulutustoimija × rahoituskausi ------------------------------------------------
@@ -488,6 +507,7 @@ def test_every_reason_code_has_an_explanation() -> None:
         p.JO_KYSYTTY_RAHOITUSKAUDELLA,
         p.EI_SAHKOPOSTIA,
         p.EI_YHTEYSTIETOJA,
+        p.VIRHEELLINEN_PUHELINNUMERO,
     }
     assert codes == set(p.REASONS)
     assert all(text.strip() for text in p.REASONS.values())

@@ -119,7 +119,9 @@ def test_voided_oo() -> None:
         ({"ytunnus": "1234567-2"}, t.EI_KELVOLLISTA_YTUNNUSTA),  # wrong check digit
         ({"ohjaaja_nimi": ""}, t.PUUTTUU_OHJAAJAN_NIMI),
         ({"ohjaaja_sahkoposti": None}, t.EI_OHJAAJAN_YHTEYSTIETOJA),
-        ({"ohjaaja_sahkoposti": None, "ohjaaja_puhelinnumero": "09 1234567"}, t.EI_OHJAAJAN_YHTEYSTIETOJA),
+        ({"ohjaaja_sahkoposti": None, "ohjaaja_puhelinnumero": "09 1234567"}, t.VIRHEELLINEN_PUHELINNUMERO),
+        # letters: libphonenumber would dial +358402223210 (issue 13 item 3)
+        ({"ohjaaja_sahkoposti": None, "ohjaaja_puhelinnumero": "040 abc 3210"}, t.VIRHEELLINEN_PUHELINNUMERO),
         ({"ohjaaja_sahkoposti": None, "ohjaaja_puhelinnumero": "+358 50 123 4567"}, None),  # SMS only
         ({"ytunnus": " 1234567-1 "}, None),
     ],
@@ -178,6 +180,7 @@ def test_every_reason_code_has_an_explanation() -> None:
         t.EI_KELVOLLISTA_YTUNNUSTA,
         t.PUUTTUU_OHJAAJAN_NIMI,
         t.EI_OHJAAJAN_YHTEYSTIETOJA,
+        t.VIRHEELLINEN_PUHELINNUMERO,
         t.JAKSO_KESKEYTYNYT,
         OPISKELUOIKEUS_TERMINAALITILASSA,
         t.VASTAUSAIKA_UMPEUTUNUT,
