@@ -7,9 +7,6 @@ hand the links to the workplaces themselves (DOMAIN.md §4.2); it opens in Excel
 
 from __future__ import annotations
 
-import csv
-import io
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route, request_response
@@ -19,6 +16,7 @@ from api.auth import BearerAuth
 from jobs.sms import STATUS_CALLBACK_PATH
 from jobs.viestit import link_url
 from models.kyselylinkki import Kanava, Toimitus, ToimitusTila
+from models.rules.csv_writer import CsvRivit
 from models.services import audit
 from models.services.errors import DomainError
 from models.services.tyoelama import list_tyopaikkakyselyt
@@ -56,27 +54,24 @@ def routes(settings: Settings) -> list[BaseRoute]:
         except DomainError as e:
             status = 403 if e.code == "FORBIDDEN" else 404 if e.code == "NOT_FOUND" else 400
             return JSONResponse({"error": e.message, "code": e.code, "field": e.field}, status_code=status)
-        out = io.StringIO()
-        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-        writer.writerow(
-            ["ytunnus", "tyopaikan_nimi", "linkki", "vastausaika_alku", "vastausaika_loppu", "jaksoja", "vastattu"]
+        csv = CsvRivit()
+        header = ["ytunnus", "tyopaikan_nimi", "linkki", "vastausaika_alku", "vastausaika_loppu", "jaksoja", "vastattu"]
+        text = csv.alku + csv.rivi(header)
+        text += csv.rivit(
+            [
+                r.linkki.ytunnus,
+                r.tyopaikan_nimi,
+                link_url(settings.public_base_url, r.linkki.tunnus),
+                r.linkki.vastausaika_alku,
+                r.linkki.vastausaika_loppu,
+                r.jaksoja,
+                "kyllä" if r.linkki.vastattu_at else "ei",
+            ]
+            for r in rows
         )
-        for r in rows:
-            link = r.linkki
-            writer.writerow(
-                [
-                    link.ytunnus,
-                    r.tyopaikan_nimi or "",
-                    link_url(settings.public_base_url, link.tunnus),
-                    link.vastausaika_alku,
-                    link.vastausaika_loppu,
-                    r.jaksoja,
-                    "kyllä" if link.vastattu_at else "ei",
-                ]
-            )
         await audit.record(principal, "export", "tyopaikkakysely", request.query_params.get("koulutustoimija"))
         return Response(
-            ("\ufeff" + out.getvalue()).encode("utf-8"),
+            text.encode("utf-8"),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="tyopaikkakysely.csv"'},
         )

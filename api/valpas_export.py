@@ -7,15 +7,14 @@ GraphQL list, so both show the same people.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from models.rules.calendar import helsinki_day
+from models.rules.csv_writer import CsvRivit
 from models.rules.oppivelvollisuus import explain, normalise_kuntakoodi
 from models.services.errors import DomainError
 from models.services.valpas import TarkistusRivi, automaattinen_tarkistus_export
@@ -34,23 +33,11 @@ HEADER = (
 STATUS = {"UNAUTHENTICATED": 401, "FORBIDDEN": 403, "NOT_FOUND": 404}
 
 
-def _safe(text: str) -> str:
-    """Spreadsheets run a cell starting with = + - @ as a formula; a leading apostrophe keeps it text."""
-    return f"'{text}" if text[:1] in {"=", "+", "-", "@"} else text
-
-
-def _csv(rows: Iterable[Iterable[str]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerows(rows)
-    return out.getvalue()
-
-
 def _line(kunta: str, r: TarkistusRivi) -> tuple[str, ...]:
     return (
         r.facts.oppija_oid,
-        _safe(r.key[0]),
-        _safe(r.key[1]),
+        r.key[0],
+        r.key[1],
         r.facts.syntymaaika.isoformat(),
         kunta,
         r.tila.oppivelvollinen_until.date.isoformat(),
@@ -74,11 +61,12 @@ async def automaattinen_tarkistus_csv(request: Request) -> Response:
         return JSONResponse(error, status_code=STATUS.get(e.code, 400))
 
     async def body() -> AsyncIterator[str]:
-        yield "\ufeff" + _csv([HEADER])
+        csv = CsvRivit()
+        yield csv.alku + csv.rivi(HEADER)
         if first is not None:
-            yield _csv(_line(kunta, r) for r in first)
+            yield csv.rivit(_line(kunta, r) for r in first)
         async for chunk in chunks:
-            yield _csv(_line(kunta, r) for r in chunk)
+            yield csv.rivit(_line(kunta, r) for r in chunk)
 
     return StreamingResponse(
         body(),

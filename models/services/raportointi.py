@@ -28,8 +28,9 @@ from models.hoks import Hankkimistapa
 from models.kyselylinkki import Kyselylinkki, Kyselytyyppi, NippuJasen, ToimitusTila
 from models.organisation import Organisation, OrganisationTyyppi
 from models.rules.calendar import rahoituskausi
+from models.rules.csv_writer import CsvRivit
 from models.rules.kysely import EN_OSAA_SANOA, LIKERT, Kysely, Kysymys, lisa_tunnus, parse_kysymys
-from models.rules.raportointi import CsvRivit, Jakauma, Kooste, merged_questions, vastausosuus
+from models.rules.raportointi import Jakauma, Kooste, merged_questions, vastausosuus
 from models.rules.tyoelama import (
     TyopaikkajaksoFacts,
     kesto,

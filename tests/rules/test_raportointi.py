@@ -8,16 +8,13 @@ from datetime import date, datetime
 
 import pytest
 
+from models.rules.csv_writer import BOM, CsvRivit, cell_text, neutralise
 from models.rules.kysely import parse_kysymys
 from models.rules.raportointi import (
-    BOM,
-    CsvRivit,
     Jakauma,
     Kooste,
-    cell_text,
     is_piilotettu,
     merged_questions,
-    neutralise,
     vastausosuus,
 )
 from survey_ui.kyselyt import latest
