@@ -26,8 +26,8 @@ from tortoise.models import Model
 from models.opiskeluoikeus import Opiskeluoikeus as OpiskeluoikeusRow
 from models.oppija import Oppija as OppijaRow
 from models.organisation import Organisation as OrganisationRow
-from models.services import valpas
 from models.services.errors import Forbidden
+from models.services.valpas import access as valpas
 from models.user import RoleName
 
 if TYPE_CHECKING:
@@ -173,7 +173,7 @@ def tyopaikkaohjaaja(value: Any, context: Context) -> Decision:
 
 
 def _valpas_follows(context: Context, oppija_id: int) -> Decision:
-    """A Valpas user's right to follow the person (`models.services.valpas.may_read_oppija`)."""
+    """A Valpas user's right to follow the person (`models.services.valpas.access.may_read_oppija`)."""
 
     async def compute() -> bool:
         row = await OppijaRow.get_or_none(id=oppija_id)

@@ -67,6 +67,7 @@ IDENTIFIER_MAX_LENGTH = 64
 ARGUMENT_MAX_LENGTHS: Mapping[str, int] = {
     "kunta": 3,  # kuntakoodi, CharField(max_length=3)
     "kyselytyyppi": 40,
+    "after": 1024,  # Valpas list cursors carry the last row's names (api.schema.valpas.list_cursor)
     "user": 128,
     "role": 32,
     "syy": 64,

@@ -18,7 +18,7 @@ from models.organisation import Organisation
 from models.rules.oppivelvollisuus import HenkiloFacts
 from models.services.hoks import StoredOsa, stored_osat
 from models.services.palaute import links_by_hoks
-from models.services.valpas import load_facts
+from models.services.valpas.facts import load_facts
 
 M = TypeVar("M", bound=Model)
 
@@ -95,7 +95,7 @@ class Loaders:
 
     @property
     def henkilo_facts(self) -> DataLoader[int, HenkiloFacts | None]:
-        """Valpas facts per oppija id, loaded set-wise (`models.services.valpas.load_facts`)."""
+        """Valpas facts per oppija id, loaded set-wise (`models.services.valpas.facts.load_facts`)."""
 
         async def load(ids: Sequence[int]) -> list[HenkiloFacts | None]:
             facts = await load_facts(ids)

@@ -17,7 +17,7 @@ from models.rules.calendar import helsinki_day
 from models.rules.csv_writer import CsvRivit
 from models.rules.oppivelvollisuus import explain, normalise_kuntakoodi
 from models.services.errors import DomainError
-from models.services.valpas import TarkistusRivi, automaattinen_tarkistus_export
+from models.services.valpas.automaattinen_tarkistus import TarkistusRivi, automaattinen_tarkistus_export
 
 HEADER = (
     "oppija_oid",

@@ -1,5 +1,5 @@
 """Oppija: queried by OID, visible to users with a role in one of the learner's oppilaitokset (Valpas users
-through their Valpas roles, `models.services.valpas.may_read_oppija`)."""
+through their Valpas roles, `models.services.valpas_access.may_read_oppija`)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from api import authorization
 from api.context import Info
 from models.oppija import Kotikunta as KotikuntaRow
 from models.oppija import Oppija as OppijaRow
-from models.services import audit, valpas
+from models.services import audit
 from models.services.errors import NotFound
+from models.services.valpas import access as valpas_access
+from models.services.valpas import facts as valpas_facts
 
 if TYPE_CHECKING:
     from api.schema.opiskeluoikeus import Opiskeluoikeus
@@ -52,15 +54,17 @@ class Oppija:
         """Under turvakielto only the users of the person's kunta see it (DOMAIN.md §6.1)."""
         if not self.row.turvakielto:
             return False
-        own = await valpas.own_kuntakoodit(info.context.principal)
-        return valpas.turvakielto_hides(self.row, own, [valpas.current_kuntakoodi(rows, info.context.today)])
+        own = await valpas_access.own_kuntakoodit(info.context.principal)
+        return valpas_access.turvakielto_hides(
+            self.row, own, [valpas_facts.current_kuntakoodi(rows, info.context.today)]
+        )
 
     @strawberry.field(description="Current kotikunta; null under turvakielto except for that kunta's users.")
     async def kotikunta(self, info: Info) -> str | None:
         rows = await info.context.loaders.kotikunnat.load(self.row.id)
         if await self._turvakielto_hides(info, rows):
             return None
-        return valpas.current_kuntakoodi(rows, info.context.today)
+        return valpas_facts.current_kuntakoodi(rows, info.context.today)
 
     @strawberry.field(description="Kotikunta history; empty under turvakielto except for that kunta's users.")
     async def kotikuntahistoria(self, info: Info) -> list[Kotikunta]:

@@ -18,8 +18,17 @@ from api.schema.hoks import PageInfo
 from api.schema.organisation import Organisation
 from models.oppija import Oppija as OppijaRow
 from models.rules import oppivelvollisuus as ov
-from models.services import valpas
 from models.services.errors import DomainError
+from models.services.valpas import access as valpas_access
+from models.services.valpas import (
+    automaattinen_tarkistus,
+    hakeutumisvalvonta,
+    kuntailmoitus,
+    paging,
+    records,
+    role_grants,
+)
+from models.services.valpas import facts as valpas_facts
 from models.user import RoleName
 from models.valpas import Hakemus as HakemusRow
 from models.valpas import Kuntailmoitus as KuntailmoitusRow
@@ -53,7 +62,7 @@ class Oppivelvollisuus:
     oppija_id: strawberry.Private[int]
 
     @classmethod
-    def of(cls, tila: valpas.OppivelvollisuusTila, oppija_id: int) -> Oppivelvollisuus:
+    def of(cls, tila: valpas_facts.OppivelvollisuusTila, oppija_id: int) -> Oppivelvollisuus:
         covered = tila.coverage.covered
         return cls(
             covered=covered,
@@ -73,7 +82,7 @@ class Oppivelvollisuus:
 async def resolve_oppivelvollisuus(row: OppijaRow, info: Info) -> Oppivelvollisuus | None:
     """For `Oppija.oppivelvollisuus`; null when the syntymäaika is unknown (no rule can place the person)."""
     facts = await info.context.loaders.henkilo_facts.load(row.id)
-    return Oppivelvollisuus.of(valpas.oppivelvollisuus_tila(facts, info.context.today), row.id) if facts else None
+    return Oppivelvollisuus.of(valpas_facts.oppivelvollisuus_tila(facts, info.context.today), row.id) if facts else None
 
 
 # --- Automaattinen tarkistus ----------------------------------------------------------------------
@@ -93,7 +102,7 @@ class TarkistusRivi:
     kunta_path: strawberry.Private[str]
 
     @classmethod
-    def of(cls, r: valpas.TarkistusRivi, kunta_path: str) -> TarkistusRivi:
+    def of(cls, r: automaattinen_tarkistus.TarkistusRivi, kunta_path: str) -> TarkistusRivi:
         return cls(
             oppija_oid=r.facts.oppija_oid,
             etunimet=r.key[1],
@@ -119,11 +128,11 @@ class TarkistusConnection:
     page_info: PageInfo
 
 
-def list_cursor(key: valpas.ListKey) -> str:
+def list_cursor(key: paging.ListKey) -> str:
     return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode()
 
 
-def parse_list_cursor(cursor: str | None) -> valpas.ListKey | None:
+def parse_list_cursor(cursor: str | None) -> paging.ListKey | None:
     if cursor is None:
         return None
     try:
@@ -189,7 +198,7 @@ class HakeutumisRivi:
     oppilaitos_path: strawberry.Private[str]
 
     @classmethod
-    def of(cls, r: valpas.HakeutumisRivi, oppilaitos_path: str) -> HakeutumisRivi:
+    def of(cls, r: hakeutumisvalvonta.HakeutumisRivi, oppilaitos_path: str) -> HakeutumisRivi:
         return cls(
             oppija_oid=r.facts.oppija_oid,
             etunimet=r.key[1],
@@ -270,15 +279,15 @@ class Kuntailmoitus:
 
 async def _shown(rows: list[KuntailmoitusRow], info: Info) -> list[Kuntailmoitus]:
     """Turvakielto: contact data only for users of the receiving kunta or of the learner's kotikunta today."""
-    own = await valpas.own_kuntakoodit(info.context.principal)
+    own = await valpas_access.own_kuntakoodit(info.context.principal)
     today = info.context.today
     out = []
     for row in rows:
         hidden = False
         if row.oppija.turvakielto:
             kotikunnat = await info.context.loaders.kotikunnat.load(row.oppija.id)
-            current = valpas.current_kuntakoodi(kotikunnat, today)
-            hidden = valpas.turvakielto_hides(row.oppija, own, (row.kunta.kuntakoodi, current))
+            current = valpas_facts.current_kuntakoodi(kotikunnat, today)
+            hidden = valpas_access.turvakielto_hides(row.oppija, own, (row.kunta.kuntakoodi, current))
         out.append(Kuntailmoitus.of(row, hidden))
     return out
 
@@ -339,10 +348,10 @@ class ValpasQuery:
     ) -> TarkistusConnection:
         if not 1 <= first <= MAX_PAGE:
             raise DomainError("OUT_OF_RANGE", f"first must be between 1 and {MAX_PAGE}", "first")
-        rows, more = await valpas.automaattinen_tarkistus_page(
+        rows, more = await automaattinen_tarkistus.automaattinen_tarkistus_page(
             info.context.principal, kunta, info.context.today, first, parse_list_cursor(after)
         )
-        kunta_path = (await valpas.kunta_organisation(kunta)).path
+        kunta_path = (await valpas_access.kunta_organisation(kunta)).path
         return TarkistusConnection(
             edges=[TarkistusEdge(cursor=list_cursor(r.key), node=TarkistusRivi.of(r, kunta_path)) for r in rows],
             page_info=PageInfo(has_next_page=more, end_cursor=list_cursor(rows[-1].key) if rows else None),
@@ -350,17 +359,17 @@ class ValpasQuery:
 
     @strawberry.field(description="The oppilaitos' pupils finishing perusopetus with their yhteishaku status.")
     async def hakeutumisvalvonta(self, info: Info, oppilaitos: str) -> list[HakeutumisRivi]:
-        rows = await valpas.hakeutumisvalvonta(info.context.principal, oppilaitos, info.context.today)
-        path = (await valpas.organisation(oppilaitos, "oppilaitos")).path
+        rows = await hakeutumisvalvonta.hakeutumisvalvonta(info.context.principal, oppilaitos, info.context.today)
+        path = (await valpas_access.organisation(oppilaitos, "oppilaitos")).path
         return [HakeutumisRivi.of(r, path) for r in rows]
 
     @strawberry.field(description="Kuntailmoitukset received by the kunta (kuntakoodi), newest first.")
     async def kuntailmoitukset_vastaanotetut(self, info: Info, kunta: str) -> list[Kuntailmoitus]:
-        return await _shown(await valpas.received_kuntailmoitukset(info.context.principal, kunta), info)
+        return await _shown(await kuntailmoitus.received_kuntailmoitukset(info.context.principal, kunta), info)
 
     @strawberry.field(description="Kuntailmoitukset made by the organisation (OID) and those below it.")
     async def kuntailmoitukset_lahetetyt(self, info: Info, organisaatio: str) -> list[Kuntailmoitus]:
-        return await _shown(await valpas.sent_kuntailmoitukset(info.context.principal, organisaatio), info)
+        return await _shown(await kuntailmoitus.sent_kuntailmoitukset(info.context.principal, organisaatio), info)
 
 
 @strawberry.type
@@ -368,13 +377,13 @@ class ValpasMutation:
     @strawberry.mutation(description="Make an ilmoitus asuinkunnalle. It cannot be changed or withdrawn later.")
     async def create_kuntailmoitus(self, info: Info, input: KuntailmoitusInput) -> Kuntailmoitus:
         y = input.yhteystiedot
-        row = await valpas.create_kuntailmoitus(
+        row = await kuntailmoitus.create_kuntailmoitus(
             info.context.principal,
-            valpas.KuntailmoitusInput(
+            kuntailmoitus.KuntailmoitusInput(
                 oppija_oid=input.oppija_oid,
                 kunta=input.kunta,
                 tekija_organisaatio=input.tekija_organisaatio,
-                yhteystiedot=valpas.Yhteystiedot(
+                yhteystiedot=kuntailmoitus.Yhteystiedot(
                     lahiosoite=y.lahiosoite,
                     postinumero=y.postinumero,
                     postitoimipaikka=y.postitoimipaikka,
@@ -387,23 +396,23 @@ class ValpasMutation:
             ),
             info.context.today,
         )
-        await row.fetch_related(*valpas.KUNTAILMOITUS_RELATED)
+        await row.fetch_related(*kuntailmoitus.KUNTAILMOITUS_RELATED)
         return (await _shown([row], info))[0]
 
     @strawberry.mutation(description='Set or clear this oppilaitos\' own "Muu haku" note on a pupil.')
     async def mark_muu_haku(self, info: Info, oppija_oid: str, oppilaitos: str, muu_haku: bool) -> bool:
-        return await valpas.mark_muu_haku(info.context.principal, oppija_oid, oppilaitos, muu_haku)
+        return await records.mark_muu_haku(info.context.principal, oppija_oid, oppilaitos, muu_haku)
 
     @strawberry.mutation(description="Record the kunta's exemption from compulsory education (from 1.8.2022).")
     async def add_vapautus(self, info: Info, oppija_oid: str, kunta: str, alku: date) -> Vapautus:
-        row = await valpas.add_vapautus(info.context.principal, oppija_oid, kunta, alku, info.context.today)
+        row = await records.add_vapautus(info.context.principal, oppija_oid, kunta, alku, info.context.today)
         return Vapautus(oppija_oid=oppija_oid, kunta=ov.normalise_kuntakoodi(kunta), alku=row.alku)
 
     @strawberry.mutation(description="Record a keskeytys of compulsory education; it changes no dates.")
     async def add_keskeytys(
         self, info: Info, oppija_oid: str, kunta: str, alku: date, loppu: date | None = None
     ) -> Keskeytys:
-        row = await valpas.add_keskeytys(info.context.principal, oppija_oid, kunta, alku, loppu, info.context.today)
+        row = await records.add_keskeytys(info.context.principal, oppija_oid, kunta, alku, loppu, info.context.today)
         return Keskeytys(oppija_oid=oppija_oid, kunta=ov.normalise_kuntakoodi(kunta), alku=row.alku, loppu=row.loppu)
 
     @strawberry.mutation(
@@ -415,5 +424,5 @@ class ValpasMutation:
             name = RoleName(role)
         except ValueError as e:
             raise DomainError("INVALID_CHOICE", f"unknown role {role!r}", "role") from e
-        await valpas.grant_role(info.context.principal, user, organisation, name)
+        await role_grants.grant_role(info.context.principal, user, organisation, name)
         return RoleGrant(user=user, organisation=organisation, role=name.value)

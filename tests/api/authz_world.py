@@ -16,11 +16,11 @@ from models.kyselylinkki import Kyselylinkki, Toimitus
 from models.organisation import Organisation
 from models.rules.hoks import HankkimistapaPlan, HoksPlan, TutkinnonOsaPlan
 from models.services import hoks as hoks_service
-from models.services import valpas
 from models.services.access import Grant, Principal
 from models.services.lahetysajo import run_day
 from models.services.organisations import oph
 from models.services.users import add_user, issue_token
+from models.services.valpas import kuntailmoitus
 from models.user import RoleName, User, UserKind
 from tests.factories import oppija_oid, provider
 from tests.valpas.builders import TODAY, henkilo_doc, kunta, suoritus, tallenna, years_ago
@@ -155,13 +155,13 @@ async def make_authz_world() -> AuthzWorld:
     # B's hakeutumisen valvoja reports Q to kunta Y.
     ilmoittaja = await add_user("ilmoittaja-B", UserKind.OFFICIAL, b_ol.oid, RoleName.VALVOJA_SUORITTAMINEN)
     user = await User.get(id=ilmoittaja.id)
-    ilmoitus = await valpas.create_kuntailmoitus(
+    ilmoitus = await kuntailmoitus.create_kuntailmoitus(
         Principal(user.id, user.name, (Grant(b_ol.oid, b_ol.path, RoleName.VALVOJA_SUORITTAMINEN),)),
-        valpas.KuntailmoitusInput(
+        kuntailmoitus.KuntailmoitusInput(
             oppija_oid=q,
             kunta="049",
             tekija_organisaatio=b_ol.oid,
-            yhteystiedot=valpas.Yhteystiedot(
+            yhteystiedot=kuntailmoitus.Yhteystiedot(
                 lahiosoite="Secretykatu 1",
                 postinumero="00100",
                 postitoimipaikka="Helsinki",

@@ -1,0 +1,63 @@
+"""Who may grant which Valpas role (DOMAIN.md §6.4): the Opintopolku vastuukäyttäjä grants pääkäyttäjä roles,
+pääkäyttäjät grant valvoja roles in their own organisation, nobody grants to themselves."""
+
+from __future__ import annotations
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from models.organisation import OrganisationTyyppi
+from models.services import audit
+from models.services.access import Principal
+from models.services.errors import DomainError, NotFound
+from models.services.valpas.access import VALVOJA_ROLES, organisation
+from models.user import Role, RoleName, User, UserKind
+
+# role granted → (role the granter needs on the organisation, organisation types the role may be given in)
+GRANTS: dict[RoleName, tuple[RoleName, frozenset[OrganisationTyyppi]]] = {
+    RoleName.PAAKAYTTAJA: (RoleName.VASTUUKAYTTAJA, frozenset({OrganisationTyyppi.KOULUTUSTOIMIJA})),
+    RoleName.KUNTA_PAAKAYTTAJA: (RoleName.VASTUUKAYTTAJA, frozenset({OrganisationTyyppi.KUNTA})),
+    **{
+        role: (RoleName.PAAKAYTTAJA, frozenset({OrganisationTyyppi.KOULUTUSTOIMIJA, OrganisationTyyppi.OPPILAITOS}))
+        for role in VALVOJA_ROLES
+    },
+    RoleName.KUNTA_VALVOJA: (RoleName.KUNTA_PAAKAYTTAJA, frozenset({OrganisationTyyppi.KUNTA})),
+}
+
+
+async def grant_role(principal: Principal, user_name: str, organisation_oid: str, role: RoleName) -> Role:
+    """Vastuukäyttäjä (on OPH) grants pääkäyttäjä roles; pääkäyttäjät grant valvoja roles in their own
+    organisation (and those below). Rights are personal: nobody grants to themselves, nor to a service user.
+    Every grant is audited."""
+    rule = GRANTS.get(role)
+    if rule is None:
+        raise DomainError("INVALID_CHOICE", f"{role.value} is not granted through Valpas", "role")
+    needed, org_types = rule
+    org = await organisation(organisation_oid, "organisation")
+    if org.tyyppi not in org_types:
+        allowed = ", ".join(sorted(t.value for t in org_types))
+        raise DomainError(
+            "INVALID_CHOICE", f"{role.value} is given in a {allowed}, not a {org.tyyppi.value}", "organisation"
+        )
+    principal.require(needed, org.path, f"grant {role.value} in {organisation_oid}")
+    user = await User.get_or_none(name=user_name)
+    if user is None:
+        raise NotFound("user", user_name, "user")
+    if user.id == principal.user_id:
+        raise DomainError("SELF_GRANT", "nobody can grant a right to themselves", "user")
+    if user.kind != UserKind.OFFICIAL:
+        raise DomainError("NOT_PERSONAL", "Valpas rights are personal: a service user cannot hold one", "user")
+    try:
+        async with in_transaction():
+            row = await Role.create(user=user, organisation=org, role=role, granted_by_id=principal.user_id)
+            await audit.record(
+                principal,
+                "grant",
+                "role",
+                row.id,
+                None,
+                {"user": [None, user_name], "organisation": [None, organisation_oid], "role": [None, role.value]},
+            )
+    except IntegrityError as e:
+        raise DomainError("ALREADY_GRANTED", f"{user_name} already holds {role.value} there", "role") from e
+    return row
