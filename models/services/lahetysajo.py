@@ -64,6 +64,7 @@ async def run_day(today: date, dry_run: bool = False, steps: frozenset[str] = AL
         report.lahetykset += await _step(lambda: tyoelama.bundle_due(today), dry_run, [])
     if PAIVITTAIN in steps:
         report.lahetykset += await _step(lambda: palaute.send_due_reminders(today), dry_run, [])
+        await _step(lambda: tyoelama.record_missed_sends(today), dry_run, 0)
         report.suljetut = await palaute.expired_yesterday(today)
     if TYOPAIKKAKYSELY in steps:
         report.tyopaikkakyselyt = await _step(lambda: tyoelama.generate_tyopaikkakysely(today), dry_run, [])

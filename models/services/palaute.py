@@ -167,16 +167,14 @@ async def send_due_links(today: date) -> list[Lahetys]:
     )
     for link in due:
         if rules.send_day(link.heratepvm, today) is None:
-            link.peruttu_at, link.peruutuksen_syy = now, EI_LAHETETTY_AJOISSA
-            await link.save(update_fields=["peruttu_at", "peruutuksen_syy"])
+            await _close_unsent(link, EI_LAHETETTY_AJOISSA, now)
             continue
         hoks = link.hoks
         assert hoks is not None
-        sahkoposti = hoks.sahkoposti if rules.has_text(hoks.sahkoposti) else None
+        sahkoposti = clean_email(hoks.sahkoposti)
         puhelin = e164(hoks.puhelinnumero) if link.kyselytyyppi != Kyselytyyppi.ALOITTANEET else None
         if sahkoposti is None and puhelin is None:
-            link.peruttu_at, link.peruutuksen_syy = now, rules.EI_YHTEYSTIETOJA
-            await link.save(update_fields=["peruttu_at", "peruutuksen_syy"])
+            await _close_unsent(link, rules.EI_YHTEYSTIETOJA, now)
             continue
         link.lahetyspvm = today
         link.vastausaika_alku, link.vastausaika_loppu = rules.vastausaika(today, link.heratepvm)
@@ -188,6 +186,14 @@ async def send_due_links(today: date) -> list[Lahetys]:
         if puhelin:
             out.append(await _queue(link, Kanava.SMS, "lahetys", puhelin, syy))
     return out
+
+
+async def _close_unsent(link: Kyselylinkki, syy: str, now: datetime) -> None:
+    """Close a made link the run cannot send, and say so on the HOKS's decision too, so the plan never shows a
+    link "made" that will not go (issue 13 item 4)."""
+    link.peruttu_at, link.peruutuksen_syy = now, syy
+    await link.save(update_fields=["peruttu_at", "peruutuksen_syy"])
+    await Opiskelijaherate.filter(kyselylinkki_id=link.id).update(syy=syy)
 
 
 async def send_due_reminders(today: date) -> list[Lahetys]:

@@ -79,6 +79,24 @@ async def record_tyopaikkajaksot(hoks_ids: Sequence[int], today: date) -> int:
     return len(fresh)
 
 
+async def record_missed_sends(today: date) -> int:
+    """Record `vastausaika_umpeutunut` on every unbundled jakso whose last send day (scheduled + 59) has passed.
+
+    A send day missed for longer than that (an outage) is never caught up, so without this the jakso would show
+    "heratepvm …, no reason" for ever; the daily run writes what the next run will in fact do (issue 13 item 4,
+    §4.1 "Changes"). Returns how many decisions changed.
+    """
+    cutoff = today - timedelta(days=MAX_DAYS_AFTER_HERATE)
+    candidates = await Tyopaikkajaksoherate.filter(syy=None, heratepvm__lt=cutoff).values_list(
+        "hankkimistapa_id", flat=True
+    )
+    bundled = await _bundled_ids(list(candidates))
+    missed = sorted(set(candidates) - bundled)  # type: ignore[arg-type]
+    for chunk in chunks(missed):
+        await Tyopaikkajaksoherate.filter(hankkimistapa_id__in=chunk).update(syy=rules.VASTAUSAIKA_UMPEUTUNUT)
+    return len(missed)
+
+
 # --- Bundling on the 1st and 16th ---------------------------------------------------------------------------
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from models.herate import Tyopaikkajaksoherate
+from models.herate import Opiskelijaherate, Tyopaikkajaksoherate
 from models.hoks import Hankkimistapa
 from models.kyselylinkki import Kyselylinkki, Kyselytyyppi
 from models.services import hoks as hoks_service
@@ -120,3 +120,25 @@ async def test_a_resend_to_an_undeliverable_address_is_refused(setting: Setting)
     with pytest.raises(DomainError) as e:
         await resend(link.tunnus, "väinö@example.fi", setting.writer(), date(2021, 9, 3))
     assert (e.value.code, e.value.field) == ("INVALID_EMAIL", "sahkoposti")
+
+
+async def test_a_missed_instructor_send_records_why_on_the_next_daily_run(setting: Setting) -> None:
+    """Item 4: saved 10.9. (due 16.9.), no runs in an outage, then 15.11.: nothing is sent, and the jakso's
+    decision says vastausaika_umpeutunut instead of "heratepvm 16.9., no reason" for ever."""
+    tapa = jakso("j1", alku=date(2021, 8, 2), loppu=date(2021, 9, 10), keskeytymisajanjaksot=())
+    hoks = await hoks_service.create_hoks(plan(setting, tapa), setting.writer(), date(2021, 9, 10))
+    herate = await Tyopaikkajaksoherate.get(hoks_id=hoks.id)
+    assert (herate.heratepvm, herate.syy) == (date(2021, 9, 16), None)
+    preview = await run_day(date(2021, 11, 14), dry_run=True)  # 16.9. + 59: still caught up
+    assert [x.kyselytyyppi for x in preview.lahetykset].count("tyopaikkaohjaajakysely") == 1
+    report = await run_day(date(2021, 11, 15))
+    assert [x for x in report.lahetykset if x.kyselytyyppi == "tyopaikkaohjaajakysely"] == []
+    herate = await Tyopaikkajaksoherate.get(hoks_id=hoks.id)
+    assert (herate.heratepvm, herate.syy) == (date(2021, 9, 16), "vastausaika_umpeutunut")
+
+
+async def test_a_student_link_closed_unsent_shows_why_on_the_plan(setting: Setting) -> None:
+    hoks = await hoks_service.create_hoks(plan(setting), setting.writer(), TODAY)
+    await run_day(date(2021, 10, 14))  # 15.8. + 59 = 13.10.
+    herate = await Opiskelijaherate.get(hoks_id=hoks.id, vaihe="aloitus")
+    assert herate.syy == "vastausaika_umpeutunut" and herate.kyselylinkki_id is not None  # type: ignore[attr-defined]
