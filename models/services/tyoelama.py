@@ -87,11 +87,9 @@ async def record_missed_sends(today: date) -> int:
     §4.1 "Changes"). Returns how many decisions changed.
     """
     cutoff = today - timedelta(days=MAX_DAYS_AFTER_HERATE)
-    candidates = await Tyopaikkajaksoherate.filter(syy=None, heratepvm__lt=cutoff).values_list(
-        "hankkimistapa_id", flat=True
-    )
-    bundled = await _bundled_ids(list(candidates))
-    missed = sorted(set(candidates) - bundled)  # type: ignore[arg-type]
+    rows = await Tyopaikkajaksoherate.filter(syy=None, heratepvm__lt=cutoff).values("hankkimistapa_id")
+    candidates: set[int] = {r["hankkimistapa_id"] for r in rows}
+    missed = sorted(candidates - await _bundled_ids(sorted(candidates)))
     for chunk in chunks(missed):
         await Tyopaikkajaksoherate.filter(hankkimistapa_id__in=chunk).update(syy=rules.VASTAUSAIKA_UMPEUTUNUT)
     return len(missed)
