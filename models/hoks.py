@@ -32,6 +32,8 @@ class Hoks(Model):
     paivitetty = fields.DatetimeField(null=True)
     osaamisen_hankkimisen_tarve = fields.BooleanField(null=True)
     osaamisen_saavuttamisen_pvm = fields.DateField(null=True)
+    # when a saavuttamisen pvm was first stored (cleared with it): "the first stored" trigger of §3
+    osaamisen_saavuttamisen_pvm_tallennettu = fields.DatetimeField(null=True)
     sahkoposti = fields.CharField(max_length=320, null=True)
     puhelinnumero = fields.CharField(max_length=32, null=True)
     lisatiedot: Any = fields.JSONField(null=True)

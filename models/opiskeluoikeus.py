@@ -58,6 +58,8 @@ class PaatasonSuoritus(Model):
     tutkinto_koodi = fields.CharField(max_length=32, null=True)
     tutkinto_nimi = fields.CharField(max_length=255, null=True)
     vahvistus = fields.DateField(null=True)
+    # when Polku first stored this vahvistus: kept across transfers, it decides the päättökysely trigger (§3)
+    vahvistus_tallennettu = fields.DatetimeField(null=True)
 
     class Meta:
         table = "paatason_suoritus"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from models.rules.calendar import Period
 
@@ -42,6 +42,8 @@ class Suoritus:
     tutkinto_koodi: str | None = None
     tutkinto_nimi: str | None = None
     vahvistus: date | None = None
+    # when the vahvistus first reached Polku; None for one stored before this was kept (so: earlier than any)
+    vahvistus_tallennettu: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 import phonenumbers
 
@@ -128,6 +128,8 @@ class HoksFacts:
     osaamisen_saavuttamisen_pvm: date | None
     sahkoposti: str | None
     puhelinnumero: str | None
+    # when the saavuttamisen pvm first reached Polku (None: before arrival times were kept)
+    osaamisen_saavuttamisen_pvm_tallennettu: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -190,21 +192,35 @@ def is_finnish_mobile(number: str | None) -> bool:
 def paattokysely_trigger(hoks: HoksFacts, oo: OpiskeluoikeusFacts) -> tuple[str, date] | None:
     """The päättökysely kind and heratepvm, or None while neither trigger is stored.
 
-    §3 (seed: "sen tiedon perusteella, joka tallennetaan ... ensin"): the first stored of the HOKS
-    osaamisen_saavuttamisen_pvm and the Koski vahvistus. The caller stops asking once a päättö heräte exists,
-    so "first stored" is whichever is present now; when both are, the HOKS date wins (the seed names it first
-    and the vahvistus is its fallback). The kind follows the suoritus: the vahvistettu one when the vahvistus
-    triggers, otherwise ammatillinentutkinto before ammatillinentutkintoosittainen.
+    §3 (seed 000: "sen tiedon perusteella, joka tallennetaan ... ensin"): of the HOKS osaamisen_saavuttamisen_pvm
+    and the Koski vahvistus, the one that reached Polku first, by when it arrived, whatever the dates say (a
+    vahvistus stored on 20.5. beats a saavuttamisen pvm 10.5. saved on 25.5.). A fact stored before arrival
+    times were kept counts as earlier than any timed one; on a tie (both in one save) the HOKS date wins, as
+    the seed names it first. The kind follows the suoritus: the vahvistettu one when a vahvistus triggers
+    (the earliest dated, ammatillinentutkinto first), otherwise ammatillinentutkinto before the osittainen one.
     """
     suoritukset = ammatilliset_suoritukset(oo)
+    candidates: list[tuple[tuple[datetime, int, date, bool], str, date]] = []
     if hoks.osaamisen_saavuttamisen_pvm is not None:
-        return _kind_of(suoritukset), hoks.osaamisen_saavuttamisen_pvm
-    vahvistetut = [s for s in suoritukset if s.vahvistus is not None]
-    if not vahvistetut:
+        pvm = hoks.osaamisen_saavuttamisen_pvm
+        candidates.append(
+            ((_arrival(hoks.osaamisen_saavuttamisen_pvm_tallennettu), 0, pvm, False), _kind_of(suoritukset), pvm)
+        )
+    for s in suoritukset:
+        if s.vahvistus is not None:
+            key = (_arrival(s.vahvistus_tallennettu), 1, s.vahvistus, s.tyyppi != AMMATILLINEN_TUTKINTO)
+            candidates.append((key, PAATTOKYSELY_BY_SUORITUSTYYPPI[s.tyyppi], s.vahvistus))
+    if not candidates:
         return None
-    first = min(vahvistetut, key=lambda s: (s.vahvistus, s.tyyppi != AMMATILLINEN_TUTKINTO))
-    assert first.vahvistus is not None
-    return PAATTOKYSELY_BY_SUORITUSTYYPPI[first.tyyppi], first.vahvistus
+    _, kind, heratepvm = min(candidates, key=lambda c: c[0])
+    return kind, heratepvm
+
+
+_BEFORE_ARRIVAL_TIMES = datetime.min.replace(tzinfo=UTC)
+
+
+def _arrival(stored: datetime | None) -> datetime:
+    return _BEFORE_ARRIVAL_TIMES if stored is None else stored
 
 
 def _kind_of(suoritukset: Sequence[Suoritus]) -> str:

@@ -21,6 +21,7 @@ from models.organisation import Organisation
 from models.rules import tyoelama as rules
 from models.rules.calendar import Period
 from models.rules.opiskeluoikeus import OpiskeluoikeusFacts, Suoritus, TilaJakso
+from models.services.sql import day, moment
 
 CHUNK = 5000
 
@@ -64,10 +65,16 @@ async def load_oo_facts(oo_ids: Iterable[int]) -> dict[int, OpiskeluoikeusFacts]
         PaatasonSuoritus,
         "opiskeluoikeus_id",
         ids,
-        ("opiskeluoikeus_id", "tyyppi", "tutkinto_koodi", "tutkinto_nimi", "vahvistus"),
+        ("opiskeluoikeus_id", "tyyppi", "tutkinto_koodi", "tutkinto_nimi", "vahvistus", "vahvistus_tallennettu"),
     ):
         suoritukset[r["opiskeluoikeus_id"]].append(
-            Suoritus(r["tyyppi"], r["tutkinto_koodi"], r["tutkinto_nimi"], r["vahvistus"])
+            Suoritus(
+                r["tyyppi"],
+                r["tutkinto_koodi"],
+                r["tutkinto_nimi"],
+                day(r["vahvistus"]),
+                moment(r["vahvistus_tallennettu"]),
+            )
         )
     rows = await values_in(
         Opiskeluoikeus,

@@ -10,7 +10,7 @@ import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
-from datetime import date
+from datetime import UTC, date, datetime
 from itertools import groupby
 from typing import Any
 
@@ -72,7 +72,10 @@ async def create_hoks(plan: HoksPlan, principal: Principal, today: date, *, tyop
         try:
             async with in_transaction():
                 hoks = await Hoks.create(
-                    opiskeluoikeus=oo, oppija=oo.oppija, lisatiedot=dict(plan.lisatiedot) or None, **_top_level(plan)
+                    opiskeluoikeus=oo,
+                    oppija=oo.oppija,
+                    lisatiedot=dict(plan.lisatiedot) or None,
+                    **_arrivals(None, _top_level(plan)),
                 )
         except IntegrityError as e:
             raise _duplicate() from e
@@ -93,7 +96,9 @@ async def update_hoks(
         _check_identity(hoks, plan)
         before = await load_plan(hoks)
         existing = {t.yksiloiva_tunniste: t for t in await Hankkimistapa.filter(hoks=hoks)}
-        await hoks.update_from_dict({**_top_level(plan), "lisatiedot": dict(plan.lisatiedot) or None}).save()
+        await hoks.update_from_dict(
+            _arrivals(hoks, {**_top_level(plan), "lisatiedot": dict(plan.lisatiedot) or None})
+        ).save()
         await _write_plan(hoks, plan, existing)
         await record_herateet(hoks.id, today)
         await audit.record(
@@ -125,7 +130,7 @@ async def patch_hoks(hoks_id: int, changes: dict[str, Any], principal: Principal
             **after,
         )
         _raise_if(validate_top_level(probe, today))
-        await hoks.update_from_dict(changes).save()
+        await hoks.update_from_dict(_arrivals(hoks, changes)).save()
         await record_herateet(hoks.id, today)
         await audit.record(principal, "update", "hoks", hoks.id, hoks.oppija.oid, audit.diff(before, after))
         return hoks
@@ -150,6 +155,15 @@ def _check_identity(hoks: Hoks, plan: HoksPlan) -> None:
 def _top_level(source: HoksPlan | Hoks) -> dict[str, Any]:
     """The top-level fields of a plan or a stored HOKS (the same names on both)."""
     return {key: getattr(source, key) for key in PATCHABLE}
+
+
+def _arrivals(hoks: Hoks | None, values: dict[str, Any]) -> dict[str, Any]:
+    """`values` plus when the saavuttamisen pvm first arrived: kept while one stays stored, cleared with it (§3
+    "Which of two dates is first stored")."""
+    pvm = values.get("osaamisen_saavuttamisen_pvm", hoks.osaamisen_saavuttamisen_pvm if hoks else None)
+    kept = hoks.osaamisen_saavuttamisen_pvm_tallennettu if hoks and hoks.osaamisen_saavuttamisen_pvm else None
+    arrived = None if pvm is None else kept or datetime.now(UTC)
+    return {**values, "osaamisen_saavuttamisen_pvm_tallennettu": arrived}
 
 
 def _tapa_fields(tapa: HankkimistapaPlan) -> dict[str, Any]:

@@ -42,6 +42,7 @@ async def save_opiskeluoikeus(doc: KoskiOpiskeluoikeus, principal: Principal, to
     A vahvistus or a tila change may trigger or block feedback, so the HOKS's herätteet are re-decided here
     (`today` defaults to the Helsinki day now).
     """
+    now = datetime.now(UTC)
     async with in_transaction():
         koulutustoimija = await ensure_organisation(
             doc.koulutustoimija.oid, OrganisationTyyppi.KOULUTUSTOIMIJA, doc.koulutustoimija.nimi
@@ -69,6 +70,7 @@ async def save_opiskeluoikeus(doc: KoskiOpiskeluoikeus, principal: Principal, to
             "arvioitu_loppu": doc.arvioitu_loppu,
             "versio": doc.versio,
         }
+        arrived = await _vahvistus_arrivals(stored)
         if stored:
             await OpiskeluoikeudenTila.filter(opiskeluoikeus=stored).delete()
             await PaatasonSuoritus.filter(opiskeluoikeus=stored).delete()
@@ -87,6 +89,7 @@ async def save_opiskeluoikeus(doc: KoskiOpiskeluoikeus, principal: Principal, to
                     tutkinto_koodi=s.tutkinto_koodi,
                     tutkinto_nimi=s.tutkinto_nimi,
                     vahvistus=s.vahvistus,
+                    vahvistus_tallennettu=arrived.get((s.tyyppi, s.tutkinto_koodi), now) if s.vahvistus else None,
                 )
                 for s in doc.suoritukset
             ]
@@ -105,6 +108,17 @@ async def save_opiskeluoikeus(doc: KoskiOpiskeluoikeus, principal: Principal, to
         if hoks is not None:
             await record_herateet(hoks.id, today or helsinki_day(datetime.now(UTC)))
         return SaveResult(oo.id, created=stored is None, voided=doc.mitatoity)
+
+
+async def _vahvistus_arrivals(stored: Opiskeluoikeus | None) -> dict[tuple[str, str | None], datetime]:
+    """When each vahvistettu suoritus of the stored version first arrived: a new transfer replaces the rows but
+    keeps these, since the päättökysely goes by whichever trigger reached Polku first (§3)."""
+    if stored is None:
+        return {}
+    rows = await PaatasonSuoritus.filter(opiskeluoikeus=stored, vahvistus_tallennettu__not_isnull=True).values(
+        "tyyppi", "tutkinto_koodi", "vahvistus_tallennettu"
+    )
+    return {(r["tyyppi"], r["tutkinto_koodi"]): r["vahvistus_tallennettu"] for r in rows}
 
 
 async def _upsert_oppija(h: Henkilo) -> Oppija:

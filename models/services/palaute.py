@@ -58,6 +58,7 @@ def hoks_facts(hoks: Hoks, oppija_oid: str, oo_oid: str) -> rules.HoksFacts:
         osaamisen_saavuttamisen_pvm=hoks.osaamisen_saavuttamisen_pvm,
         sahkoposti=hoks.sahkoposti,
         puhelinnumero=hoks.puhelinnumero,
+        osaamisen_saavuttamisen_pvm_tallennettu=hoks.osaamisen_saavuttamisen_pvm_tallennettu,
     )
 
 

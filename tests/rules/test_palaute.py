@@ -7,14 +7,14 @@ and when reminders go.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from models.rules import palaute as p
-from models.rules.calendar import rahoituskausi
+from models.rules.calendar import HELSINKI, rahoituskausi
 from models.rules.opiskeluoikeus import (
     AMMATILLINEN_TUTKINTO,
     AMMATILLINEN_TUTKINTO_OSITTAINEN,
@@ -240,6 +240,44 @@ def test_when_both_triggers_appear_in_the_same_save_the_hoks_date_wins() -> None
     h = hoks(osaamisen_saavuttamisen_pvm=date(2022, 5, 20))
     o = oo(suoritukset=(replace(TUTKINTO, vahvistus=date(2022, 5, 10)),))
     assert decide(h, o, today=date(2022, 5, 20)) == [Decision(p.TUTKINNON_SUORITTANEET, date(2022, 5, 20), "2021-2022")]
+
+
+def test_the_vahvistus_stored_first_decides_even_before_the_hoks_existed() -> None:
+    """Issue 13 item 1: Koski's vahvistus 20.5. arrived on 20.5. (no HOKS yet); the HOKS saved on 25.5. says the
+    competence was reached on 10.5. The vahvistus arrived first, so heratepvm is 20.5., not 10.5."""
+    h = replace(
+        hoks(osaamisen_saavuttamisen_pvm=date(2022, 5, 10)),
+        osaamisen_saavuttamisen_pvm_tallennettu=datetime(2022, 5, 25, 9, 0, tzinfo=HELSINKI),
+    )
+    vahvistettu = replace(
+        TUTKINTO, vahvistus=date(2022, 5, 20), vahvistus_tallennettu=datetime(2022, 5, 20, 14, 0, tzinfo=HELSINKI)
+    )
+    assert decide(h, oo(suoritukset=(vahvistettu,)), today=date(2022, 5, 25)) == [
+        Decision(p.TUTKINNON_SUORITTANEET, date(2022, 5, 20), "2021-2022")
+    ]
+
+
+def test_the_hoks_date_stored_first_decides_over_an_earlier_dated_later_stored_vahvistus() -> None:
+    h = replace(
+        hoks(osaamisen_saavuttamisen_pvm=date(2022, 6, 30)),
+        osaamisen_saavuttamisen_pvm_tallennettu=datetime(2022, 6, 30, 9, 0, tzinfo=HELSINKI),
+    )
+    osittainen = replace(
+        OSITTAINEN, vahvistus=date(2022, 6, 28), vahvistus_tallennettu=datetime(2022, 7, 2, 8, 0, tzinfo=HELSINKI)
+    )
+    # the osittainen suoritus gives the kind; the date is the HOKS's, in rahoituskausi 2021-2022
+    assert decide(h, oo(suoritukset=(osittainen,)), today=date(2022, 7, 2)) == [
+        Decision(p.TUTKINNON_OSIA_SUORITTANEET, date(2022, 6, 30), "2021-2022")
+    ]
+
+
+def test_a_fact_stored_before_arrival_times_were_kept_counts_as_the_earlier() -> None:
+    h = replace(
+        hoks(osaamisen_saavuttamisen_pvm=date(2022, 5, 10)),
+        osaamisen_saavuttamisen_pvm_tallennettu=datetime(2022, 5, 25, 9, 0, tzinfo=HELSINKI),
+    )
+    untimed = replace(TUTKINTO, vahvistus=date(2022, 5, 20))
+    assert decide(h, oo(suoritukset=(untimed,)), today=date(2022, 5, 25))[0].heratepvm == date(2022, 5, 20)
 
 
 def test_the_trigger_stored_first_wins_a_later_one_makes_nothing() -> None:

@@ -7,10 +7,14 @@ from datetime import date
 import pytest
 
 from models.herate import Opiskelijaherate, Tyopaikkajaksoherate
-from models.hoks import Hankkimistapa
+from models.hoks import Hankkimistapa, Hoks
 from models.kyselylinkki import Kyselylinkki, Kyselytyyppi
+from models.opiskeluoikeus import PaatasonSuoritus
+from models.rules.koski import parse_opiskeluoikeus
 from models.services import hoks as hoks_service
+from models.services.access import SYSTEM
 from models.services.errors import DomainError, ValidationFailed
+from models.services.koski import save_opiskeluoikeus
 from models.services.lahetysajo import run_day
 from models.services.palaute import resend
 from tests.services.conftest import TODAY, Setting, jakso, plan
@@ -142,3 +146,32 @@ async def test_a_student_link_closed_unsent_shows_why_on_the_plan(setting: Setti
     await run_day(date(2021, 10, 14))  # 15.8. + 59 = 13.10.
     herate = await Opiskelijaherate.get(hoks_id=hoks.id, vaihe="aloitus")
     assert herate.syy == "vastausaika_umpeutunut" and herate.kyselylinkki_id is not None  # type: ignore[attr-defined]
+
+
+async def test_the_paattokysely_goes_by_the_fact_that_reached_polku_first(setting: Setting) -> None:
+    """Item 1: vahvistus 20.5. transferred on 20.5. before the HOKS existed; createHoks on 25.5. with osaamisen
+    saavuttamisen pvm 10.5. The vahvistus was stored first: heratepvm 20.5. (it decides the 60-day cap)."""
+    parsed, errors = parse_opiskeluoikeus(setting.doc(versio=2, vahvistus="2022-05-20"))
+    assert parsed is not None, errors
+    await save_opiskeluoikeus(parsed, SYSTEM, today=date(2022, 5, 20))
+    top = {"ensikertainen_hyvaksyminen": date(2021, 8, 15), "osaamisen_saavuttamisen_pvm": date(2022, 5, 10)}
+    hoks = await hoks_service.create_hoks(plan(setting, **top), setting.writer(), date(2022, 5, 25))
+    link = await Kyselylinkki.get(hoks_id=hoks.id, kyselytyyppi=Kyselytyyppi.TUTKINNON_SUORITTANEET)
+    assert link.heratepvm == date(2022, 5, 20)
+
+
+async def test_a_new_transfer_keeps_when_the_vahvistus_first_arrived(setting: Setting) -> None:
+    for versio in (2, 3):
+        parsed, errors = parse_opiskeluoikeus(setting.doc(versio=versio, vahvistus="2022-05-20"))
+        assert parsed is not None, errors
+        await save_opiskeluoikeus(parsed, SYSTEM, today=date(2022, 5, 20))
+        if versio == 2:
+            first = (await PaatasonSuoritus.get()).vahvistus_tallennettu
+    assert first is not None and (await PaatasonSuoritus.get()).vahvistus_tallennettu == first
+    hoks = await hoks_service.create_hoks(plan(setting), setting.writer(), date(2022, 5, 25))
+    await hoks_service.patch_hoks(
+        hoks.id, {"osaamisen_saavuttamisen_pvm": date(2022, 5, 10)}, setting.writer(), date(2022, 5, 25)
+    )
+    stored = await Hoks.get(id=hoks.id)
+    assert stored.osaamisen_saavuttamisen_pvm_tallennettu is not None
+    assert stored.osaamisen_saavuttamisen_pvm_tallennettu > first
