@@ -56,6 +56,14 @@ async def load_visible_hoks(hoks_id: int, principal: Principal, need: RoleName) 
     return hoks
 
 
+async def lock_visible_hoks(hoks_id: int, principal: Principal, need: RoleName) -> Hoks:
+    """`load_visible_hoks` under the HOKS row lock, taken BEFORE the read (inside a transaction): what a writer
+    reads is then what the database holds until it commits, so a concurrent writer's change is not overwritten
+    with an older copy (issue 12 item 1)."""
+    await Hoks.filter(id=hoks_id).select_for_update().values_list("id", flat=True)
+    return await load_visible_hoks(hoks_id, principal, need)
+
+
 async def create_hoks(plan: HoksPlan, principal: Principal, today: date, *, tyopaikka_required: bool = True) -> Hoks:
     _raise_if(validate_plan(plan, today, tyopaikka_required=tyopaikka_required))
     async with in_transaction():
@@ -91,14 +99,12 @@ async def update_hoks(
     """Replace the whole plan; jaksot whose yksiloiva_tunniste is kept are updated in place."""
     _raise_if(validate_plan(plan, today, tyopaikka_required=tyopaikka_required))
     async with in_transaction():
-        hoks = await load_visible_hoks(hoks_id, principal, RoleName.WRITE)
-        await Hoks.filter(id=hoks.id).select_for_update().first()
+        hoks = await lock_visible_hoks(hoks_id, principal, RoleName.WRITE)
         _check_identity(hoks, plan)
         before = await load_plan(hoks)
         existing = {t.yksiloiva_tunniste: t for t in await Hankkimistapa.filter(hoks=hoks)}
-        await hoks.update_from_dict(
-            _arrivals(hoks, {**_top_level(plan), "lisatiedot": dict(plan.lisatiedot) or None})
-        ).save()
+        top = _arrivals(hoks, {**_top_level(plan), "lisatiedot": dict(plan.lisatiedot) or None})
+        await hoks.update_from_dict(top).save(update_fields=[*top, "updated_at"])
         await _write_plan(hoks, plan, existing)
         await record_herateet(hoks.id, today)
         await audit.record(
@@ -118,8 +124,7 @@ async def patch_hoks(hoks_id: int, changes: dict[str, Any], principal: Principal
     if unknown:
         raise DomainError("UNKNOWN_FIELD", f"cannot patch {', '.join(sorted(unknown))}", sorted(unknown)[0])
     async with in_transaction():
-        hoks = await load_visible_hoks(hoks_id, principal, RoleName.WRITE)
-        await Hoks.filter(id=hoks.id).select_for_update().first()
+        hoks = await lock_visible_hoks(hoks_id, principal, RoleName.WRITE)
         before = {k: getattr(hoks, k) for k in PATCHABLE}
         after = {**before, **changes}
         if after["ensikertainen_hyvaksyminen"] is None:
@@ -130,7 +135,8 @@ async def patch_hoks(hoks_id: int, changes: dict[str, Any], principal: Principal
             **after,
         )
         _raise_if(validate_top_level(probe, today))
-        await hoks.update_from_dict(_arrivals(hoks, changes)).save()
+        changed = _arrivals(hoks, changes)
+        await hoks.update_from_dict(changed).save(update_fields=[*changed, "updated_at"])
         await record_herateet(hoks.id, today)
         await audit.record(principal, "update", "hoks", hoks.id, hoks.oppija.oid, audit.diff(before, after))
         return hoks
