@@ -27,12 +27,13 @@ PAIRS = 25
 async def clients(db: TortoiseContext) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient]]:
     """Two app instances (as two API processes would be), each with its own lifespan and client."""
     apps = [create_app(Settings(database_url="unused://"), manage_db=False) for _ in range(2)]
-    async with apps[0].router.lifespan_context(apps[0]), apps[1].router.lifespan_context(apps[1]):
-        async with (
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=apps[0]), base_url="http://a") as a,
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=apps[1]), base_url="http://b") as b,
-        ):
-            yield a, b
+    async with (
+        apps[0].router.lifespan_context(apps[0]),
+        apps[1].router.lifespan_context(apps[1]),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=apps[0]), base_url="http://a") as a,
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=apps[1]), base_url="http://b") as b,
+    ):
+        yield a, b
 
 
 async def _post(client: httpx.AsyncClient, token: str, query: str, **variables: Any) -> dict[str, Any]:
