@@ -13,7 +13,6 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
-from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from api.authorization import install
@@ -31,13 +30,15 @@ from models.services.errors import DomainError
 
 log = logging.getLogger("polku.api")
 
-Query = merge_types(
-    "Query",
-    (HoksQuery, KyselyQuery, KyselylinkkiQuery, OppijaQuery, OpiskeluoikeusQuery, RaportointiQuery, ValpasQuery),
-)
-Mutation = merge_types(
-    "Mutation", (HoksMutation, KyselyMutation, KyselylinkkiMutation, OpiskeluoikeusMutation, ValpasMutation)
-)
+
+@strawberry.type(description="Reads. Each answers only what the bearer token's roles allow (FORBIDDEN otherwise).")
+class Query(HoksQuery, KyselyQuery, KyselylinkkiQuery, OppijaQuery, OpiskeluoikeusQuery, RaportointiQuery, ValpasQuery):
+    pass
+
+
+@strawberry.type(description="Writes, each one transaction; refusals carry extensions.code and extensions.field.")
+class Mutation(HoksMutation, KyselyMutation, KyselylinkkiMutation, OpiskeluoikeusMutation, ValpasMutation):
+    pass
 
 
 class PolkuSchema(strawberry.Schema):

@@ -43,7 +43,7 @@ def obj(value: Any) -> Mapping[str, Any]:
 
 @strawberry.type(description="Who assesses a näyttö: a name and the organisation (an oppilaitos or a workplace).")
 class Arvioija:
-    nimi: str | None
+    nimi: str | None = strawberry.field(description="The assessor's name.")
     oppilaitos_oid: str | None = strawberry.field(description="For the koulutuksen järjestäjä's assessors.")
     organisaation_nimi: str | None = strawberry.field(description="For työelämä's assessors: the workplace.")
     ytunnus: str | None = strawberry.field(description="For työelämä's assessors: the workplace's y-tunnus.")
@@ -63,18 +63,22 @@ class Arvioija:
 
 @strawberry.type(description="A näyttö: how and where the competence is shown (eHOKS: osaamisen osoittaminen).")
 class Naytto:
-    alku: date | None
-    loppu: date | None
+    alku: date | None = strawberry.field(description="First day.")
+    loppu: date | None = strawberry.field(description="Last day.")
     nayttoympariston_nimi: str | None = strawberry.field(description="Where the näyttö takes place.")
-    nayttoympariston_ytunnus: str | None
-    nayttoympariston_kuvaus: str | None
+    nayttoympariston_ytunnus: str | None = strawberry.field(
+        description="Y-tunnus of the workplace where it takes place."
+    )
+    nayttoympariston_kuvaus: str | None = strawberry.field(description="Description of the environment.")
     sisallon_kuvaus: list[str] = strawberry.field(description="What the näyttö covers.")
     yksilolliset_kriteerit: list[str] = strawberry.field(description="Criteria set for this learner.")
     vaatimuksista_poikkeaminen: str | None = strawberry.field(
         description="How and why the näyttö departs from the requirements or goals, if it does."
     )
-    koulutuksen_jarjestajan_arvioijat: list[Arvioija]
-    tyoelaman_arvioijat: list[Arvioija]
+    koulutuksen_jarjestajan_arvioijat: list[Arvioija] = strawberry.field(
+        description="The koulutuksen järjestäjä's assessors."
+    )
+    tyoelaman_arvioijat: list[Arvioija] = strawberry.field(description="The työelämä's assessors.")
     osa_alueet: list[str] = strawberry.field(description="The osa-alue codes the näyttö covers.")
 
     @classmethod
@@ -100,20 +104,22 @@ class Naytto:
 @strawberry.type(description="A learning environment other than the workplace, with its period.")
 class MuuOppimisymparisto:
     koodi: str | None = strawberry.field(description="eHOKS's oppimisymparistot code, e.g. oppimisymparistot_0001.")
-    alku: date | None
-    loppu: date | None
+    alku: date | None = strawberry.field(description="First day.")
+    loppu: date | None = strawberry.field(description="Last day.")
 
 
 @strawberry.type(description="Competence recognised from earlier (eHOKS: aiemmin hankittu tutkinnon osa or osa-alue).")
 class AiemminHankittuOsaaminen:
     tyyppi: str = strawberry.field(description="ammatillinen, paikallinen or yhteinen, as in the hankittavat.")
-    tutkinnon_osa_koodi: str | None
+    tutkinnon_osa_koodi: str | None = strawberry.field(
+        description="The national tutkinnon osa code (Koski's open code set, a string)."
+    )
     nimi: str | None = strawberry.field(description="A paikallinen osa's name.")
     osa_alue_koodi: str | None = strawberry.field(description="For an osa-alue of a yhteinen osa.")
     valittu_todentamisen_prosessi: str | None = strawberry.field(
         description="How the competence is verified (eHOKS's osaamisentodentamisenprosessi code)."
     )
-    lahetetty_arvioitavaksi: date | None
+    lahetetty_arvioitavaksi: date | None = strawberry.field(description="Day it was sent for assessment.")
     naytot: list[Naytto] = strawberry.field(description="The näytöt that verify it (tarkentavat tiedot).")
 
     @classmethod
@@ -137,25 +143,27 @@ class AiemminHankittuOsaaminen:
             nimi=text(part.get("nimi")),
             osa_alue_koodi=text(part.get("osa-alue-koodi-uri")),
             valittu_todentamisen_prosessi=text(part.get("valittu-todentamisen-prosessi-koodi-uri")),
-            lahetetty_arvioitavaksi=day(obj(part.get("tarkentavat-tiedot-osaamisen-arvioija")).get("lahetetty-arvioitavaksi")),
+            lahetetty_arvioitavaksi=day(
+                obj(part.get("tarkentavat-tiedot-osaamisen-arvioija")).get("lahetetty-arvioitavaksi")
+            ),
             naytot=Naytto.read(part.get("tarkentavat-tiedot-naytto")),
         )
 
 
 @strawberry.type(description="Studies that support the learner's readiness to study (not part of the tutkinto).")
 class OpiskeluvalmiuksiaTukevaOpinto:
-    nimi: str | None
-    kuvaus: str | None
-    alku: date | None
-    loppu: date | None
+    nimi: str | None = strawberry.field(description="The study's name.")
+    kuvaus: str | None = strawberry.field(description="What it contains.")
+    alku: date | None = strawberry.field(description="First day.")
+    loppu: date | None = strawberry.field(description="Last day.")
 
 
 @strawberry.type(description="Special support for learning (eHOKS: oppimisen tuki), with its period.")
 class OppimisenTuki:
     tyyppi: str | None = strawberry.field(description="eHOKS's oppimisen tuen tyyppi code.")
     tutkinnon_osan_tyyppi: str | None = strawberry.field(description="Which group of tutkinnon osat it concerns.")
-    alku: date | None
-    loppu: date | None
+    alku: date | None = strawberry.field(description="First day of the support.")
+    loppu: date | None = strawberry.field(description="Last day of the support (null: open).")
 
 
 def opiskeluvalmiuksia_tukevat_opinnot(lisatiedot: Mapping[str, Any]) -> list[OpiskeluvalmiuksiaTukevaOpinto]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -45,34 +45,44 @@ class TutkinnonOsanTyyppi(Enum):
     )
 
 
-@strawberry.type
+@strawberry.type(description="An interruption of a period.")
 class Keskeytymisajanjakso:
-    alku: date
-    loppu: date | None
+    alku: date = strawberry.field(description="First day.")
+    loppu: date | None = strawberry.field(description="Last day (null: still interrupted).")
 
 
 @authorization.guarded(authorization.tyopaikkaohjaaja)
 @strawberry.type(description="A workplace instructor's contact data: read with the HOKS's own right.")
 class Tyopaikkaohjaaja:
-    nimi: str | None
-    sahkoposti: str | None
-    puhelinnumero: str | None
+    nimi: str | None = strawberry.field(description="The instructor's name.")
+    sahkoposti: str | None = strawberry.field(description="The instructor's e-mail address.")
+    puhelinnumero: str | None = strawberry.field(description="The instructor's phone number.")
     opiskeluoikeus_id: strawberry.Private[int]
 
 
 @strawberry.type(description="How a unit is acquired; oppisopimus and koulutussopimus are työpaikkajaksot.")
 class Hankkimistapa(HankkimistapaTiedot):
-    id: int
-    yksiloiva_tunniste: str
-    tyyppi: str
-    alku: date
-    loppu: date
-    tyopaikan_nimi: str | None
-    ytunnus: str | None
-    ohjaaja: Tyopaikkaohjaaja | None
-    osa_aikaisuus: int | None
-    oppisopimuksen_perusta: str | None
-    keskeytymisajanjaksot: list[Keskeytymisajanjakso]
+    id: int = strawberry.field(description="Polku's id of the period (the hankkimistapaId of decisions).")
+    yksiloiva_tunniste: str = strawberry.field(
+        description="The client's identifier of the period, kept across updateHoks."
+    )
+    tyyppi: str = strawberry.field(
+        description="eHOKS's osaamisenhankkimistapa code: oppisopimus, koulutussopimus, oppilaitosmuotoinenkoulutus, …"
+    )
+    alku: date = strawberry.field(description="First day.")
+    loppu: date = strawberry.field(description="Last day.")
+    tyopaikan_nimi: str | None = strawberry.field(description="The workplace's name.")
+    ytunnus: str | None = strawberry.field(description="The workplace's y-tunnus.")
+    ohjaaja: Tyopaikkaohjaaja | None = strawberry.field(description="The workplace instructor (työpaikkaohjaaja).")
+    osa_aikaisuus: int | None = strawberry.field(
+        description="Part-time percentage (1–100); shortens the counted kesto."
+    )
+    oppisopimuksen_perusta: str | None = strawberry.field(
+        description="eHOKS's oppisopimuksen perusta code (for oppisopimus)."
+    )
+    keskeytymisajanjaksot: list[Keskeytymisajanjakso] = strawberry.field(
+        description="Interruptions of the period; they shorten the counted kesto."
+    )
 
     @classmethod
     def from_stored(cls, jakso: StoredJakso, opiskeluoikeus_id: int) -> Hankkimistapa:
@@ -101,13 +111,13 @@ class Hankkimistapa(HankkimistapaTiedot):
         )
 
 
-@strawberry.type
+@strawberry.type(description="A tutkinnon osa (or osa-alue) the learner acquires, with how.")
 class HankittavaTutkinnonOsa(TutkinnonOsaTiedot):
-    id: int
+    id: int = strawberry.field(description="Polku's id of the row.")
     tutkinnon_osa_koodi: str = strawberry.field(description="The national code; empty for a paikallinen osa.")
-    nimi: str | None
-    hankkimistavat: list[Hankkimistapa]
-    tyyppi: TutkinnonOsanTyyppi
+    nimi: str | None = strawberry.field(description="A paikallinen osa's name.")
+    hankkimistavat: list[Hankkimistapa] = strawberry.field(description="How the osa is acquired, by period.")
+    tyyppi: TutkinnonOsanTyyppi = strawberry.field(description="Which kind of osa the row is.")
     osa_alue_koodi: str | None = strawberry.field(description="The osa-alue of a yhteinen tutkinnon osa.")
     yhteinen_osa: dict[str, Any] | None = strawberry.field(
         description="The yhteinen tutkinnon osa's own fields beyond its code (the same on each of its osa-alueet).",
@@ -129,17 +139,28 @@ class HankittavaTutkinnonOsa(TutkinnonOsaTiedot):
 
 
 @authorization.guarded(authorization.hoks)
-@strawberry.type
+@strawberry.type(
+    description="A learner's personal competence plan (henkilökohtainen osaamisen kehittämissuunnitelma), "
+    "one per opiskeluoikeus."
+)
 class Hoks(HoksTiedot):
-    id: int
-    ensikertainen_hyvaksyminen: date
-    osaamisen_hankkimisen_tarve: bool | None
-    osaamisen_saavuttamisen_pvm: date | None
-    sahkoposti: str | None
-    puhelinnumero: str | None
-    paivitetty: datetime
-    oppija: Oppija
-    tutkinnon_osat: list[HankittavaTutkinnonOsa]
+    id: int = strawberry.field(description="Polku's id of the plan.")
+    ensikertainen_hyvaksyminen: date = strawberry.field(
+        description="Day the plan was first approved; starts the aloituskysely (DOMAIN.md §3)."
+    )
+    osaamisen_hankkimisen_tarve: bool | None = strawberry.field(
+        description="Whether the learner needs to acquire competence (null when not stated)."
+    )
+    osaamisen_saavuttamisen_pvm: date | None = strawberry.field(
+        description="Day the competence was reached; triggers the päättökysely."
+    )
+    sahkoposti: str | None = strawberry.field(description="The learner's e-mail address for surveys.")
+    puhelinnumero: str | None = strawberry.field(description="The learner's phone number for surveys (SMS).")
+    paivitetty: datetime = strawberry.field(description="When the plan was last saved.")
+    oppija: Oppija = strawberry.field(description="The learner.")
+    tutkinnon_osat: list[HankittavaTutkinnonOsa] = strawberry.field(
+        description="The hankittavat tutkinnon osat with their hankkimistavat."
+    )
     tyopaikkajaksot: list[Hankkimistapa] = strawberry.field(
         description="The plan's oppisopimus and koulutussopimus periods, by start date."
     )
@@ -170,7 +191,7 @@ class Hoks(HoksTiedot):
             row=row,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The study right the plan belongs to.")
     async def opiskeluoikeus(self, info: Info) -> Opiskeluoikeus:
         row = await info.context.loaders.opiskeluoikeus.load(self.row.opiskeluoikeus_id)  # type: ignore[attr-defined]
         assert row is not None
@@ -185,22 +206,22 @@ class Hoks(HoksTiedot):
         return await hoks_palautepaatokset(self.id, info)
 
 
-@strawberry.type
+@strawberry.type(description="Paging state.")
 class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="Whether another page follows.")
+    end_cursor: str | None = strawberry.field(description="Pass as `after` for the next page.")
 
 
-@strawberry.type
+@strawberry.type(description="One HOKS with its cursor.")
 class HoksEdge:
-    cursor: str
-    node: Hoks
+    cursor: str = strawberry.field(description="Pass as `after` to continue after this one.")
+    node: Hoks = strawberry.field(description="The HOKS.")
 
 
-@strawberry.type
+@strawberry.type(description="One page of HOKSes.")
 class HoksConnection:
-    edges: list[HoksEdge]
-    page_info: PageInfo
+    edges: list[HoksEdge] = strawberry.field(description="The HOKSes of this page.")
+    page_info: PageInfo = strawberry.field(description="Whether there is a next page and its cursor.")
 
 
 def _cursor(hoks_id: int) -> str:
@@ -219,42 +240,50 @@ def _after_id(cursor: str | None) -> int:
         raise DomainError("INVALID_CURSOR", "the cursor is not one this listing gave", "after") from e
 
 
-@strawberry.input
+@strawberry.input(description="An interruption of a period.")
 class KeskeytymisajanjaksoInput:
-    alku: date
-    loppu: date | None = None
+    alku: date = strawberry.field(description="First day.")
+    loppu: date | None = strawberry.field(default=None, description="Last day; null: still interrupted.")
 
 
-@strawberry.input
+@strawberry.input(description="A workplace instructor.")
 class TyopaikkaohjaajaInput:
-    nimi: str | None = None
-    sahkoposti: str | None = None
-    puhelinnumero: str | None = None
+    nimi: str | None = strawberry.field(default=None, description="Name.")
+    sahkoposti: str | None = strawberry.field(default=None, description="E-mail address.")
+    puhelinnumero: str | None = strawberry.field(default=None, description="Phone number.")
 
 
-@strawberry.input
+@strawberry.input(description="One period of acquiring competence.")
 class HankkimistapaInput:
-    tyyppi: str
-    alku: date
-    loppu: date
+    tyyppi: str = strawberry.field(
+        description="eHOKS's osaamisenhankkimistapa code: oppisopimus, koulutussopimus, oppilaitosmuotoinenkoulutus, …"
+    )
+    alku: date = strawberry.field(description="First day.")
+    loppu: date = strawberry.field(description="Last day.")
     yksiloiva_tunniste: str | None = strawberry.field(
         default=None, description="Keep it to update the same jakso; generated when absent."
     )
-    tyopaikan_nimi: str | None = None
-    ytunnus: str | None = None
-    ohjaaja: TyopaikkaohjaajaInput | None = None
+    tyopaikan_nimi: str | None = strawberry.field(default=None, description="The workplace's name (työpaikkajaksot).")
+    ytunnus: str | None = strawberry.field(default=None, description="The workplace's y-tunnus (työpaikkajaksot).")
+    ohjaaja: TyopaikkaohjaajaInput | None = strawberry.field(
+        default=None, description="The workplace instructor (työpaikkajaksot)."
+    )
     osa_aikaisuus: int | None = strawberry.field(default=None, description="1–100; absent means 100.")
     oppisopimuksen_perusta: str | None = strawberry.field(default=None, description="tyosuhde or yrittaja")
-    keskeytymisajanjaksot: list[KeskeytymisajanjaksoInput] = strawberry.field(default_factory=list)
+    keskeytymisajanjaksot: list[KeskeytymisajanjaksoInput] = strawberry.field(
+        description="Interruptions of the period.", default_factory=list
+    )
     lisatiedot: JSON | None = strawberry.field(default=None, description=LISATIEDOT)
 
 
-@strawberry.input
+@strawberry.input(description="One hankittava tutkinnon osa (or osa-alue).")
 class TutkinnonOsaInput:
     tutkinnon_osa_koodi: str = strawberry.field(description="The national code; empty for a paikallinen osa.")
-    nimi: str | None = None
-    hankkimistavat: list[HankkimistapaInput] = strawberry.field(default_factory=list)
-    tyyppi: TutkinnonOsanTyyppi = TutkinnonOsanTyyppi.AMMATILLINEN
+    nimi: str | None = strawberry.field(default=None, description="A paikallinen osa's name.")
+    hankkimistavat: list[HankkimistapaInput] = strawberry.field(description="How it is acquired.", default_factory=list)
+    tyyppi: TutkinnonOsanTyyppi = strawberry.field(
+        default=TutkinnonOsanTyyppi.AMMATILLINEN, description="Which kind of osa."
+    )
     osa_alue_koodi: str | None = strawberry.field(default=None, description="For a yhteinen osa: the osa-alue.")
     lisatiedot: JSON | None = strawberry.field(default=None, description=LISATIEDOT)
     yhteinen_osa: JSON | None = strawberry.field(
@@ -262,26 +291,40 @@ class TutkinnonOsaInput:
     )
 
 
-@strawberry.input
+@strawberry.input(description="A whole HOKS, as createHoks and updateHoks take it.")
 class HoksInput:
-    oppija_oid: str
-    opiskeluoikeus_oid: str
-    ensikertainen_hyvaksyminen: date
-    osaamisen_hankkimisen_tarve: bool | None = None
-    osaamisen_saavuttamisen_pvm: date | None = None
-    sahkoposti: str | None = None
-    puhelinnumero: str | None = None
-    tutkinnon_osat: list[TutkinnonOsaInput] = strawberry.field(default_factory=list)
+    oppija_oid: str = strawberry.field(description="The learner's oppija OID.")
+    opiskeluoikeus_oid: str = strawberry.field(
+        description="The study right's OID (must be the learner's, mirrored from Koski)."
+    )
+    ensikertainen_hyvaksyminen: date = strawberry.field(description="Day the plan was first approved.")
+    osaamisen_hankkimisen_tarve: bool | None = strawberry.field(
+        default=None, description="Whether the learner needs to acquire competence."
+    )
+    osaamisen_saavuttamisen_pvm: date | None = strawberry.field(
+        default=None, description="Day the competence was reached."
+    )
+    sahkoposti: str | None = strawberry.field(default=None, description="The learner's e-mail address.")
+    puhelinnumero: str | None = strawberry.field(default=None, description="The learner's phone number.")
+    tutkinnon_osat: list[TutkinnonOsaInput] = strawberry.field(
+        description="The hankittavat tutkinnon osat.", default_factory=list
+    )
     lisatiedot: JSON | None = strawberry.field(default=None, description=LISATIEDOT)
 
 
 @strawberry.input(description="Top-level fields only; a field left out is unchanged, null clears it.")
 class HoksPatchInput:
-    ensikertainen_hyvaksyminen: date | None = strawberry.UNSET
-    osaamisen_hankkimisen_tarve: bool | None = strawberry.UNSET
-    osaamisen_saavuttamisen_pvm: date | None = strawberry.UNSET
-    sahkoposti: str | None = strawberry.UNSET
-    puhelinnumero: str | None = strawberry.UNSET
+    ensikertainen_hyvaksyminen: date | None = strawberry.field(
+        default=strawberry.UNSET, description="Day the plan was first approved."
+    )
+    osaamisen_hankkimisen_tarve: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="Whether the learner needs to acquire competence."
+    )
+    osaamisen_saavuttamisen_pvm: date | None = strawberry.field(
+        default=strawberry.UNSET, description="Day the competence was reached."
+    )
+    sahkoposti: str | None = strawberry.field(default=strawberry.UNSET, description="The learner's e-mail address.")
+    puhelinnumero: str | None = strawberry.field(default=strawberry.UNSET, description="The learner's phone number.")
 
 
 def to_plan(i: HoksInput) -> HoksPlan:
@@ -348,7 +391,9 @@ async def _org_path(oid: str, field: str) -> str:
 @strawberry.type
 class HoksQuery:
     @strawberry.field(description="One HOKS; a voided study right's HOKS is not found.")
-    async def hoks(self, info: Info, id: int) -> Hoks:
+    async def hoks(
+        self, info: Info, id: Annotated[int, strawberry.argument(description="The HOKS id (Hoks.id).")]
+    ) -> Hoks:
         row = await HoksRow.filter(id=id).select_related("opiskeluoikeus__oppilaitos", "oppija").first()
         if row is None or row.opiskeluoikeus.mitatoity:
             raise NotFound("HOKS", id, "id")
@@ -360,10 +405,16 @@ class HoksQuery:
     async def hoksit(
         self,
         info: Info,
-        first: int = 50,
-        after: str | None = None,
-        oppilaitos: str | None = None,
-        koulutustoimija: str | None = None,
+        first: Annotated[int, strawberry.argument(description="Page size, 1 to 100.")] = 50,
+        after: Annotated[
+            str | None, strawberry.argument(description="The endCursor of the previous page; null for the first page.")
+        ] = None,
+        oppilaitos: Annotated[
+            str | None, strawberry.argument(description="Only HOKSes of this oppilaitos (OID).")
+        ] = None,
+        koulutustoimija: Annotated[
+            str | None, strawberry.argument(description="Only HOKSes of this koulutustoimija (OID).")
+        ] = None,
     ) -> HoksConnection:
         principal = info.context.principal
         if not 1 <= first <= MAX_PAGE:
@@ -407,17 +458,29 @@ async def _reloaded(hoks_id: int) -> Hoks:
 @strawberry.type
 class HoksMutation:
     @strawberry.mutation(description="Create the HOKS of a study right (one per opiskeluoikeus).")
-    async def create_hoks(self, info: Info, input: HoksInput) -> Hoks:
+    async def create_hoks(
+        self, info: Info, input: Annotated[HoksInput, strawberry.argument(description="The plan.")]
+    ) -> Hoks:
         row = await hoks_service.create_hoks(to_plan(input), info.context.principal, info.context.today)
         return await _reloaded(row.id)
 
     @strawberry.mutation(description="Replace the whole plan; jaksot keep identity by yksiloivaTunniste.")
-    async def update_hoks(self, info: Info, id: int, input: HoksInput) -> Hoks:
+    async def update_hoks(
+        self,
+        info: Info,
+        id: Annotated[int, strawberry.argument(description="The HOKS id.")],
+        input: Annotated[HoksInput, strawberry.argument(description="The whole new plan.")],
+    ) -> Hoks:
         row = await hoks_service.update_hoks(id, to_plan(input), info.context.principal, info.context.today)
         return await _reloaded(row.id)
 
     @strawberry.mutation(description="Change top-level fields only.")
-    async def patch_hoks(self, info: Info, id: int, input: HoksPatchInput) -> Hoks:
+    async def patch_hoks(
+        self,
+        info: Info,
+        id: Annotated[int, strawberry.argument(description="The HOKS id.")],
+        input: Annotated[HoksPatchInput, strawberry.argument(description="The fields to change; absent ones stay.")],
+    ) -> Hoks:
         changes = {k: v for k, v in vars(input).items() if v is not strawberry.UNSET}
         for key in ("sahkoposti", "puhelinnumero"):
             if key in changes:

@@ -7,7 +7,7 @@ national surveys (`models.rules.kysely.parse_kysymys`), so errors name the input
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -26,44 +26,44 @@ def kysely_for(kyselytyyppi: str) -> Kysely:
     return latest(kyselytyyppi)
 
 
-@strawberry.type
+@strawberry.type(description="A text in Finnish, Swedish and English.")
 class MonikielinenTeksti:
-    fi: str
-    sv: str
-    en: str
+    fi: str = strawberry.field(description="Finnish.")
+    sv: str = strawberry.field(description="Swedish.")
+    en: str = strawberry.field(description="English.")
 
     @classmethod
     def of(cls, teksti: Teksti) -> MonikielinenTeksti:
         return cls(fi=teksti.fi, sv=teksti.sv, en=teksti.en)
 
 
-@strawberry.type
+@strawberry.type(description="One choice of a choice question.")
 class Vaihtoehto:
-    koodi: str
-    teksti: MonikielinenTeksti
+    koodi: str = strawberry.field(description="The stored answer value.")
+    teksti: MonikielinenTeksti = strawberry.field(description="The choice's text.")
 
 
 @strawberry.type(description="Show the question only when question `kysymys` has one of `arvot` as its answer.")
 class NaytaKun:
-    kysymys: str
-    arvot: list[str]
+    kysymys: str = strawberry.field(description="The question's key (a national key or lisa:<id>).")
+    arvot: list[str] = strawberry.field(description="Answer values that show this question.")
 
 
 @strawberry.type(description="A provider's own question, appended after the national ones of one survey.")
 class Lisakysymys:
-    id: int
+    id: int = strawberry.field(description="Polku's id of the question.")
     tunnus: str = strawberry.field(description="The form key and answer key, lisa:<id>.")
-    kyselytyyppi: str
-    jarjestys: int
-    tyyppi: str
-    teksti: MonikielinenTeksti
-    pakollinen: bool
-    vaihtoehdot: list[Vaihtoehto]
-    max_pituus: int | None
-    en_osaa_sanoa: bool
-    nayta_kun: NaytaKun | None
-    lisatty_at: datetime
-    muokattu_at: datetime
+    kyselytyyppi: str = strawberry.field(description="The survey it is on (kyselytyyppi code).")
+    jarjestys: int = strawberry.field(description="Position on the form, from 1.")
+    tyyppi: str = strawberry.field(description="Question type: asteikko, valinta, monivalinta, teksti, …")
+    teksti: MonikielinenTeksti = strawberry.field(description="The question text in fi/sv/en.")
+    pakollinen: bool = strawberry.field(description="Whether an answer is required.")
+    vaihtoehdot: list[Vaihtoehto] = strawberry.field(description="The choices of a choice question.")
+    max_pituus: int | None = strawberry.field(description="Longest answer allowed (text questions).")
+    en_osaa_sanoa: bool = strawberry.field(description='Whether an "en osaa sanoa" (don\'t know) choice is shown.')
+    nayta_kun: NaytaKun | None = strawberry.field(description="Shown only when another answer has one of these values.")
+    lisatty_at: datetime = strawberry.field(description="When it was added.")
+    muokattu_at: datetime = strawberry.field(description="When it was last changed.")
     poistettu_at: datetime | None = strawberry.field(description="Set when retired; retired questions stay.")
 
     @classmethod
@@ -87,40 +87,44 @@ class Lisakysymys:
         )
 
 
-@strawberry.type
+@strawberry.type(description="A provider's settings of one survey.")
 class KyselyAsetus:
-    kyselytyyppi: str
+    kyselytyyppi: str = strawberry.field(description="The survey (kyselytyyppi code).")
     uudelleenohjaus_url: str | None = strawberry.field(description="Where respondents go after answering.")
 
 
-@strawberry.input
+@strawberry.input(description="A text in Finnish, Swedish and English.")
 class MonikielinenTekstiInput:
-    fi: str
-    sv: str
-    en: str
+    fi: str = strawberry.field(description="Finnish.")
+    sv: str = strawberry.field(description="Swedish.")
+    en: str = strawberry.field(description="English.")
 
 
-@strawberry.input
+@strawberry.input(description="One choice of a choice question.")
 class VaihtoehtoInput:
-    koodi: str
-    teksti: MonikielinenTekstiInput
+    koodi: str = strawberry.field(description="The stored answer value.")
+    teksti: MonikielinenTekstiInput = strawberry.field(description="The choice's text.")
 
 
-@strawberry.input
+@strawberry.input(description="A display condition: another question's answer.")
 class NaytaKunInput:
-    kysymys: str
-    arvot: list[str]
+    kysymys: str = strawberry.field(description="The question's key (a national key or lisa:<id>).")
+    arvot: list[str] = strawberry.field(description="Answer values that show the question.")
 
 
 @strawberry.input(description="likert | valinta | monivalinta | kylla_ei | teksti, with texts in fi, sv and en.")
 class LisakysymysInput:
-    tyyppi: str
-    teksti: MonikielinenTekstiInput
-    pakollinen: bool = False
-    vaihtoehdot: list[VaihtoehtoInput] = strawberry.field(default_factory=list)
+    tyyppi: str = strawberry.field(description="Question type: asteikko, valinta, monivalinta, teksti, …")
+    teksti: MonikielinenTekstiInput = strawberry.field(description="The question text in fi/sv/en.")
+    pakollinen: bool = strawberry.field(default=False, description="Whether an answer is required.")
+    vaihtoehdot: list[VaihtoehtoInput] = strawberry.field(
+        description="The choices of a choice question.", default_factory=list
+    )
     max_pituus: int | None = strawberry.field(default=None, description="Required for teksti.")
     en_osaa_sanoa: bool = strawberry.field(default=False, description="Likert only: offer 'I can't say'.")
-    nayta_kun: NaytaKunInput | None = None
+    nayta_kun: NaytaKunInput | None = strawberry.field(
+        default=None, description="Show only when another answer has one of these values."
+    )
 
     def maaritys(self) -> dict[str, Any]:
         """The stored definition: the JSON form `parse_kysymys` reads, without the tunnus (that is lisa:<id>)."""
@@ -140,7 +144,15 @@ class LisakysymysInput:
 class KyselyQuery:
     @strawberry.field(description="The provider's extra questions of one survey, in form order.")
     async def lisakysymykset(
-        self, info: Info, koulutustoimija_oid: str, kyselytyyppi: str, mukana_poistetut: bool = False
+        self,
+        info: Info,
+        koulutustoimija_oid: Annotated[
+            str, strawberry.argument(description="The koulutustoimija (OID) whose questions to list.")
+        ],
+        kyselytyyppi: Annotated[
+            str, strawberry.argument(description="The survey (kyselytyyppi code, e.g. aloittaneet).")
+        ],
+        mukana_poistetut: Annotated[bool, strawberry.argument(description="Include retired questions.")] = False,
     ) -> list[Lisakysymys]:
         rows = await service.listaa(
             info.context.principal, koulutustoimija_oid, kysely_for(kyselytyyppi), mukana_poistetut
@@ -148,7 +160,12 @@ class KyselyQuery:
         return [Lisakysymys.from_row(r) for r in rows]
 
     @strawberry.field(description="The provider's settings of one survey.")
-    async def kysely_asetus(self, info: Info, koulutustoimija_oid: str, kyselytyyppi: str) -> KyselyAsetus:
+    async def kysely_asetus(
+        self,
+        info: Info,
+        koulutustoimija_oid: Annotated[str, strawberry.argument(description="The koulutustoimija (OID).")],
+        kyselytyyppi: Annotated[str, strawberry.argument(description="The survey (kyselytyyppi code).")],
+    ) -> KyselyAsetus:
         url = await service.lue_uudelleenohjaus_url(
             info.context.principal, koulutustoimija_oid, kysely_for(kyselytyyppi)
         )
@@ -159,7 +176,11 @@ class KyselyQuery:
 class KyselyMutation:
     @strawberry.mutation(description="Append an extra question; it is on the next form served. Admins only.")
     async def add_lisakysymys(
-        self, info: Info, koulutustoimija_oid: str, kyselytyyppi: str, maaritys: LisakysymysInput
+        self,
+        info: Info,
+        koulutustoimija_oid: Annotated[str, strawberry.argument(description="The koulutustoimija (OID).")],
+        kyselytyyppi: Annotated[str, strawberry.argument(description="The survey (kyselytyyppi code).")],
+        maaritys: Annotated[LisakysymysInput, strawberry.argument(description="The question.")],
     ) -> Lisakysymys:
         row = await service.lisaa(
             info.context.principal, koulutustoimija_oid, kysely_for(kyselytyyppi), maaritys.maaritys()
@@ -167,25 +188,40 @@ class KyselyMutation:
         return Lisakysymys.from_row(row)
 
     @strawberry.mutation(description="Change an active extra question. Admins only.")
-    async def edit_lisakysymys(self, info: Info, id: int, maaritys: LisakysymysInput) -> Lisakysymys:
+    async def edit_lisakysymys(
+        self,
+        info: Info,
+        id: Annotated[int, strawberry.argument(description="The question's id.")],
+        maaritys: Annotated[LisakysymysInput, strawberry.argument(description="The new definition.")],
+    ) -> Lisakysymys:
         row = await service.muokkaa(info.context.principal, id, kysely_for, maaritys.maaritys())
         return Lisakysymys.from_row(row)
 
     @strawberry.mutation(description="Order the active extra questions; `ids` lists each exactly once.")
     async def reorder_lisakysymykset(
-        self, info: Info, koulutustoimija_oid: str, kyselytyyppi: str, ids: list[int]
+        self,
+        info: Info,
+        koulutustoimija_oid: Annotated[str, strawberry.argument(description="The koulutustoimija (OID).")],
+        kyselytyyppi: Annotated[str, strawberry.argument(description="The survey (kyselytyyppi code).")],
+        ids: Annotated[list[int], strawberry.argument(description="Every active question's id, in the new order.")],
     ) -> list[Lisakysymys]:
         rows = await service.jarjesta(info.context.principal, koulutustoimija_oid, kysely_for(kyselytyyppi), ids)
         return [Lisakysymys.from_row(r) for r in rows]
 
     @strawberry.mutation(description="Take a question off the form; it and its old answers are kept.")
-    async def retire_lisakysymys(self, info: Info, id: int) -> Lisakysymys:
+    async def retire_lisakysymys(
+        self, info: Info, id: Annotated[int, strawberry.argument(description="The question's id.")]
+    ) -> Lisakysymys:
         row = await service.poista(info.context.principal, id, info.context.now)
         return Lisakysymys.from_row(row)
 
     @strawberry.mutation(description="Set the https address respondents go to after answering; null clears it.")
     async def set_uudelleenohjaus_url(
-        self, info: Info, koulutustoimija_oid: str, kyselytyyppi: str, url: str | None
+        self,
+        info: Info,
+        koulutustoimija_oid: Annotated[str, strawberry.argument(description="The koulutustoimija (OID).")],
+        kyselytyyppi: Annotated[str, strawberry.argument(description="The survey (kyselytyyppi code).")],
+        url: Annotated[str | None, strawberry.argument(description="An https address, or null to clear.")],
     ) -> KyselyAsetus:
         asetus = await service.aseta_uudelleenohjaus_url(
             info.context.principal, koulutustoimija_oid, kysely_for(kyselytyyppi), url

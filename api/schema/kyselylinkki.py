@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 
@@ -32,11 +33,11 @@ from models.user import RoleName
 
 @strawberry.enum(description="Where a link stands today.")
 class LinkinTila(Enum):
-    ODOTTAA = "odottaa"
-    AVOIN = "avoin"
-    VASTATTU = "vastattu"
-    UMPEUTUNUT = "umpeutunut"
-    PERUTTU = "peruttu"
+    ODOTTAA = strawberry.enum_value("odottaa", description="The answer period has not started.")
+    AVOIN = strawberry.enum_value("avoin", description="Open for answering.")
+    VASTATTU = strawberry.enum_value("vastattu", description="Answered.")
+    UMPEUTUNUT = strawberry.enum_value("umpeutunut", description="The answer period is over without an answer.")
+    PERUTTU = strawberry.enum_value("peruttu", description="Cancelled.")
 
 
 def linkin_tila(row: LinkRow, today: date) -> LinkinTila:
@@ -54,13 +55,13 @@ def linkin_tila(row: LinkRow, today: date) -> LinkinTila:
 @authorization.guarded(authorization.toimitus)
 @strawberry.type(description="One message on one channel: queued → sent | failed | bounced | delivered.")
 class Toimitus:
-    kanava: str
+    kanava: str = strawberry.field(description="The channel: email or sms.")
     tarkoitus: str = strawberry.field(description="lahetys, muistutus1, muistutus2, uudelleen1, …")
-    osoite: str
-    tila: str
-    virhe: str | None
-    yritykset: int
-    paivitetty: datetime
+    osoite: str = strawberry.field(description="The e-mail address or phone number.")
+    tila: str = strawberry.field(description="queued, sent, failed, bounced or delivered.")
+    virhe: str | None = strawberry.field(description="The last failure, if any.")
+    yritykset: int = strawberry.field(description="How many attempts were made.")
+    paivitetty: datetime = strawberry.field(description="When the state last changed.")
     linkki: strawberry.Private[LinkRow]
 
     @classmethod
@@ -80,21 +81,21 @@ class Toimitus:
 @authorization.guarded(authorization.kyselylinkki)
 @strawberry.type(description="A one-time survey answer link (DOMAIN.md §3–4).")
 class Kyselylinkki:
-    tunnus: str
-    kyselytyyppi: str
-    tutkinto_koodi: str | None
-    tutkinto_nimi: str | None
-    ytunnus: str | None
-    heratepvm: date
-    rahoituskausi: str
-    lahetyspvm: date | None
-    vastausaika_alku: date | None
-    vastausaika_loppu: date | None
-    vastattu: bool
-    peruutuksen_syy: str | None
-    muistutuksia: int
-    tila: LinkinTila
-    url: str
+    tunnus: str = strawberry.field(description="The link's tunnus (the last part of its URL).")
+    kyselytyyppi: str = strawberry.field(description="The survey (kyselytyyppi code).")
+    tutkinto_koodi: str | None = strawberry.field(description="The tutkinto's koulutus code.")
+    tutkinto_nimi: str | None = strawberry.field(description="The tutkinto's name.")
+    ytunnus: str | None = strawberry.field(description="The workplace's y-tunnus (workplace links).")
+    heratepvm: date = strawberry.field(description="The trigger day (herätepäivä) the link was made for.")
+    rahoituskausi: str = strawberry.field(description="The funding period (rahoituskausi), e.g. 2024-2025.")
+    lahetyspvm: date | None = strawberry.field(description="Day the link was first sent; null before that.")
+    vastausaika_alku: date | None = strawberry.field(description="First day the link can be answered.")
+    vastausaika_loppu: date | None = strawberry.field(description="Last day the link can be answered.")
+    vastattu: bool = strawberry.field(description="Whether it has been answered.")
+    peruutuksen_syy: str | None = strawberry.field(description="Why it was cancelled (a code), if it was.")
+    muistutuksia: int = strawberry.field(description="How many reminders were sent.")
+    tila: LinkinTila = strawberry.field(description="Where the link stands today.")
+    url: str = strawberry.field(description="The respondent's address.")
     row: strawberry.Private[LinkRow]
 
     @classmethod
@@ -118,13 +119,13 @@ class Kyselylinkki:
             row=row,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The provider's OID.")
     async def koulutustoimija_oid(self, info: Info) -> str:
         org = await info.context.loaders.organisation.load(self.row.koulutustoimija_id)  # type: ignore[attr-defined]
         assert org is not None
         return org.oid
 
-    @strawberry.field
+    @strawberry.field(description="The oppilaitos' OID (null for workplace links).")
     async def oppilaitos_oid(self, info: Info) -> str | None:
         if self.row.oppilaitos_id is None:  # type: ignore[attr-defined]
             return None
@@ -142,11 +143,11 @@ class Kyselylinkki:
 
 @strawberry.type(description="A feedback decision of a HOKS: the link made, or why none was.")
 class Palautepaatos:
-    kyselytyyppi: str
-    hankkimistapa_id: int | None
-    heratepvm: date | None
-    syy: str | None
-    selitys: str | None
+    kyselytyyppi: str = strawberry.field(description="The survey (kyselytyyppi code).")
+    hankkimistapa_id: int | None = strawberry.field(description="The jakso decided on (instructor surveys).")
+    heratepvm: date | None = strawberry.field(description="The trigger day.")
+    syy: str | None = strawberry.field(description="The reason code when no link was made; null when one was.")
+    selitys: str | None = strawberry.field(description="The reason in words.")
 
 
 def student_decision(row: Opiskelijaherate) -> Palautepaatos:
@@ -183,20 +184,20 @@ async def hoks_palautepaatokset(hoks_id: int, info: Info) -> list[Palautepaatos]
 @strawberry.type(description="A message that would go out on the day, and why it qualifies.")
 class TulevaLahetys:
     tunnus: str | None = strawberry.field(description="Null for an instructor bundle not yet made.")
-    kyselytyyppi: str
-    kanava: str
-    tarkoitus: str
-    osoite: str
-    syy: str
+    kyselytyyppi: str = strawberry.field(description="The survey (kyselytyyppi code).")
+    kanava: str = strawberry.field(description="The channel: email or sms.")
+    tarkoitus: str = strawberry.field(description="lahetys, muistutus1, muistutus2, …")
+    osoite: str = strawberry.field(description="The e-mail address or phone number.")
+    syy: str = strawberry.field(description="Why it would be sent, in words.")
     koulutustoimija_path: strawberry.Private[str]
 
 
 @authorization.guarded(authorization.tyopaikkakysely)
 @strawberry.type(description="A työpaikkakysely link to hand to the workplace (never sent by the system).")
 class Tyopaikkakysely:
-    linkki: Kyselylinkki
-    tyopaikan_nimi: str | None
-    jaksoja: int
+    linkki: Kyselylinkki = strawberry.field(description="The workplace survey link.")
+    tyopaikan_nimi: str | None = strawberry.field(description="The workplace's name.")
+    jaksoja: int = strawberry.field(description="How many jaksot the link covers.")
 
 
 async def _org(oid: str, field: str) -> Organisation:
@@ -209,7 +210,11 @@ async def _org(oid: str, field: str) -> Organisation:
 @strawberry.type
 class KyselylinkkiQuery:
     @strawberry.field(description="One link by its tunnus.")
-    async def kyselylinkki(self, info: Info, tunnus: str) -> Kyselylinkki:
+    async def kyselylinkki(
+        self,
+        info: Info,
+        tunnus: Annotated[str, strawberry.argument(description="The link's tunnus (the last part of its URL).")],
+    ) -> Kyselylinkki:
         row = await LinkRow.get_or_none(tunnus=tunnus).prefetch_related(
             "koulutustoimija", "oppilaitos", "hoks__opiskeluoikeus"
         )
@@ -219,7 +224,12 @@ class KyselylinkkiQuery:
         return Kyselylinkki.from_row(row, info)
 
     @strawberry.field(description="What the run on `paiva` would send for the provider with today's data, and why.")
-    async def upcoming_sends(self, info: Info, koulutustoimija: str, paiva: date) -> list[TulevaLahetys]:
+    async def upcoming_sends(
+        self,
+        info: Info,
+        koulutustoimija: Annotated[str, strawberry.argument(description="The koulutustoimija (OID).")],
+        paiva: Annotated[date, strawberry.argument(description="The day of the run to preview (Helsinki time).")],
+    ) -> list[TulevaLahetys]:
         org = await _org(koulutustoimija, "koulutustoimija")
         info.context.principal.require(RoleName.READ, org.path, f"upcoming sends of {koulutustoimija}")
         report = await run_day(paiva, dry_run=True)
@@ -242,7 +252,9 @@ class KyselylinkkiQuery:
         ]
 
     @strawberry.field(description="The provider's työpaikkakysely links (§4.2), also as /tyopaikkakysely.csv.")
-    async def tyopaikkakyselyt(self, info: Info, koulutustoimija: str) -> list[Tyopaikkakysely]:
+    async def tyopaikkakyselyt(
+        self, info: Info, koulutustoimija: Annotated[str, strawberry.argument(description="The koulutustoimija (OID).")]
+    ) -> list[Tyopaikkakysely]:
         rows = await list_tyopaikkakyselyt(koulutustoimija, info.context.principal)
         return [
             Tyopaikkakysely(
@@ -255,7 +267,14 @@ class KyselylinkkiQuery:
 @strawberry.type
 class KyselylinkkiMutation:
     @strawberry.mutation(description="Send the same link again by e-mail; the deadline does not move.")
-    async def resend_kyselylinkki(self, info: Info, tunnus: str, sahkoposti: str | None = None) -> Kyselylinkki:
+    async def resend_kyselylinkki(
+        self,
+        info: Info,
+        tunnus: Annotated[str, strawberry.argument(description="The link's tunnus.")],
+        sahkoposti: Annotated[
+            str | None, strawberry.argument(description="Send to this address instead (it is stored on the HOKS).")
+        ] = None,
+    ) -> Kyselylinkki:
         lahetys = await resend(tunnus, sahkoposti, info.context.principal, info.context.today)
         await wake(info.context.settings, [lahetys.toimitus_id])
         return Kyselylinkki.from_row(await LinkRow.get(tunnus=tunnus), info)

@@ -20,29 +20,36 @@ if TYPE_CHECKING:
     from api.schema.hoks import Hoks
 
 
-@strawberry.type
+@strawberry.type(description="One opiskeluoikeusjakso: a state from a day on.")
 class Tila:
-    alku: date
-    tila: str
+    alku: date = strawberry.field(description="First day of the state.")
+    tila: str = strawberry.field(
+        description="Koski's koskiopiskeluoikeudentila code (Koski's open code set, a string: lasna, valmistunut, …)."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="One suoritus (qualification) of a study right.")
 class Suoritus:
-    tyyppi: str
-    tutkinto_koodi: str | None
-    tutkinto_nimi: str | None
-    vahvistus: date | None
+    tyyppi: str = strawberry.field(description="Koski's suorituksentyyppi code (Koski's open code set, a string).")
+    tutkinto_koodi: str | None = strawberry.field(description="The koulutus code (Koski's open code set).")
+    tutkinto_nimi: str | None = strawberry.field(description="The tutkinto's name in Finnish.")
+    vahvistus: date | None = strawberry.field(
+        description="Day the suoritus was confirmed (vahvistus); null while open."
+    )
 
 
 @authorization.guarded(authorization.opiskeluoikeus)
-@strawberry.type
+@strawberry.type(description="A study right (opiskeluoikeus) mirrored from Koski.")
 class Opiskeluoikeus:
-    oid: str
-    tyyppi: str
-    alku: date | None
-    arvioitu_loppu: date | None
-    versio: int
-    mitatoity: bool
+    oid: str = strawberry.field(description="The opiskeluoikeus OID.")
+    tyyppi: str = strawberry.field(
+        description="Koski's opiskeluoikeudentyyppi code (Koski's open code set, a string: ammatillinenkoulutus, "
+        "perusopetus, …)."
+    )
+    alku: date | None = strawberry.field(description="First day.")
+    arvioitu_loppu: date | None = strawberry.field(description="Estimated last day.")
+    versio: int = strawberry.field(description="Koski's versionumero of the stored version.")
+    mitatoity: bool = strawberry.field(description="Whether the study right is voided (mitätöity).")
     row: strawberry.Private[OpiskeluoikeusRow]
 
     @classmethod
@@ -57,24 +64,24 @@ class Opiskeluoikeus:
             row=row,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The provider (koulutustoimija).")
     async def koulutustoimija(self, info: Info) -> Organisation:
         org = await info.context.loaders.organisation.load(self.row.koulutustoimija_id)  # type: ignore[attr-defined]
         assert org is not None
         return Organisation.from_row(org)
 
-    @strawberry.field
+    @strawberry.field(description="The oppilaitos.")
     async def oppilaitos(self, info: Info) -> Organisation:
         org = await info.context.loaders.organisation.load(self.row.oppilaitos_id)  # type: ignore[attr-defined]
         assert org is not None
         return Organisation.from_row(org)
 
-    @strawberry.field
+    @strawberry.field(description="The state history (opiskeluoikeusjaksot), oldest first.")
     async def tilat(self, info: Info) -> list[Tila]:
         rows = await info.context.loaders.tilat.load(self.row.id)
         return [Tila(alku=t.alku, tila=t.tila) for t in rows]
 
-    @strawberry.field
+    @strawberry.field(description="The suoritukset (qualifications) studied.")
     async def suoritukset(self, info: Info) -> list[Suoritus]:
         rows = await info.context.loaders.suoritukset.load(self.row.id)
         return [
@@ -97,16 +104,20 @@ class Opiskeluoikeus:
         return Hoks.from_row(row, await info.context.loaders.tutkinnon_osat.load(row.id)) if row else None
 
 
-@strawberry.type
+@strawberry.type(description="The outcome of saveOpiskeluoikeus.")
 class SaveOpiskeluoikeusResult:
-    created: bool
-    opiskeluoikeus: Opiskeluoikeus
+    created: bool = strawberry.field(description="True when the study right was new.")
+    opiskeluoikeus: Opiskeluoikeus = strawberry.field(description="The stored study right.")
 
 
 @strawberry.type
 class OpiskeluoikeusQuery:
     @strawberry.field(description="A study right by its Koski OID (voided ones too, flagged).")
-    async def opiskeluoikeus(self, info: Info, oid: str) -> Opiskeluoikeus:
+    async def opiskeluoikeus(
+        self,
+        info: Info,
+        oid: Annotated[str, strawberry.argument(description="The opiskeluoikeus OID (1.2.246.562.15.…).")],
+    ) -> Opiskeluoikeus:
         row = await OpiskeluoikeusRow.get_or_none(oid=oid).prefetch_related("oppija")
         if row is None:
             raise NotFound("opiskeluoikeus", oid, "oid")
@@ -120,7 +131,9 @@ class OpiskeluoikeusMutation:
         description="A Koski transfer (Koski-shaped JSON): replaces the stored one whole; an older or equal "
         "versionumero is refused with STALE_VERSION."
     )
-    async def save_opiskeluoikeus(self, info: Info, data: JSON) -> SaveOpiskeluoikeusResult:
+    async def save_opiskeluoikeus(
+        self, info: Info, data: Annotated[JSON, strawberry.argument(description="The opiskeluoikeus as Koski's JSON.")]
+    ) -> SaveOpiskeluoikeusResult:
         doc, errors = parse_opiskeluoikeus(data)
         if doc is None:
             raise ValidationFailed(errors)
@@ -132,6 +145,11 @@ class OpiskeluoikeusMutation:
         description="Void (mitätöi) a study right recorded with the wrong type (vaara_tyyppi) or never started "
         "(ei_aloittanut). Its HOKS is hidden and its pending survey links are cancelled."
     )
-    async def void_opiskeluoikeus(self, info: Info, oid: str, syy: str) -> Opiskeluoikeus:
+    async def void_opiskeluoikeus(
+        self,
+        info: Info,
+        oid: Annotated[str, strawberry.argument(description="The opiskeluoikeus OID.")],
+        syy: Annotated[str, strawberry.argument(description="vaara_tyyppi or ei_aloittanut.")],
+    ) -> Opiskeluoikeus:
         row = await koski.void_opiskeluoikeus(oid, syy, info.context.principal)
         return Opiskeluoikeus.from_row(row)

@@ -22,21 +22,23 @@ if TYPE_CHECKING:
     from api.schema.valpas import Oppivelvollisuus
 
 
-@strawberry.type
+@strawberry.type(description="One period of the person's kotikunta (home municipality).")
 class Kotikunta:
-    kuntakoodi: str
-    alku: date
-    loppu: date | None
+    kuntakoodi: str = strawberry.field(description="The kunta's code (Koski's open code set, a string).")
+    alku: date = strawberry.field(description="First day.")
+    loppu: date | None = strawberry.field(description="Last day; null while current.")
 
 
 @authorization.guarded(authorization.oppija)
-@strawberry.type
+@strawberry.type(description="A learner (oppija), identified by oppija OID.")
 class Oppija:
-    oid: str
-    etunimet: str
-    sukunimi: str
-    syntymaaika: date | None
-    turvakielto: bool
+    oid: str = strawberry.field(description="The oppija OID.")
+    etunimet: str = strawberry.field(description="First names.")
+    sukunimi: str = strawberry.field(description="Surname.")
+    syntymaaika: date | None = strawberry.field(description="Date of birth.")
+    turvakielto: bool = strawberry.field(
+        description="Whether the person's address is under turvakielto (non-disclosure)."
+    )
     row: strawberry.Private[OppijaRow]
 
     @classmethod
@@ -97,7 +99,9 @@ class Oppija:
 @strawberry.type
 class OppijaQuery:
     @strawberry.field(description="A learner by oppija OID.")
-    async def oppija(self, info: Info, oid: str) -> Oppija:
+    async def oppija(
+        self, info: Info, oid: Annotated[str, strawberry.argument(description="The oppija OID (1.2.246.562.24.…).")]
+    ) -> Oppija:
         row = await OppijaRow.get_or_none(oid=oid)
         if row is None:
             raise NotFound("oppija", oid, "oid")

@@ -7,11 +7,13 @@ import strawberry
 from models.organisation import Organisation as OrganisationRow
 
 
-@strawberry.type
+@strawberry.type(
+    description="An organisation from the organisation register: koulutustoimija, oppilaitos, kunta or OPH."
+)
 class Organisation:
-    oid: str
-    nimi: str
-    tyyppi: str
+    oid: str = strawberry.field(description="The organisation OID.")
+    nimi: str = strawberry.field(description="The name in Finnish.")
+    tyyppi: str = strawberry.field(description="koulutustoimija, oppilaitos, kunta or oph.")
 
     @classmethod
     def from_row(cls, row: OrganisationRow) -> Organisation:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 from datetime import date, datetime
+from typing import Annotated
 
 import strawberry
 
@@ -38,8 +39,8 @@ MAX_PAGE = 100
 
 @strawberry.type(description="Why a rule decided as it did: a stable code and a plain-language explanation.")
 class ValpasReason:
-    code: str
-    text: str
+    code: str = strawberry.field(description="Machine-readable reason code (stable).")
+    text: str = strawberry.field(description="The reason in words.")
 
     @classmethod
     def of(cls, code: str) -> ValpasReason:
@@ -49,16 +50,20 @@ class ValpasReason:
 @authorization.guarded(authorization.oppivelvollisuus)
 @strawberry.type(description="DOMAIN.md §6.1–6.2 for one person today. Dates are null when not covered.")
 class Oppivelvollisuus:
-    covered: bool
-    reason: ValpasReason
-    oppivelvollinen_until: date | None
-    oppivelvollinen_until_reason: ValpasReason | None
-    maksuttomuus_until: date | None
-    maksuttomuus_until_reason: ValpasReason | None
-    suorittaa: bool
-    suorittaa_reason: ValpasReason
-    keskeytetty: bool
-    data_quality_flags: list[ValpasReason]
+    covered: bool = strawberry.field(description="Whether the person falls under extended compulsory education at all.")
+    reason: ValpasReason = strawberry.field(description="Why covered is what it is.")
+    oppivelvollinen_until: date | None = strawberry.field(description="Last day of compulsory education.")
+    oppivelvollinen_until_reason: ValpasReason | None = strawberry.field(
+        description="Which rule set oppivelvollinenUntil."
+    )
+    maksuttomuus_until: date | None = strawberry.field(description="Last day of free education (maksuttomuus).")
+    maksuttomuus_until_reason: ValpasReason | None = strawberry.field(description="Which rule set maksuttomuusUntil.")
+    suorittaa: bool = strawberry.field(description="Whether the person fulfils compulsory education today.")
+    suorittaa_reason: ValpasReason = strawberry.field(description="Why suorittaa is what it is.")
+    keskeytetty: bool = strawberry.field(description="Whether a keskeytys is in force today.")
+    data_quality_flags: list[ValpasReason] = strawberry.field(
+        description="Doubts about the source data worth checking by hand."
+    )
     oppija_id: strawberry.Private[int]
 
     @classmethod
@@ -91,14 +96,14 @@ async def resolve_oppivelvollisuus(row: OppijaRow, info: Info) -> Oppivelvollisu
 @authorization.guarded(authorization.tarkistusrivi)
 @strawberry.type(description="A person the kunta must check: oppivelvollinen, living there, no active study place.")
 class TarkistusRivi:
-    oppija_oid: str
-    etunimet: str
-    sukunimi: str
-    syntymaaika: date
-    oppivelvollinen_until: date
-    maksuttomuus_until: date
-    reason: ValpasReason
-    keskeytetty: bool
+    oppija_oid: str = strawberry.field(description="The person's oppija OID.")
+    etunimet: str = strawberry.field(description="First names.")
+    sukunimi: str = strawberry.field(description="Surname.")
+    syntymaaika: date = strawberry.field(description="Date of birth.")
+    oppivelvollinen_until: date = strawberry.field(description="Last day of compulsory education.")
+    maksuttomuus_until: date = strawberry.field(description="Last day of free education.")
+    reason: ValpasReason = strawberry.field(description="Why the person is on the list.")
+    keskeytetty: bool = strawberry.field(description="Whether a keskeytys is in force.")
     kunta_path: strawberry.Private[str]
 
     @classmethod
@@ -116,16 +121,16 @@ class TarkistusRivi:
         )
 
 
-@strawberry.type
+@strawberry.type(description="One row with its cursor.")
 class TarkistusEdge:
-    cursor: str
-    node: TarkistusRivi
+    cursor: str = strawberry.field(description="Pass as `after` to continue after this row.")
+    node: TarkistusRivi = strawberry.field(description="The row.")
 
 
-@strawberry.type
+@strawberry.type(description="One page of the automatic check list.")
 class TarkistusConnection:
-    edges: list[TarkistusEdge]
-    page_info: PageInfo
+    edges: list[TarkistusEdge] = strawberry.field(description="The rows of this page.")
+    page_info: PageInfo = strawberry.field(description="Whether there is a next page and its cursor.")
 
 
 def list_cursor(key: paging.ListKey) -> str:
@@ -145,21 +150,21 @@ def parse_list_cursor(cursor: str | None) -> paging.ListKey | None:
 # --- Hakeutumisen valvonta ------------------------------------------------------------------------
 
 
-@strawberry.type
+@strawberry.type(description="One preference of an application.")
 class Hakutoive:
-    hakukohde: str
-    oppilaitos_oid: str | None
-    valintatila: str
-    vastaanottotila: str | None
+    hakukohde: str = strawberry.field(description="The hakukohde's name.")
+    oppilaitos_oid: str | None = strawberry.field(description="The oppilaitos' OID.")
+    valintatila: str = strawberry.field(description="The selection state (valintatila code).")
+    vastaanottotila: str | None = strawberry.field(description="The acceptance state (vastaanottotila code).")
 
 
 @strawberry.type(description="A yhteishaku application with its results (other hakus are not visible).")
 class YhteishakuHakemus:
-    oid: str
-    haku_nimi: str
-    muokattu: datetime
-    hakutoiveet: list[Hakutoive]
-    sai_paikan: bool | None
+    oid: str = strawberry.field(description="The application's OID.")
+    haku_nimi: str = strawberry.field(description="The haku's name.")
+    muokattu: datetime = strawberry.field(description="When the application was last changed.")
+    hakutoiveet: list[Hakutoive] = strawberry.field(description="The preferences in order.")
+    sai_paikan: bool | None = strawberry.field(description="Whether a place was received; null before results.")
 
     @classmethod
     def of(cls, h: HakemusRow) -> YhteishakuHakemus:
@@ -183,18 +188,18 @@ class YhteishakuHakemus:
 @authorization.guarded(authorization.hakeutumisrivi)
 @strawberry.type(description="A pupil finishing perusopetus, with yhteishaku status and this provider's marks.")
 class HakeutumisRivi:
-    oppija_oid: str
-    etunimet: str
-    sukunimi: str
-    syntymaaika: date
-    perusopetus_oid: str
-    hakemukset: list[YhteishakuHakemus]
-    sai_paikan: bool | None
-    varoitus: bool
-    varoitus_reason: ValpasReason
-    muu_haku: bool
-    suorittaa: bool
-    suorittaa_reason: ValpasReason
+    oppija_oid: str = strawberry.field(description="The pupil's oppija OID.")
+    etunimet: str = strawberry.field(description="First names.")
+    sukunimi: str = strawberry.field(description="Surname.")
+    syntymaaika: date = strawberry.field(description="Date of birth.")
+    perusopetus_oid: str = strawberry.field(description="The perusopetus study right's OID.")
+    hakemukset: list[YhteishakuHakemus] = strawberry.field(description="The pupil's yhteishaku applications.")
+    sai_paikan: bool | None = strawberry.field(description="Whether a place was received; null before results.")
+    varoitus: bool = strawberry.field(description="Whether the pupil needs attention (no application or no place).")
+    varoitus_reason: ValpasReason = strawberry.field(description="Why varoitus is what it is.")
+    muu_haku: bool = strawberry.field(description='This oppilaitos\' own "Muu haku" note.')
+    suorittaa: bool = strawberry.field(description="Whether the pupil fulfils compulsory education today.")
+    suorittaa_reason: ValpasReason = strawberry.field(description="Why suorittaa is what it is.")
     oppilaitos_path: strawberry.Private[str]
 
     @classmethod
@@ -219,34 +224,34 @@ class HakeutumisRivi:
 # --- Kuntailmoitus --------------------------------------------------------------------------------
 
 
-@strawberry.type
+@strawberry.type(description="Contact details.")
 class Yhteystiedot:
-    lahiosoite: str | None
-    postinumero: str | None
-    postitoimipaikka: str | None
-    maa: str | None
-    puhelinnumero: str | None
-    sahkoposti: str | None
+    lahiosoite: str | None = strawberry.field(description="Street address.")
+    postinumero: str | None = strawberry.field(description="Postal code.")
+    postitoimipaikka: str | None = strawberry.field(description="Post office.")
+    maa: str | None = strawberry.field(description="Country.")
+    puhelinnumero: str | None = strawberry.field(description="Phone number.")
+    sahkoposti: str | None = strawberry.field(description="E-mail address.")
 
 
 @authorization.guarded(authorization.kuntailmoitus)
 @strawberry.type(description="Ilmoitus asuinkunnalle. Immutable: no mutation changes or withdraws one.")
 class Kuntailmoitus:
-    id: int
-    oppija_oid: str
-    etunimet: str
-    sukunimi: str
-    kunta: str
-    tekija_organisaatio: Organisation
-    tekija: str
+    id: int = strawberry.field(description="Polku's id of the notice.")
+    oppija_oid: str = strawberry.field(description="The person's oppija OID.")
+    etunimet: str = strawberry.field(description="First names.")
+    sukunimi: str = strawberry.field(description="Surname.")
+    kunta: str = strawberry.field(description="The receiving kunta's kuntakoodi.")
+    tekija_organisaatio: Organisation = strawberry.field(description="The organisation that made the notice.")
+    tekija: str = strawberry.field(description="The user who made it.")
     yhteystiedot: Yhteystiedot | None = strawberry.field(
         description="The learner's contact details; null under turvakielto unless the caller is a user of the "
         "receiving kunta or of the learner's kotikunta."
     )
-    yhteydenottokieli: str
-    hakenut_muualle: bool
-    muu_haku: bool
-    created_at: datetime
+    yhteydenottokieli: str = strawberry.field(description="Contact language: fi or sv.")
+    hakenut_muualle: bool = strawberry.field(description="Whether the person has applied elsewhere.")
+    muu_haku: bool = strawberry.field(description='The sender\'s "Muu haku" note at the time.')
+    created_at: datetime = strawberry.field(description="When it was made.")
     row: strawberry.Private[KuntailmoitusRow]
 
     @classmethod
@@ -292,49 +297,49 @@ async def _shown(rows: list[KuntailmoitusRow], info: Info) -> list[Kuntailmoitus
     return out
 
 
-@strawberry.input
+@strawberry.input(description="Contact details.")
 class YhteystiedotInput:
-    lahiosoite: str | None = None
-    postinumero: str | None = None
-    postitoimipaikka: str | None = None
-    maa: str | None = None
-    puhelinnumero: str | None = None
-    sahkoposti: str | None = None
+    lahiosoite: str | None = strawberry.field(default=None, description="Street address.")
+    postinumero: str | None = strawberry.field(default=None, description="Postal code.")
+    postitoimipaikka: str | None = strawberry.field(default=None, description="Post office.")
+    maa: str | None = strawberry.field(default=None, description="Country.")
+    puhelinnumero: str | None = strawberry.field(default=None, description="Phone number.")
+    sahkoposti: str | None = strawberry.field(default=None, description="E-mail address.")
 
 
-@strawberry.input
+@strawberry.input(description="An ilmoitus asuinkunnalle (notice to the home municipality).")
 class KuntailmoitusInput:
-    oppija_oid: str
+    oppija_oid: str = strawberry.field(description="The person's oppija OID.")
     kunta: str = strawberry.field(description="Kuntakoodi of the receiving kunta, e.g. 091.")
     tekija_organisaatio: str = strawberry.field(description="OID of the maker's oppilaitos or kunta.")
-    yhteystiedot: YhteystiedotInput
+    yhteystiedot: YhteystiedotInput = strawberry.field(description="The person's contact details.")
     yhteydenottokieli: str = strawberry.field(description="fi or sv")
-    hakenut_muualle: bool
+    hakenut_muualle: bool = strawberry.field(description="Whether the person has applied elsewhere.")
 
 
 # --- Kunta records and rights ---------------------------------------------------------------------
 
 
-@strawberry.type
+@strawberry.type(description="A kunta's exemption from compulsory education.")
 class Vapautus:
-    oppija_oid: str
-    kunta: str
-    alku: date
+    oppija_oid: str = strawberry.field(description="The person's oppija OID.")
+    kunta: str = strawberry.field(description="The deciding kunta's kuntakoodi.")
+    alku: date = strawberry.field(description="First day.")
 
 
-@strawberry.type
+@strawberry.type(description="A keskeytys (suspension) of compulsory education.")
 class Keskeytys:
-    oppija_oid: str
-    kunta: str
-    alku: date
-    loppu: date | None
+    oppija_oid: str = strawberry.field(description="The person's oppija OID.")
+    kunta: str = strawberry.field(description="The deciding kunta's kuntakoodi.")
+    alku: date = strawberry.field(description="First day.")
+    loppu: date | None = strawberry.field(description="Last day; null: until further notice.")
 
 
-@strawberry.type
+@strawberry.type(description="A role granted.")
 class RoleGrant:
-    user: str
-    organisation: str
-    role: str
+    user: str = strawberry.field(description="The user's name.")
+    organisation: str = strawberry.field(description="The organisation's OID.")
+    role: str = strawberry.field(description="The role's code.")
 
 
 @strawberry.type
@@ -344,7 +349,13 @@ class ValpasQuery:
         "order, at most 100 a page. CSV: GET /valpas/automaattinen-tarkistus.csv?kunta=…"
     )
     async def automaattinen_tarkistus(
-        self, info: Info, kunta: str, first: int = MAX_PAGE, after: str | None = None
+        self,
+        info: Info,
+        kunta: Annotated[str, strawberry.argument(description="The kunta's kuntakoodi (three digits, e.g. 091).")],
+        first: Annotated[int, strawberry.argument(description="Page size, 1 to 100.")] = MAX_PAGE,
+        after: Annotated[
+            str | None, strawberry.argument(description="The endCursor of the previous page; null for the first page.")
+        ] = None,
     ) -> TarkistusConnection:
         if not 1 <= first <= MAX_PAGE:
             raise DomainError("OUT_OF_RANGE", f"first must be between 1 and {MAX_PAGE}", "first")
@@ -358,24 +369,36 @@ class ValpasQuery:
         )
 
     @strawberry.field(description="The oppilaitos' pupils finishing perusopetus with their yhteishaku status.")
-    async def hakeutumisvalvonta(self, info: Info, oppilaitos: str) -> list[HakeutumisRivi]:
+    async def hakeutumisvalvonta(
+        self,
+        info: Info,
+        oppilaitos: Annotated[str, strawberry.argument(description="The perusopetus oppilaitos (OID).")],
+    ) -> list[HakeutumisRivi]:
         rows = await hakeutumisvalvonta.hakeutumisvalvonta(info.context.principal, oppilaitos, info.context.today)
         path = (await valpas_access.organisation(oppilaitos, "oppilaitos")).path
         return [HakeutumisRivi.of(r, path) for r in rows]
 
     @strawberry.field(description="Kuntailmoitukset received by the kunta (kuntakoodi), newest first.")
-    async def kuntailmoitukset_vastaanotetut(self, info: Info, kunta: str) -> list[Kuntailmoitus]:
+    async def kuntailmoitukset_vastaanotetut(
+        self, info: Info, kunta: Annotated[str, strawberry.argument(description="The receiving kunta's kuntakoodi.")]
+    ) -> list[Kuntailmoitus]:
         return await _shown(await kuntailmoitus.received_kuntailmoitukset(info.context.principal, kunta), info)
 
     @strawberry.field(description="Kuntailmoitukset made by the organisation (OID) and those below it.")
-    async def kuntailmoitukset_lahetetyt(self, info: Info, organisaatio: str) -> list[Kuntailmoitus]:
+    async def kuntailmoitukset_lahetetyt(
+        self,
+        info: Info,
+        organisaatio: Annotated[str, strawberry.argument(description="The sending organisation (OID).")],
+    ) -> list[Kuntailmoitus]:
         return await _shown(await kuntailmoitus.sent_kuntailmoitukset(info.context.principal, organisaatio), info)
 
 
 @strawberry.type
 class ValpasMutation:
     @strawberry.mutation(description="Make an ilmoitus asuinkunnalle. It cannot be changed or withdrawn later.")
-    async def create_kuntailmoitus(self, info: Info, input: KuntailmoitusInput) -> Kuntailmoitus:
+    async def create_kuntailmoitus(
+        self, info: Info, input: Annotated[KuntailmoitusInput, strawberry.argument(description="The notice.")]
+    ) -> Kuntailmoitus:
         y = input.yhteystiedot
         row = await kuntailmoitus.create_kuntailmoitus(
             info.context.principal,
@@ -400,17 +423,34 @@ class ValpasMutation:
         return (await _shown([row], info))[0]
 
     @strawberry.mutation(description='Set or clear this oppilaitos\' own "Muu haku" note on a pupil.')
-    async def mark_muu_haku(self, info: Info, oppija_oid: str, oppilaitos: str, muu_haku: bool) -> bool:
+    async def mark_muu_haku(
+        self,
+        info: Info,
+        oppija_oid: Annotated[str, strawberry.argument(description="The pupil's oppija OID.")],
+        oppilaitos: Annotated[str, strawberry.argument(description="The oppilaitos (OID) whose note it is.")],
+        muu_haku: Annotated[bool, strawberry.argument(description="Set (true) or clear (false).")],
+    ) -> bool:
         return await records.mark_muu_haku(info.context.principal, oppija_oid, oppilaitos, muu_haku)
 
     @strawberry.mutation(description="Record the kunta's exemption from compulsory education (from 1.8.2022).")
-    async def add_vapautus(self, info: Info, oppija_oid: str, kunta: str, alku: date) -> Vapautus:
+    async def add_vapautus(
+        self,
+        info: Info,
+        oppija_oid: Annotated[str, strawberry.argument(description="The person's oppija OID.")],
+        kunta: Annotated[str, strawberry.argument(description="The deciding kunta's kuntakoodi.")],
+        alku: Annotated[date, strawberry.argument(description="First day of the exemption.")],
+    ) -> Vapautus:
         row = await records.add_vapautus(info.context.principal, oppija_oid, kunta, alku, info.context.today)
         return Vapautus(oppija_oid=oppija_oid, kunta=ov.normalise_kuntakoodi(kunta), alku=row.alku)
 
     @strawberry.mutation(description="Record a keskeytys of compulsory education; it changes no dates.")
     async def add_keskeytys(
-        self, info: Info, oppija_oid: str, kunta: str, alku: date, loppu: date | None = None
+        self,
+        info: Info,
+        oppija_oid: Annotated[str, strawberry.argument(description="The person's oppija OID.")],
+        kunta: Annotated[str, strawberry.argument(description="The deciding kunta's kuntakoodi.")],
+        alku: Annotated[date, strawberry.argument(description="First day.")],
+        loppu: Annotated[date | None, strawberry.argument(description="Last day; null: until further notice.")] = None,
     ) -> Keskeytys:
         row = await records.add_keskeytys(info.context.principal, oppija_oid, kunta, alku, loppu, info.context.today)
         return Keskeytys(oppija_oid=oppija_oid, kunta=ov.normalise_kuntakoodi(kunta), alku=row.alku, loppu=row.loppu)
@@ -419,7 +459,13 @@ class ValpasMutation:
         description="Grant a Valpas role: the vastuukäyttäjä grants pääkäyttäjä roles, pääkäyttäjät grant valvoja "
         "roles in their own organisation. Nobody can grant to themselves."
     )
-    async def grant_role(self, info: Info, user: str, organisation: str, role: str) -> RoleGrant:
+    async def grant_role(
+        self,
+        info: Info,
+        user: Annotated[str, strawberry.argument(description="The user's name.")],
+        organisation: Annotated[str, strawberry.argument(description="The organisation (OID).")],
+        role: Annotated[str, strawberry.argument(description="The role's code, e.g. valpas_kunta_valvoja.")],
+    ) -> RoleGrant:
         try:
             name = RoleName(role)
         except ValueError as e:
