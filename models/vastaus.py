@@ -62,3 +62,21 @@ class KyselyAsetus(Model):
     class Meta:
         table = "kyselyasetus"
         unique_together = (("koulutustoimija", "kyselytyyppi"),)
+
+
+class Luonnos(Model):
+    """A respondent's answers so far (save and return): one per link, removed on submit, expiry or cancellation.
+
+    Holds only values of the link's own questions, trimmed to their limits; the answer itself is still stored
+    once, in Vastaus, by the submit.
+    """
+
+    id = fields.IntField(primary_key=True)
+    kyselylinkki: fields.OneToOneRelation[Kyselylinkki] = fields.OneToOneField(
+        "models.Kyselylinkki", related_name="luonnos", on_delete=fields.CASCADE
+    )
+    arvot: Any = fields.JSONField()
+    tallennettu_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "luonnos"

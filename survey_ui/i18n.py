@@ -16,6 +16,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.requests import Request
 
 from models.rules.kysely import KIELET, LIIAN_PITKA, PAKOLLINEN, TUNTEMATON_KYSYMYS, VIRHEELLINEN_ARVO
+from models.rules.lomake import nykyinen_nimi
 
 DOMAIN = "kysely"
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
@@ -98,7 +99,15 @@ def environment(kieli: str) -> Environment:
     env.install_gettext_translations(translations(kieli), newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(kieli=kieli, kielet=KIELET, kielten_nimet=KIELTEN_NIMET, virheet=VIRHEET, likert=LIKERT)
     env.filters["dom_id"] = dom_id
+    env.filters["nykyinen_nimi"] = nykyinen_nimi
+    env.filters["yhdista"] = yhdista
     return env
+
+
+def yhdista(kysymys: str, viesti: str) -> str:
+    """A question and its error as one line, without doubled punctuation ("…koulutukseen? Vastaa tähän …")."""
+    kysymys = kysymys.rstrip().rstrip(":")
+    return f"{kysymys} {viesti}" if kysymys.endswith(("?", "!", ".")) else f"{kysymys}: {viesti}"
 
 
 def dom_id(tunnus: str) -> str:

@@ -8,25 +8,35 @@ header) and `Cache-Control: no-store`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from models.kyselylinkki import Kyselytyyppi
 from models.rules.kysely import KYSELYTYYPIT, Kysely, Kysymys, validate_answers
+from models.rules.lomake import luonnoksen_arvot, puolikuukausi
 from models.rules.vastaaminen import LinkinTila, is_safe_uudelleenohjaus_url
 from models.services.errors import NotFound
-from models.services.vastaus import LinkkiEiAvoin, Lomakelinkki, lomakelinkki, tallenna_vastaus
+from models.services.luonnos import tallenna_luonnos
+from models.services.vastaus import Kysyja, LinkkiEiAvoin, Lomakelinkki, lomakelinkki, tallenna_vastaus
 from survey_ui import kyselyt
-from survey_ui.i18n import choose_language, environment
+from survey_ui.i18n import KIELET, choose_language, environment
 from survey_ui.ratelimit import SlidingWindowLimiter
 
 CSRF_FIELD = "csrftoken"
+# The form's buttons say what a POST is for: send the answers (default), keep them for later, keep them and
+# reopen the form in another language, or a save the page's script makes unasked (answered with 204).
+TOIMINTO = "toiminto"
+TALLENNA = "tallenna"
+LUONNOS = "luonnos"
+KIELI_PREFIX = "kieli:"
 SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
@@ -36,6 +46,7 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "connect-src 'self'; form-action 'self' https:; frame-ancestors 'none'; base-uri 'none'",
 }
+_TUNNUS_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 # A special page per state; "tuntematon" (unknown link) and "rajoitus" (rate limit) have no LinkinTila.
 STATUS = {
     "tuntematon": 404,
@@ -66,6 +77,7 @@ class Lomake:
     lisakysymykset: Sequence[Kysymys]
     arvot: Mapping[str, list[str]]
     virheet: Mapping[str, str]
+    tallennettu: bool = False
 
     @property
     def kaikki(self) -> tuple[Kysymys, ...]:
@@ -96,7 +108,7 @@ class RespondentPages:
         if isinstance(link, Response):
             return link
         kysely = kyselyt.latest(link.kyselytyyppi)
-        return self._form_page(request, kieli, Lomake(kysely, link.lisakysymykset, {}, {}))
+        return self._form_page(request, kieli, link, Lomake(kysely, link.lisakysymykset, link.luonnos, {}))
 
     async def submit(self, request: Request) -> Response:
         kieli = choose_language(request)
@@ -106,11 +118,14 @@ class RespondentPages:
         kysely = _answered_version(link.kyselytyyppi, request.query_params.get("versio", ""))
         form = await request.form()
         arvot = {key: [v for v in form.getlist(key) if isinstance(v, str)] for key in form}
-        result = validate_answers(kysely, link.lisakysymykset, arvot, ignore={CSRF_FIELD} | link.poistetut)
+        toiminto = str(form.get(TOIMINTO) or "")
+        if toiminto in (TALLENNA, LUONNOS) or toiminto.startswith(KIELI_PREFIX):
+            return await self._save_draft(request, kieli, link, kysely, arvot, toiminto)
+        result = validate_answers(kysely, link.lisakysymykset, arvot, ignore={CSRF_FIELD, TOIMINTO} | link.poistetut)
         if not result.ok:
             arvot.pop(CSRF_FIELD, None)
             return self._form_page(
-                request, kieli, Lomake(kysely, link.lisakysymykset, arvot, result.errors), status=422
+                request, kieli, link, Lomake(kysely, link.lisakysymykset, arvot, result.errors), status=422
             )
         try:
             await tallenna_vastaus(link, kysely, result.answers, kieli, datetime.now(UTC))
@@ -122,18 +137,48 @@ class RespondentPages:
         target = url if url and is_safe_uudelleenohjaus_url(url) else f"/kiitos?lang={kieli}"
         return RedirectResponse(target, status_code=303, headers=SECURITY_HEADERS)
 
-    def _form_page(self, request: Request, kieli: str, lomake: Lomake, status: int = 200) -> Response:
+    async def _save_draft(
+        self,
+        request: Request,
+        kieli: str,
+        link: Lomakelinkki,
+        kysely: Kysely,
+        arvot: Mapping[str, list[str]],
+        toiminto: str,
+    ) -> Response:
+        """Keep the answers so far; then reopen the form (in the chosen language) or, for the script, say 204."""
+        kept = luonnoksen_arvot((*kysely.kysymykset, *link.lisakysymykset), arvot)
+        if not await tallenna_luonnos(link.id, kept, datetime.now(UTC)):
+            return special_page(request, kieli, LinkinTila.VASTATTU.value)
+        if toiminto == LUONNOS:
+            return Response(status_code=204, headers=SECURITY_HEADERS)
+        if toiminto.startswith(KIELI_PREFIX):
+            uusi = toiminto.removeprefix(KIELI_PREFIX)
+            target = f"{request.url.path}?lang={uusi if uusi in KIELET else kieli}"
+            return RedirectResponse(target, status_code=303, headers=SECURITY_HEADERS)
+        lomake = Lomake(kysely, link.lisakysymykset, kept, {}, tallennettu=True)
+        return self._form_page(request, kieli, link, lomake)
+
+    def _form_page(
+        self, request: Request, kieli: str, link: Lomakelinkki, lomake: Lomake, status: int = 200
+    ) -> Response:
+        tunnus = request.path_params["tunnus"]
         action = f"{request.url.path}?lang={kieli}&versio={lomake.kysely.versio}"
         csrftoken = request.scope[CSRF_FIELD]()
-        if lomake.arvot or lomake.virheet:
+        kysyja = _kysyja_html(kieli, link.kyselytyyppi, link.kysyja)
+        if lomake.arvot or lomake.virheet or lomake.tallennettu:
             html = (
                 environment(kieli)
                 .get_template("lomake.html")
-                .render(request=request, lomake=lomake, csrftoken=csrftoken, action=action)
+                .render(
+                    request=request, lomake=lomake, csrftoken=csrftoken, action=action, kysyja=kysyja, tunnus=tunnus
+                )
             )
         else:
             html = _blank_form(kieli, lomake.kysely, tuple(lomake.lisakysymykset))
-            html = html.replace(_CSRF_SLOT, str(escape(csrftoken))).replace(_ACTION_SLOT, str(escape(action)))
+            for slot, value in ((_CSRF_SLOT, csrftoken), (_ACTION_SLOT, action), (_TUNNUS_SLOT, tunnus)):
+                html = html.replace(slot, str(escape(value)))
+            html = html.replace(_KYSYJA_SLOT, kysyja)
         return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
 
 
@@ -141,13 +186,37 @@ class RespondentPages:
 # CSRF token and the form action differ. Rendering it once and filling those two slots halves a GET's cost.
 _CSRF_SLOT = "polkuCsrfSlot0d1f"
 _ACTION_SLOT = "polkuActionSlot0d1f"
+_TUNNUS_SLOT = "polkuTunnusSlot0d1f"
+_KYSYJA_SLOT = "polkuKysyjaSlot0d1f"
 
 
 @lru_cache(maxsize=256)
 def _blank_form(kieli: str, kysely: Kysely, lisakysymykset: tuple[Kysymys, ...]) -> str:
     lomake = Lomake(kysely, lisakysymykset, {}, {})
     return (
-        environment(kieli).get_template("lomake.html").render(lomake=lomake, csrftoken=_CSRF_SLOT, action=_ACTION_SLOT)
+        environment(kieli)
+        .get_template("lomake.html")
+        .render(
+            lomake=lomake, csrftoken=_CSRF_SLOT, action=_ACTION_SLOT, tunnus=_TUNNUS_SLOT, kysyja=Markup(_KYSYJA_SLOT)
+        )
+    )
+
+
+@lru_cache(maxsize=4096)
+def _kysyja_html(kieli: str, kyselytyyppi: str, kysyja: Kysyja) -> str:
+    """Who asks: the provider and oppilaitos, the sender, and for an instructor the qualification and the
+    half-month the feedback is about (never the learners' names: the link does not know them)."""
+    ohjaaja = kyselytyyppi == Kyselytyyppi.TYOPAIKKAOHJAAJAKYSELY.value
+    return (
+        environment(kieli)
+        .get_template("kysyja.html")
+        .render(
+            koulutustoimija=Kysyja.nimi(kysyja.koulutustoimija, kieli),
+            oppilaitos=Kysyja.nimi(kysyja.oppilaitos, kieli) if kysyja.oppilaitos else None,
+            tutkinto=kysyja.tutkinto_nimi,
+            jaksot=puolikuukausi(kysyja.heratepvm) if ohjaaja else None,
+            ohjaaja=ohjaaja,
+        )
     )
 
 
@@ -165,7 +234,11 @@ async def thanks(request: Request) -> Response:
 
 
 async def privacy_statement(request: Request) -> Response:
-    return render(request, choose_language(request), "tietosuojaseloste.html")
+    """`?v=<tunnus>` (set by the form's link) gives the statement a way back to that form."""
+    paluu = request.query_params.get("v", "")
+    return render(
+        request, choose_language(request), "tietosuojaseloste.html", paluu=paluu if _TUNNUS_RE.match(paluu) else None
+    )
 
 
 async def accessibility_statement(request: Request) -> Response:

@@ -16,6 +16,7 @@ from typing import TypeVar
 from tortoise.transactions import in_transaction
 
 from models.services import palaute, tyoelama
+from models.services.luonnos import siivoa_luonnokset
 from models.services.palaute import Lahetys
 
 T = TypeVar("T")
@@ -35,6 +36,8 @@ class Raportti:
     lahetykset: list[Lahetys] = field(default_factory=list)
     suljetut: list[str] = field(default_factory=list)
     tyopaikkakyselyt: list[str] = field(default_factory=list)
+    luonnokset: int = 0
+    """Drafts removed because their link was answered, cancelled or past its answer period."""
 
 
 class _Rollback(Exception):
@@ -54,8 +57,8 @@ async def _step(fn: Callable[[], Awaitable[T]], dry_run: bool, empty: T) -> T:
 
 
 async def run_day(today: date, dry_run: bool = False, steps: frozenset[str] = ALL_STEPS) -> Raportti:
-    """Everything due on `today`: student sends, reminders and expiries; the 1st/16th bundles (and any missed
-    send day still within its 60 days); the työpaikkakysely links once per window.
+    """Everything due on `today`: student sends, reminders, expiries and the drafts of closed links; the 1st/16th
+    bundles (and any missed send day still within its 60 days); the työpaikkakysely links once per window.
     """
     report = Raportti(today, dry_run)
     if PAIVITTAIN in steps:
@@ -66,6 +69,7 @@ async def run_day(today: date, dry_run: bool = False, steps: frozenset[str] = AL
         report.lahetykset += await _step(lambda: palaute.send_due_reminders(today), dry_run, [])
         await _step(lambda: tyoelama.record_missed_sends(today), dry_run, 0)
         report.suljetut = await palaute.expired_yesterday(today)
+        report.luonnokset = await _step(lambda: siivoa_luonnokset(today), dry_run, 0)
     if TYOPAIKKAKYSELY in steps:
         report.tyopaikkakyselyt = await _step(lambda: tyoelama.generate_tyopaikkakysely(today), dry_run, [])
     return report

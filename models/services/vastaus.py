@@ -75,6 +75,24 @@ class Lomakelinkki:
     """The provider's active extra questions, in form order."""
     poistetut: frozenset[str]
     """Form keys of retired extra questions: a form loaded just before the retirement still posts them."""
+    kysyja: Kysyja
+    luonnos: Mapping[str, list[str]]
+    """The respondent's saved answers so far (save and return), empty when none."""
+
+
+@dataclass(frozen=True)
+class Kysyja:
+    """Who is asking, for the form's header: the provider, its oppilaitos, and what an instructor link is about."""
+
+    koulutustoimija: tuple[str, str | None]
+    """Name in Finnish and, when known, in Swedish."""
+    oppilaitos: tuple[str, str | None] | None
+    tutkinto_nimi: str | None
+    heratepvm: date
+
+    @staticmethod
+    def nimi(nimet: tuple[str, str | None], kieli: str) -> str:
+        return (nimet[1] or nimet[0]) if kieli == "sv" else nimet[0]
 
 
 _AIKATAULU = "k.vastausaika_alku, k.vastausaika_loppu, k.vastattu_at, k.peruttu_at"
@@ -88,8 +106,12 @@ async def lomakelinkki(tunnus: str) -> Lomakelinkki | None:
     """
     rows = await fetch(
         lambda p: (
-            f"""SELECT {_AIKATAULU}, k.id, k.kyselytyyppi, a.uudelleenohjaus_url, l.id, l.maaritys, l.poistettu_at
+            f"""SELECT {_AIKATAULU}, k.id, k.kyselytyyppi, a.uudelleenohjaus_url, l.id, l.maaritys, l.poistettu_at,
+       kt.nimi, kt.nimi_sv, ol.nimi, ol.nimi_sv, k.tutkinto_nimi, k.heratepvm, lu.arvot
   FROM kyselylinkki k
+  JOIN organisation kt ON kt.id = k.koulutustoimija_id
+  LEFT JOIN organisation ol ON ol.id = k.oppilaitos_id
+  LEFT JOIN luonnos lu ON lu.kyselylinkki_id = k.id
   LEFT JOIN kyselyasetus a ON a.koulutustoimija_id = k.koulutustoimija_id AND a.kyselytyyppi = k.kyselytyyppi
   LEFT JOIN lisakysymys l ON l.koulutustoimija_id = k.koulutustoimija_id AND l.kyselytyyppi = k.kyselytyyppi
  WHERE k.tunnus = {p(tunnus)}
@@ -107,7 +129,22 @@ async def lomakelinkki(tunnus: str) -> Lomakelinkki | None:
         uudelleenohjaus_url=first[6],
         lisakysymykset=tuple(_lisakysymys(r[7], r[8]) for r in lisat if r[9] is None),
         poistetut=frozenset(lisa_tunnus(r[7]) for r in lisat if r[9] is not None),
+        kysyja=Kysyja(
+            koulutustoimija=(first[10], first[11]),
+            oppilaitos=(first[12], first[13]) if first[12] else None,
+            tutkinto_nimi=first[14],
+            heratepvm=day(first[15]) or date.min,
+        ),
+        luonnos=_luonnos(first[16]),
     )
+
+
+def _luonnos(raw: Any) -> dict[str, list[str]]:
+    """The draft column as stored: text on SQLite, already decoded by asyncpg's jsonb codec or not."""
+    if raw is None:
+        return {}
+    value = json.loads(raw) if isinstance(raw, str) else raw
+    return {k: [str(x) for x in v] for k, v in value.items() if isinstance(v, list)} if isinstance(value, dict) else {}
 
 
 @lru_cache(maxsize=4096)
@@ -125,7 +162,7 @@ async def tallenna_vastaus(
     cancellation. The write is therefore a compare-and-set on exactly those (`vastattu_at IS NULL AND peruttu_at
     IS NULL`) done atomically with the insert: on PostgreSQL one statement, elsewhere one transaction. Of racing
     submits the row lock lets one through and the rest find the link answered; the unique vastaus.kyselylinkki
-    column backs this up. The survey's tunnus and versio are stored with the answers.
+    column backs this up. The survey's tunnus and versio are stored with the answers; the link's draft goes.
 
     Raises NotFound when the link is gone and LinkkiEiAvoin when it is not (or no longer) open.
     """
@@ -142,6 +179,9 @@ async def tallenna_vastaus(
         raise LinkkiEiAvoin(LinkinTila.VASTATTU) from None
     if not stored:
         raise LinkkiEiAvoin(await _why_closed(link.id, now))
+    # A statement of its own, after the answer is committed: it sees a draft that a racing save committed just
+    # before the answer took the link's row, and a later save finds the link answered (models.services.luonnos).
+    await fetch(lambda p: f"DELETE FROM luonnos WHERE kyselylinkki_id = {p(link.id)}")
 
 
 _VASTAUKSET = Vastaus._meta.fields_map["vastaukset"]

@@ -29,7 +29,7 @@ async def seed(database_url: str) -> dict[str, str]:
     await Tortoise.init(config=tortoise_config(database_url))
     await Tortoise.generate_schemas()
     try:
-        with_url, _ = await provider()
+        with_url, oppilaitos = await provider()
         without_url, _ = await provider()
         await KyselyAsetus.create(
             koulutustoimija=with_url, kyselytyyppi=Kyselytyyppi.ALOITTANEET, uudelleenohjaus_url=REDIRECT
@@ -54,6 +54,16 @@ async def seed(database_url: str) -> dict[str, str]:
             "ei_auki": await make_link(with_url, alku=5),
             "vanhentunut": await make_link(with_url, alku=-40, loppu=-1),
             "vastattu": await make_link(with_url, vastattu_at=datetime(2021, 9, 1, tzinfo=UTC)),
+            "kielenvaihto": await make_link(
+                with_url, oppilaitos=oppilaitos, tutkinto_nimi="Ajoneuvoalan perustutkinto"
+            ),
+            "jatka": await make_link(with_url),
+            "ohjaaja": await make_link(
+                with_url,
+                Kyselytyyppi.TYOPAIKKAOHJAAJAKYSELY,
+                oppilaitos=oppilaitos,
+                tutkinto_nimi="Logistiikan perustutkinto",
+            ),
         }
         return {name: link.tunnus for name, link in links.items()}
     finally:

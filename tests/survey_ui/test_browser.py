@@ -132,10 +132,10 @@ def test_answer_in_each_language_follow_redirect_then_already_answered(server, p
     url = f"{base}/v/{links[kieli]}"
     page.goto(url)
     # Chosen with the visible language switch, not the URL.
-    page.get_by_role("link", name={"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}[kieli]).click()
+    page.get_by_role("button", name={"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}[kieli]).click()
     assert page.locator("html").get_attribute("lang") == kieli
     _fill(page, valid_form(ALOITTANEET))
-    page.locator("form.kysely button[type=submit]").click()
+    page.locator('form.kysely button[value="laheta"]').click()
     page.wait_for_url(destination if destination.startswith("https") else base + destination)
     if destination.startswith("https"):
         assert "Kiitos!" in page.content()
@@ -160,7 +160,7 @@ def test_missing_required_answer_shows_the_error_beside_the_question(server, pag
     assert error.is_visible()
     # survey.js moves focus to the summary once it runs, which may be just after the new page is usable.
     expect(page.locator("#virheyhteenveto")).to_be_focused()
-    page.get_by_role("link", name=f"{skipped.teksti.fi}: Vastaa tähän kysymykseen.").click()
+    page.get_by_role("link", name=f"{skipped.teksti.fi} Vastaa tähän kysymykseen.").click()
     assert page.evaluate("document.activeElement.name") == skipped.tunnus
     kept = next(k for k in ALOITTANEET.kysymykset if k.tunnus in form and k.tyyppi == "likert")
     assert page.locator(f'input[name="{kept.tunnus}"][value="4"]').is_checked()
@@ -208,3 +208,52 @@ def test_no_serious_or_critical_accessibility_violations_on_any_page_type(server
     found["csrf refused"] = _axe(page)
 
     assert found == {name: [] for name in found}
+
+
+def test_language_switch_keeps_the_answers_and_the_form_says_who_asks(server, page):
+    base, links = server
+    page.goto(f"{base}/v/{links['kielenvaihto']}?lang=fi")
+    kysyja = page.get_by_role("region", name="Kuka kysyy")
+    assert "Testikuntayhtymä" in kysyja.inner_text() and "Ajoneuvoalan perustutkinto" in kysyja.inner_text()
+    assert "2021-2022" not in page.title()
+    likert = next(k for k in ALOITTANEET.kysymykset if k.tyyppi == "likert")
+    teksti = next(k for k in ALOITTANEET.kysymykset if k.tyyppi == TEKSTI and not k.nayta_kun)
+    page.check(f'input[name="{likert.tunnus}"][value="2"]')
+    page.fill(f'textarea[name="{teksti.tunnus}"]', "Hyvä alku")
+    page.get_by_role("button", name="På svenska").click()
+    page.wait_for_url(f"**/v/{links['kielenvaihto']}?lang=sv")
+    assert page.locator("html").get_attribute("lang") == "sv"
+    assert page.locator(f'input[name="{likert.tunnus}"][value="2"]').is_checked()
+    assert page.locator(f'textarea[name="{teksti.tunnus}"]').input_value() == "Hyvä alku"
+
+
+def test_closed_page_reopens_with_the_answers_so_far_and_privacy_statement_leads_back(server, browser, page):
+    base, links = server
+    url = f"{base}/v/{links['jatka']}?lang=en"
+    page.goto(url)
+    teksti = next(k for k in ALOITTANEET.kysymykset if k.tyyppi == TEKSTI and not k.nayta_kun)
+    with page.expect_response(lambda r: r.request.method == "POST" and r.status == 204):
+        page.fill(f'textarea[name="{teksti.tunnus}"]', "Coming back later")
+    page.context.close()  # the tab is gone; the answers stay with the link
+
+    other = browser.new_context(viewport={"width": 375, "height": 800}).new_page()
+    try:
+        other.goto(url)
+        assert other.locator(f'textarea[name="{teksti.tunnus}"]').input_value() == "Coming back later"
+        other.get_by_role("main").get_by_role("link", name="Privacy statement").click()
+        other.get_by_role("link", name="Back to the survey").click()
+        assert other.locator(f'textarea[name="{teksti.tunnus}"]').input_value() == "Coming back later"
+        other.get_by_role("button", name="Save and continue later").click()
+        assert other.get_by_role("status").first.inner_text().startswith("Your answers so far are saved.")
+        assert _axe(other) == []
+    finally:
+        other.context.close()
+
+
+def test_instructor_form_names_qualification_and_no_learner(server, page):
+    base, links = server
+    page.goto(f"{base}/v/{links['ohjaaja']}?lang=fi")
+    kysyja = page.get_by_role("region", name="Kuka kysyy").inner_text()
+    assert "Logistiikan perustutkinto" in kysyja and "Testiopisto" in kysyja
+    assert "ohjasit työpaikallasi" in kysyja
+    assert _axe(page) == []

@@ -50,10 +50,10 @@ async def test_form_language_from_query_then_accept_language_then_finnish(client
     assert f'<html lang="{kieli}">' in page.text
     assert f"<h1>{otsikko}" in page.text
     assert ALOITTANEET.kysymykset[0].teksti.kielella(kieli) in page.text
-    assert f'href="/tietosuojaseloste?lang={kieli}"' in page.text
+    assert f'href="/tietosuojaseloste?lang={kieli}&amp;v={link.tunnus}"' in page.text
     assert f'href="/saavutettavuusseloste?lang={kieli}"' in page.text
     for other in ("fi", "sv", "en"):
-        assert f'href="?lang={other}" lang="{other}"' in page.text
+        assert f'form="lomake" name="toiminto" value="kieli:{other}"' in page.text
     assert page.headers["referrer-policy"] == "no-referrer"
 
 
@@ -106,7 +106,9 @@ async def test_missing_required_answer_shows_error_beside_question_and_keeps_ans
     assert "<title>Virhe:" in html
     assert 'id="virheyhteenveto" role="alert"' in html
     did = "k-" + required.tunnus
-    assert f'<a href="#{did}-input">{required.teksti.fi}: Vastaa tähän kysymykseen.</a>' in html
+    # The question ends in its own punctuation, so no colon is added after it (no "…?: Vastaa …").
+    assert required.teksti.fi.endswith(("?", "."))
+    assert f'<a href="#{did}-input">{required.teksti.fi} Vastaa tähän kysymykseen.</a>' in html
     block = html[html.index(f'id="{did}"') : html.index('<div class="kysymys', html.index(f'id="{did}"'))]
     assert "Vastaa tähän kysymykseen." in block
     assert f'aria-describedby="{did}-virhe"' in block
@@ -125,8 +127,9 @@ async def test_out_of_range_likert_and_too_long_text_are_refused(client):
     response = await post_answers(client, link.tunnus, form, "en")
 
     assert response.status_code == 422
-    assert f"{likert.teksti.en}: Please choose one of the options given." in response.text
-    assert f"{teksti.teksti.en}: Your answer is too long. Please shorten it." in response.text
+    assert likert.teksti.en.endswith(("?", "."))
+    assert f"{likert.teksti.en} Please choose one of the options given." in response.text
+    assert f"{teksti.teksti.en} Your answer is too long. Please shorten it." in response.text
     assert await Vastaus.all().count() == 0
 
 
