@@ -29,6 +29,8 @@ from api.schema.valpas import ValpasMutation, ValpasQuery
 from models.services.errors import DomainError
 
 log = logging.getLogger("polku.api")
+# How much of a GraphQL validation message (which quotes the rejected value) the log keeps.
+LOGGED_MESSAGE = 80
 
 
 @strawberry.type(description="Reads. Each answers only what the bearer token's roles allow (FORBIDDEN otherwise).")
@@ -49,6 +51,8 @@ class PolkuSchema(strawberry.Schema):
         for error in errors:
             if isinstance(error.original_error, DomainError):
                 log.info("refused: %s (%s)", error.message, error.original_error.code)
+            elif error.original_error is None:  # GraphQL's own syntax or validation error: may quote the input
+                log.info("refused: %s", error.message[:LOGGED_MESSAGE])
             else:
                 unexpected.append(error)
         super().process_errors(unexpected, execution_context)
