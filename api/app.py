@@ -15,6 +15,7 @@ from strawberry.asgi import GraphQL
 from tortoise.contrib.starlette import RegisterTortoise
 
 from api.auth import BearerAuth
+from api.body_limit import BodyLimit
 from api.context import Context
 from api.palaute_routes import routes as palaute_routes
 from api.reports import routes as report_routes
@@ -72,7 +73,11 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
             yield
 
     routes: list[BaseRoute] = [
-        Route("/graphql", BearerAuth(PolkuGraphQL(settings)), methods=["GET", "POST"]),
+        Route(
+            "/graphql",
+            BodyLimit(BearerAuth(PolkuGraphQL(settings)), settings.graphql_max_body_bytes),
+            methods=["GET", "POST"],
+        ),
         Route("/healthz", healthz),
         *report_routes,
         *palaute_routes(settings),

@@ -34,6 +34,7 @@ class Settings:
     twilio_messaging_service_sid: str | None = None
     twilio_from: str | None = None
     twilio_api_base: str | None = None  # e.g. http://127.0.0.1:8025 for a local stand-in
+    graphql_max_body_bytes: int = 1_000_000
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -53,4 +54,5 @@ class Settings:
             twilio_messaging_service_sid=env.get("TWILIO_MESSAGING_SERVICE_SID") or None,
             twilio_from=env.get("TWILIO_FROM") or None,
             twilio_api_base=env.get("TWILIO_API_BASE") or None,
+            graphql_max_body_bytes=int(env.get("POLKU_GRAPHQL_MAX_BODY_BYTES", cls.graphql_max_body_bytes)),
         )

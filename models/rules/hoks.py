@@ -155,12 +155,48 @@ def _too_long(obj: object, path: str) -> list[FieldError]:
     return errors
 
 
+# How big one plan may be. eHOKS's real documents (shared/reference-data/ehoks/hoks: six HOKSes, the anonymised
+# full one included) hold at most 16 tutkinnon osat, of which a yhteinen osa has up to 12 osa-alueet (each a row
+# here), at most 3 hankkimistavat per osa and 8 in all, and no keskeytymisajanjakso; a whole qualification has
+# some 10–20 osat. The limits leave ten times that room and keep one write to a few hundred rows (issue 10 §3:
+# a plan of 100 000 osat took 98 s to store and could not be shrunk).
+MAX_TUTKINNON_OSAT = 200
+MAX_HANKKIMISTAVAT_PER_OSA = 30
+MAX_HANKKIMISTAVAT = 300
+MAX_KESKEYTYMISAJANJAKSOT_PER_TAPA = 20
+MAX_KESKEYTYMISAJANJAKSOT = 300
+
+
+def validate_size(plan: HoksPlan) -> list[FieldError]:
+    """Counts over the limits above. A plan over them is refused on these alone: checking 100 000 osat one by one
+    would cost what the limits are there to prevent."""
+    errors: list[FieldError] = []
+
+    def over(field: str, count: int, limit: int) -> None:
+        if count > limit:
+            errors.append(FieldError(field, "TOO_MANY", f"at most {limit} allowed, {count} given"))
+
+    over("tutkinnon_osat", len(plan.tutkinnon_osat), MAX_TUTKINNON_OSAT)
+    tavat = [tapa for osa in plan.tutkinnon_osat for tapa in osa.hankkimistavat]
+    over("tutkinnon_osat", len(tavat), MAX_HANKKIMISTAVAT)
+    over("tutkinnon_osat", sum(len(t.keskeytymisajanjaksot) for t in tavat), MAX_KESKEYTYMISAJANJAKSOT)
+    for i, osa in enumerate(plan.tutkinnon_osat[:MAX_TUTKINNON_OSAT]):
+        over(f"tutkinnon_osat[{i}].hankkimistavat", len(osa.hankkimistavat), MAX_HANKKIMISTAVAT_PER_OSA)
+        for j, tapa in enumerate(osa.hankkimistavat[:MAX_HANKKIMISTAVAT_PER_OSA]):
+            path = f"tutkinnon_osat[{i}].hankkimistavat[{j}].keskeytymisajanjaksot"
+            over(path, len(tapa.keskeytymisajanjaksot), MAX_KESKEYTYMISAJANJAKSOT_PER_TAPA)
+    return errors
+
+
 def validate_plan(plan: HoksPlan, today: date, *, tyopaikka_required: bool = True) -> list[FieldError]:
     """Every reason the plan is refused, so the official can fix them all at once.
 
     `tyopaikka_required=False` is for plans eHOKS already holds (`polku import-hoks`): eHOKS accepted
     työpaikkajaksot saved before the työpaikka's details were required, and refusing the whole plan for that would
     lose it; such a jakso gets no instructor survey, with the reason recorded (DOMAIN.md §4.1)."""
+    too_big = validate_size(plan)
+    if too_big:
+        return too_big
     errors = validate_top_level(plan, today)
     seen_tunnisteet: set[str] = set()
     for i, osa in enumerate(plan.tutkinnon_osat):

@@ -34,6 +34,7 @@ from models.rules.hoks import (
 from models.services import audit
 from models.services.access import Principal
 from models.services.errors import DomainError, NotFound, ValidationFailed
+from models.services.facts import CHUNK, chunks, values_in
 from models.services.herate import record_herateet
 from models.services.sql import day, fetch
 from models.user import RoleName
@@ -223,19 +224,24 @@ async def _write_plan(hoks: Hoks, plan: HoksPlan, existing: dict[str, Hankkimist
                     [
                         Keskeytymisajanjakso(hankkimistapa=row, alku=k.alku, loppu=k.loppu)
                         for k in tapa.keskeytymisajanjaksot
-                    ]
+                    ],
+                    batch_size=CHUNK,
                 )
-    dropped = [t for t in existing.values() if t.id not in kept]
-    if dropped:
-        await _refuse_dropping_surveyed([t.id for t in dropped], existing)
-        await Hankkimistapa.filter(id__in=[t.id for t in dropped]).delete()
-    if old_osa_ids:
-        await HankittavaTutkinnonOsa.filter(id__in=old_osa_ids).delete()
+    # In chunks: a plan stored before the size limits may hold more rows than one statement takes parameters
+    # (asyncpg's limit is 32 767), and it must still be possible to shrink it.
+    dropped = [t.id for t in existing.values() if t.id not in kept]
+    await _refuse_dropping_surveyed(dropped, existing)
+    for chunk in chunks(dropped):
+        await Hankkimistapa.filter(id__in=chunk).delete()
+    for chunk in chunks(old_osa_ids):
+        await HankittavaTutkinnonOsa.filter(id__in=chunk).delete()
 
 
 async def _refuse_dropping_surveyed(ids: list[int], existing: dict[str, Hankkimistapa]) -> None:
     """A jakso in an instructor survey already made stays: its answer is reported per jakso (DOMAIN.md §4.1)."""
-    surveyed = set(await NippuJasen.filter(hankkimistapa_id__in=ids).values_list("hankkimistapa_id", flat=True))
+    surveyed = {
+        row["hankkimistapa_id"] for row in await values_in(NippuJasen, "hankkimistapa_id", ids, ("hankkimistapa_id",))
+    }
     if surveyed:
         tunnisteet = sorted(t.yksiloiva_tunniste for t in existing.values() if t.id in surveyed)
         raise DomainError(

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from models.rules.hoks import (
+    MAX_HANKKIMISTAVAT,
+    MAX_HANKKIMISTAVAT_PER_OSA,
+    MAX_KESKEYTYMISAJANJAKSOT,
+    MAX_KESKEYTYMISAJANJAKSOT_PER_TAPA,
+    MAX_TUTKINNON_OSAT,
     HankkimistapaPlan,
     HoksPlan,
     Keskeytymisajanjakso,
@@ -15,6 +20,7 @@ from models.rules.hoks import (
     clean,
     validate_hankkimistapa,
     validate_plan,
+    validate_size,
 )
 from models.rules.tunnisteet import OPISKELUOIKEUS_NODE, OPPIJA_NODE, make_oid
 
@@ -196,3 +202,43 @@ def test_text_longer_than_its_column_is_a_field_error_not_a_database_failure() -
     assert codes(replace(JAKSO, ohjaaja_nimi="x" * 256)) == {"ohjaaja_nimi": "TOO_LONG"}
     errors = validate_plan(plan(sahkoposti="a@b.fi" + "x" * 320), TODAY)
     assert [(e.field, e.code) for e in errors if e.code == "TOO_LONG"] == [("sahkoposti", "TOO_LONG")]
+
+
+def _sized(osat: int, tavat_per_osa: int = 1, keskeytymiset: int = 0) -> HoksPlan:
+    def tapa(i: int, j: int) -> HankkimistapaPlan:
+        start = date(2023, 9, 1)
+        breaks = tuple(
+            Keskeytymisajanjakso(start + timedelta(days=3 * k), start + timedelta(days=3 * k + 1))
+            for k in range(keskeytymiset)
+        )
+        return replace(JAKSO, yksiloiva_tunniste=f"j{i}-{j}", keskeytymisajanjaksot=breaks)
+
+    return plan(
+        tutkinnon_osat=tuple(
+            TutkinnonOsaPlan(f"{i}", None, tuple(tapa(i, j) for j in range(tavat_per_osa))) for i in range(osat)
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("sized", "field"),
+    [
+        (_sized(MAX_TUTKINNON_OSAT + 1, 0), "tutkinnon_osat"),
+        (_sized(MAX_HANKKIMISTAVAT // 10 + 1, 10), "tutkinnon_osat"),
+        (_sized(1, MAX_HANKKIMISTAVAT_PER_OSA + 1), "tutkinnon_osat[0].hankkimistavat"),
+        (
+            _sized(1, 1, MAX_KESKEYTYMISAJANJAKSOT_PER_TAPA + 1),
+            "tutkinnon_osat[0].hankkimistavat[0].keskeytymisajanjaksot",
+        ),
+        (_sized(MAX_KESKEYTYMISAJANJAKSOT // 10 + 1, 1, 10), "tutkinnon_osat"),
+    ],
+)
+def test_a_plan_over_a_size_limit_is_refused_on_that_alone(sized: HoksPlan, field: str) -> None:
+    errors = validate_plan(sized, TODAY)
+    assert [(e.field, e.code) for e in errors] == [(field, "TOO_MANY")]
+
+
+def test_a_plan_at_every_size_limit_is_valid() -> None:
+    assert validate_size(_sized(MAX_TUTKINNON_OSAT, 0)) == []
+    assert validate_size(_sized(MAX_HANKKIMISTAVAT // MAX_HANKKIMISTAVAT_PER_OSA, MAX_HANKKIMISTAVAT_PER_OSA)) == []
+    assert validate_plan(_sized(1, 1, MAX_KESKEYTYMISAJANJAKSOT_PER_TAPA), TODAY) == []
