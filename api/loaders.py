@@ -16,8 +16,10 @@ from models.opiskeluoikeus import OpiskeluoikeudenTila, Opiskeluoikeus, Paatason
 from models.oppija import Kotikunta
 from models.organisation import Organisation
 from models.rules.oppivelvollisuus import HenkiloFacts
+from models.rules.tyoelama import KestoErittely
 from models.services.hoks import StoredOsa, stored_osat
 from models.services.palaute import links_by_hoks
+from models.services.tyoelama import kesto_erittelyt
 from models.services.valpas.facts import load_facts
 
 M = TypeVar("M", bound=Model)
@@ -137,3 +139,13 @@ class Loaders:
     @property
     def tyopaikkajaksoherateet(self) -> DataLoader[int, list[Tyopaikkajaksoherate]]:
         return self._get("jherate", lambda: many_by(Tyopaikkajaksoherate, "hoks_id", ("hankkimistapa_id",)))
+
+    @property
+    def kestot(self) -> DataLoader[int, KestoErittely | None]:
+        """A työpaikkajakso's kesto by hankkimistapa id (None for other hankkimistavat)."""
+
+        async def load(ids: Sequence[int]) -> list[KestoErittely | None]:
+            found = await kesto_erittelyt(ids)
+            return [found.get(i) for i in ids]
+
+        return self._get("kestot", lambda: DataLoader(load_fn=load))

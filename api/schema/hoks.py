@@ -13,6 +13,7 @@ from strawberry.scalars import JSON
 from api import authorization
 from api.context import Info
 from api.schema.ehoks_tiedot import LISATIEDOT, HankkimistapaTiedot, HoksTiedot, TutkinnonOsaTiedot
+from api.schema.kesto import JaksonKesto
 from api.schema.kyselylinkki import Kyselylinkki, Palautepaatos, hoks_kyselylinkit, hoks_palautepaatokset
 from api.schema.opiskeluoikeus import Opiskeluoikeus
 from api.schema.oppija import Oppija
@@ -83,6 +84,15 @@ class Hankkimistapa(HankkimistapaTiedot):
     keskeytymisajanjaksot: list[Keskeytymisajanjakso] = strawberry.field(
         description="Interruptions of the period; they shorten the counted kesto."
     )
+    opiskeluoikeus_id: strawberry.Private[int]
+
+    @strawberry.field(
+        description="A työpaikkajakso's kesto (§4.1) with the breaks and shared days it was computed from; "
+        "null for other hankkimistavat."
+    )
+    async def kesto(self, info: Info) -> JaksonKesto | None:
+        erittely = await info.context.loaders.kestot.load(self.id)
+        return JaksonKesto.from_rule(erittely, self.opiskeluoikeus_id) if erittely else None
 
     @classmethod
     def from_stored(cls, jakso: StoredJakso, opiskeluoikeus_id: int) -> Hankkimistapa:
@@ -108,6 +118,7 @@ class Hankkimistapa(HankkimistapaTiedot):
             oppisopimuksen_perusta=t.oppisopimuksen_perusta,
             keskeytymisajanjaksot=[Keskeytymisajanjakso(alku=k.alku, loppu=k.loppu) for k in t.keskeytymisajanjaksot],
             lisatiedot=dict(t.lisatiedot) or None,
+            opiskeluoikeus_id=opiskeluoikeus_id,
         )
 
 

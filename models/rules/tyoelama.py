@@ -373,12 +373,51 @@ def round_half_up(value: Fraction) -> int:
     return math.floor(value + Fraction(1, 2))
 
 
+KESKEYTYMISAJANJAKSO = "keskeytymisajanjakso"
+
+
+@dataclass(frozen=True)
+class KestonTauko:
+    """A break that removes days from the kesto: the jakso's own keskeytymisajanjakso or the OO's
+    valiaikaisestikeskeytynyt period, cut to the jakso's dates."""
+
+    alku: date
+    loppu: date
+    syy: str  # KESKEYTYMISAJANJAKSO or VALIAIKAISESTI_KESKEYTYNYT
+
+
+@dataclass(frozen=True)
+class KestoErittely:
+    """How a jakso's kesto was counted (§4.1 "Kesto"), so a provider can check it against its own records.
+
+    `jaetut` maps "on this many of the learner's jaksot at once" to how many of the counted days were so
+    shared; each such day adds 1/k. `kesto` = round_half_up(sum × osa_aikaisuus / 100).
+    """
+
+    kalenteripaivia: int
+    tauot: tuple[KestonTauko, ...]
+    taukopaivia: int
+    jaetut: tuple[tuple[int, int], ...]
+    paivia_osuuksin: Fraction
+    osa_aikaisuus: int
+    kesto: int
+
+
 def kesto(
     jakso: TyopaikkajaksoFacts,
     all_jaksot_of_learner: Sequence[TyopaikkajaksoFacts],
     oo_keskeytynyt_periods: Sequence[Period],
 ) -> int:
-    """The jakso's duration in days for reporting, exactly per §4.1 "Kesto".
+    """The jakso's duration in days for reporting, exactly per §4.1 "Kesto" (see `kesto_erittely`)."""
+    return kesto_erittely(jakso, all_jaksot_of_learner, oo_keskeytynyt_periods).kesto
+
+
+def kesto_erittely(
+    jakso: TyopaikkajaksoFacts,
+    all_jaksot_of_learner: Sequence[TyopaikkajaksoFacts],
+    oo_keskeytynyt_periods: Sequence[Period],
+) -> KestoErittely:
+    """The kesto and what it was computed from (§4.1 "Kesto").
 
     Each day of `[alku, loppu]` counts, except days on the jakso's own breaks or in the OO's
     valiaikaisestikeskeytynyt periods; a day on which n of the learner's työpaikkajaksot are active (inside
@@ -393,7 +432,30 @@ def kesto(
     shares = Counter(sum(1 for days in active if day in days) for day in counted)
     total = sum((Fraction(n, k) for k, n in shares.items()), Fraction(0))
     osa_aikaisuus = 100 if jakso.osa_aikaisuus is None else jakso.osa_aikaisuus
-    return round_half_up(total * Fraction(osa_aikaisuus, 100))
+    kalenteripaivia = len(_ordinals(jakso.alku, jakso.loppu))
+    return KestoErittely(
+        kalenteripaivia=kalenteripaivia,
+        tauot=_tauot(jakso, oo_keskeytynyt_periods),
+        taukopaivia=kalenteripaivia - len(counted),
+        jaetut=tuple(sorted(shares.items())),
+        paivia_osuuksin=total,
+        osa_aikaisuus=osa_aikaisuus,
+        kesto=round_half_up(total * Fraction(osa_aikaisuus, 100)),
+    )
+
+
+def _tauot(jakso: TyopaikkajaksoFacts, oo_keskeytynyt_periods: Sequence[Period]) -> tuple[KestonTauko, ...]:
+    """The breaks that fall inside the jakso, cut to its dates, by start."""
+    found = []
+    for periods, syy in (
+        (jakso.keskeytymisajanjaksot, KESKEYTYMISAJANJAKSO),
+        (oo_keskeytynyt_periods, VALIAIKAISESTI_KESKEYTYNYT),
+    ):
+        for alku, loppu in periods:
+            start, end = max(alku, jakso.alku), min(loppu or jakso.loppu, jakso.loppu)
+            if start <= end:
+                found.append(KestonTauko(start, end, syy))
+    return tuple(sorted(found, key=lambda t: (t.alku, t.syy)))
 
 
 # --- Työpaikkakysely (§4.2) ---------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from models.herate import Ajo, Tyopaikkajaksoherate
+from models.hoks import Hankkimistapa, Hoks
 from models.kyselylinkki import Kanava, Kyselylinkki, Kyselytyyppi, NippuJasen, Toimitus, new_tunnus
 from models.opiskeluoikeus import Opiskeluoikeus
 from models.organisation import Organisation
@@ -241,6 +242,34 @@ async def _queue_many(
                 )
             )
     return out
+
+
+# --- Kesto (§4.1) ------------------------------------------------------------------------------------------
+
+
+async def kesto_erittelyt(hankkimistapa_ids: Sequence[int]) -> dict[int, rules.KestoErittely]:
+    """The kesto of each työpaikkajakso among `hankkimistapa_ids`, with what it was computed from.
+
+    Shared days need every työpaikkajakso of the same learner (in any of their HOKSes), so those are loaded
+    with them in one pass; a hankkimistapa that is no työpaikkajakso has no kesto (absent).
+    """
+    ids = sorted(set(hankkimistapa_ids))
+    if not ids:
+        return {}
+    rows = await values_in(Hankkimistapa, "id", ids, ("hoks_id",))
+    oppijat = await values_in(Hoks, "id", {r["hoks_id"] for r in rows}, ("oppija_id",))
+    loaded = await load_jaksot(Q(hoks__oppija_id__in=sorted({r["oppija_id"] for r in oppijat})))
+    by_oppija: dict[str, list[rules.TyopaikkajaksoFacts]] = defaultdict(list)
+    for j in loaded:
+        by_oppija[j.facts.oppija_oid].append(j.facts)
+    wanted = set(ids)
+    return {
+        j.facts.hankkimistapa_id: rules.kesto_erittely(
+            j.facts, by_oppija[j.facts.oppija_oid], rules.valiaikaisesti_keskeytynyt_periods(j.facts.opiskeluoikeus)
+        )
+        for j in loaded
+        if j.facts.hankkimistapa_id in wanted
+    }
 
 
 # --- Työpaikkakysely (§4.2) ---------------------------------------------------------------------------------

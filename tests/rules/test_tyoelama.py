@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -446,6 +447,35 @@ def test_kesto_example_from_the_rules() -> None:
         keskeytymisajanjaksot=((date(2021, 10, 22), date(2021, 10, 30)),),
     )
     assert t.kesto(j, [j], ()) == 78
+
+
+def test_kesto_shows_the_breaks_and_shares_it_was_computed_from() -> None:
+    """Issue 13: the kesto on the jakso comes with its figures (the rules' example, plus an OO keskeytys and a
+    second jakso sharing 1.–15.12.: 97 − 10 days, 15 of them at ½ → 79.5 × 0.8 = 63.6 → 64)."""
+    o = oo(
+        tilat=(
+            TilaJakso(date(2021, 1, 11), LASNA),
+            TilaJakso(date(2021, 11, 1), VALIAIKAISESTI_KESKEYTYNYT),
+            TilaJakso(date(2021, 11, 11), LASNA),
+        )
+    )
+    j = jakso(
+        1,
+        alku=date(2021, 9, 1),
+        loppu=date(2021, 12, 15),
+        osa_aikaisuus=80,
+        keskeytymisajanjaksot=((date(2021, 10, 22), date(2021, 10, 30)),),
+        opiskeluoikeus=o,
+    )
+    toinen = jakso(2, alku=date(2021, 12, 1), loppu=date(2022, 1, 31), opiskeluoikeus=o)
+    e = t.kesto_erittely(j, [j, toinen], t.valiaikaisesti_keskeytynyt_periods(o))
+    assert e.tauot == (
+        t.KestonTauko(date(2021, 10, 22), date(2021, 10, 30), t.KESKEYTYMISAJANJAKSO),
+        t.KestonTauko(date(2021, 11, 1), date(2021, 11, 10), VALIAIKAISESTI_KESKEYTYNYT),
+    )
+    assert (e.kalenteripaivia, e.taukopaivia, e.jaetut) == (106, 19, ((1, 72), (2, 15)))
+    assert (e.paivia_osuuksin, e.osa_aikaisuus, e.kesto) == (Fraction(159, 2), 80, 64)
+    assert t.kesto(j, [j, toinen], t.valiaikaisesti_keskeytynyt_periods(o)) == e.kesto
 
 
 def test_kesto_of_a_full_time_jakso_is_its_calendar_days() -> None:
