@@ -61,7 +61,7 @@ async def lock_visible_hoks(hoks_id: int, principal: Principal, need: RoleName) 
     """`load_visible_hoks` under the HOKS row lock, taken BEFORE the read (inside a transaction): what a writer
     reads is then what the database holds until it commits, so a concurrent writer's change is not overwritten
     with an older copy (issue 12 item 1)."""
-    await Hoks.filter(id=hoks_id).select_for_update().values_list("id", flat=True)
+    await Hoks.filter(id=hoks_id).select_for_update(no_key=True).only("id")  # values() would drop FOR UPDATE
     return await load_visible_hoks(hoks_id, principal, need)
 
 

@@ -19,6 +19,7 @@ from tortoise.transactions import in_transaction
 from models.herate import ALOITUS, PAATTO, Opiskelijaherate
 from models.hoks import Hoks
 from models.kyselylinkki import Kanava, Kyselylinkki, Kyselytyyppi, NippuJasen, Toimitus
+from models.oppija import Oppija
 from models.rules import palaute as rules
 from models.rules import tyoelama as tyoelama_rules
 from models.rules.sahkoposti import sahkoposti_error
@@ -74,7 +75,15 @@ def e164(number: str | None) -> str | None:
 
 
 async def record_opiskelijapalaute(hoks_id: int, today: date) -> list[rules.Decision]:
-    """Decide the student surveys of one HOKS and store the outcome; call inside the saving transaction."""
+    """Decide the student surveys of one HOKS and store the outcome; call inside the saving transaction.
+
+    The oppija's row is locked before the earlier links are read: two HOKSes of one learner saved at the same
+    moment then decide one after the other, so "once per rahoituskausi" and the shared päättökysely slot hold
+    across processes (issue 12 item 2). FOR NO KEY UPDATE: the HOKS insert holds a key-share lock on the same
+    row, which a plain FOR UPDATE would wait on (a deadlock between the two saves).
+    """
+    oppija_id = await Hoks.filter(id=hoks_id).values_list("oppija_id", flat=True)
+    await Oppija.filter(id__in=oppija_id).select_for_update(no_key=True).only("id")  # values() drops FOR UPDATE
     hoks = await Hoks.get(id=hoks_id).prefetch_related("oppija", "opiskeluoikeus")
     oo = hoks.opiskeluoikeus
     oo_facts = (await load_oo_facts([oo.id]))[oo.id]

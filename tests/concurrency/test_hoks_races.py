@@ -66,6 +66,12 @@ async def test_concurrent_patches_of_different_fields_both_hold(
         stored = await Hoks.get(id=hoks_id)
         lost += (stored.sahkoposti != email) + (stored.puhelinnumero != phone)
     assert lost == 0
+    # Same field from both sides: whichever commits last wins, and its audit row names the other's value as old.
+    for i in range(PAIRS):
+        await asyncio.gather(
+            _post(a, world.writer, PATCH, id=hoks_id, input={"sahkoposti": f"a{i}@example.fi"}),
+            _post(b, world.writer, PATCH, id=hoks_id, input={"sahkoposti": f"b{i}@example.fi"}),
+        )
 
     # The audit trail, replayed in order, ends where the database is, and each change starts where the last ended.
     held: dict[str, Any] = {}
