@@ -13,6 +13,7 @@ from strawberry.scalars import JSON
 from api import authorization
 from api.context import Info
 from api.schema.ehoks_tiedot import LISATIEDOT, HankkimistapaTiedot, HoksTiedot, TutkinnonOsaTiedot
+from api.schema.enums import HankkimistavanTyyppi
 from api.schema.kesto import JaksonKesto
 from api.schema.kyselylinkki import Kyselylinkki, Palautepaatos, hoks_kyselylinkit, hoks_palautepaatokset
 from api.schema.opiskeluoikeus import Opiskeluoikeus
@@ -67,9 +68,7 @@ class Hankkimistapa(HankkimistapaTiedot):
     yksiloiva_tunniste: str = strawberry.field(
         description="The client's identifier of the period, kept across updateHoks."
     )
-    tyyppi: str = strawberry.field(
-        description="eHOKS's osaamisenhankkimistapa code: oppisopimus, koulutussopimus, oppilaitosmuotoinenkoulutus, …"
-    )
+    tyyppi: HankkimistavanTyyppi = strawberry.field(description="How competence is acquired in the period.")
     alku: date = strawberry.field(description="First day.")
     loppu: date = strawberry.field(description="Last day.")
     tyopaikan_nimi: str | None = strawberry.field(description="The workplace's name.")
@@ -101,7 +100,7 @@ class Hankkimistapa(HankkimistapaTiedot):
         return cls(
             id=jakso.id,
             yksiloiva_tunniste=t.yksiloiva_tunniste or "",  # never empty on a stored jakso
-            tyyppi=t.tyyppi,
+            tyyppi=HankkimistavanTyyppi(t.tyyppi),
             alku=t.alku,
             loppu=t.loppu,
             tyopaikan_nimi=t.tyopaikan_nimi,
@@ -267,7 +266,7 @@ class TyopaikkaohjaajaInput:
 @strawberry.input(description="One period of acquiring competence.")
 class HankkimistapaInput:
     tyyppi: str = strawberry.field(
-        description="eHOKS's osaamisenhankkimistapa code: oppisopimus, koulutussopimus, oppilaitosmuotoinenkoulutus, …"
+        description="oppisopimus, koulutussopimus, oppilaitosmuotoinen or muu (the values of HankkimistavanTyyppi)."
     )
     alku: date = strawberry.field(description="First day.")
     loppu: date = strawberry.field(description="Last day.")

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import strawberry
 
 from api.context import Info
+from models.kyselylinkki import Kyselytyyppi
 from models.rules.kysely import KYSELYTYYPIT, Kysely, Teksti
 from models.services import lisakysymykset as service
 from models.services.errors import DomainError
@@ -53,7 +54,7 @@ class NaytaKun:
 class Lisakysymys:
     id: int = strawberry.field(description="Polku's id of the question.")
     tunnus: str = strawberry.field(description="The form key and answer key, lisa:<id>.")
-    kyselytyyppi: str = strawberry.field(description="The survey it is on (kyselytyyppi code).")
+    kyselytyyppi: Kyselytyyppi = strawberry.field(description="The survey it is on.")
     jarjestys: int = strawberry.field(description="Position on the form, from 1.")
     tyyppi: str = strawberry.field(description="Question type: asteikko, valinta, monivalinta, teksti, …")
     teksti: MonikielinenTeksti = strawberry.field(description="The question text in fi/sv/en.")
@@ -72,7 +73,7 @@ class Lisakysymys:
         return cls(
             id=row.id,
             tunnus=k.tunnus,
-            kyselytyyppi=str(row.kyselytyyppi),
+            kyselytyyppi=Kyselytyyppi(row.kyselytyyppi),
             jarjestys=row.jarjestys,
             tyyppi=k.tyyppi,
             teksti=MonikielinenTeksti.of(k.teksti),
@@ -89,7 +90,7 @@ class Lisakysymys:
 
 @strawberry.type(description="A provider's settings of one survey.")
 class KyselyAsetus:
-    kyselytyyppi: str = strawberry.field(description="The survey (kyselytyyppi code).")
+    kyselytyyppi: Kyselytyyppi = strawberry.field(description="The survey.")
     uudelleenohjaus_url: str | None = strawberry.field(description="Where respondents go after answering.")
 
 
@@ -149,9 +150,7 @@ class KyselyQuery:
         koulutustoimija_oid: Annotated[
             str, strawberry.argument(description="The koulutustoimija (OID) whose questions to list.")
         ],
-        kyselytyyppi: Annotated[
-            str, strawberry.argument(description="The survey (kyselytyyppi code, e.g. aloittaneet).")
-        ],
+        kyselytyyppi: Annotated[Kyselytyyppi, strawberry.argument(description="The survey, e.g. aloittaneet.")],
         mukana_poistetut: Annotated[bool, strawberry.argument(description="Include retired questions.")] = False,
     ) -> list[Lisakysymys]:
         rows = await service.listaa(
@@ -164,7 +163,7 @@ class KyselyQuery:
         self,
         info: Info,
         koulutustoimija_oid: Annotated[str, strawberry.argument(description="The koulutustoimija (OID).")],
-        kyselytyyppi: Annotated[str, strawberry.argument(description="The survey (kyselytyyppi code).")],
+        kyselytyyppi: Annotated[Kyselytyyppi, strawberry.argument(description="The survey.")],
     ) -> KyselyAsetus:
         url = await service.lue_uudelleenohjaus_url(
             info.context.principal, koulutustoimija_oid, kysely_for(kyselytyyppi)
@@ -179,7 +178,7 @@ class KyselyMutation:
         self,
         info: Info,
         koulutustoimija_oid: Annotated[str, strawberry.argument(description="The koulutustoimija (OID).")],
-        kyselytyyppi: Annotated[str, strawberry.argument(description="The survey (kyselytyyppi code).")],
+        kyselytyyppi: Annotated[Kyselytyyppi, strawberry.argument(description="The survey.")],
         maaritys: Annotated[LisakysymysInput, strawberry.argument(description="The question.")],
     ) -> Lisakysymys:
         row = await service.lisaa(
@@ -202,7 +201,7 @@ class KyselyMutation:
         self,
         info: Info,
         koulutustoimija_oid: Annotated[str, strawberry.argument(description="The koulutustoimija (OID).")],
-        kyselytyyppi: Annotated[str, strawberry.argument(description="The survey (kyselytyyppi code).")],
+        kyselytyyppi: Annotated[Kyselytyyppi, strawberry.argument(description="The survey.")],
         ids: Annotated[list[int], strawberry.argument(description="Every active question's id, in the new order.")],
     ) -> list[Lisakysymys]:
         rows = await service.jarjesta(info.context.principal, koulutustoimija_oid, kysely_for(kyselytyyppi), ids)
@@ -220,7 +219,7 @@ class KyselyMutation:
         self,
         info: Info,
         koulutustoimija_oid: Annotated[str, strawberry.argument(description="The koulutustoimija (OID).")],
-        kyselytyyppi: Annotated[str, strawberry.argument(description="The survey (kyselytyyppi code).")],
+        kyselytyyppi: Annotated[Kyselytyyppi, strawberry.argument(description="The survey.")],
         url: Annotated[str | None, strawberry.argument(description="An https address, or null to clear.")],
     ) -> KyselyAsetus:
         asetus = await service.aseta_uudelleenohjaus_url(

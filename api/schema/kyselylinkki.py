@@ -14,11 +14,12 @@ import strawberry
 
 from api import authorization
 from api.context import Info
+from api.schema.enums import PaatoksenSyy
 from jobs.tick import wake
 from jobs.viestit import link_url
 from models.herate import Opiskelijaherate, Tyopaikkajaksoherate
+from models.kyselylinkki import Kanava, Kyselytyyppi, ToimitusTila
 from models.kyselylinkki import Kyselylinkki as LinkRow
-from models.kyselylinkki import Kyselytyyppi
 from models.kyselylinkki import Toimitus as ToimitusRow
 from models.organisation import Organisation
 from models.rules import palaute as palaute_rules
@@ -55,10 +56,10 @@ def linkin_tila(row: LinkRow, today: date) -> LinkinTila:
 @authorization.guarded(authorization.toimitus)
 @strawberry.type(description="One message on one channel: queued → sent | failed | bounced | delivered.")
 class Toimitus:
-    kanava: str = strawberry.field(description="The channel: email or sms.")
+    kanava: Kanava = strawberry.field(description="The channel.")
     tarkoitus: str = strawberry.field(description="lahetys, muistutus1, muistutus2, uudelleen1, …")
     osoite: str = strawberry.field(description="The e-mail address or phone number.")
-    tila: str = strawberry.field(description="queued, sent, failed, bounced or delivered.")
+    tila: ToimitusTila = strawberry.field(description="Where the delivery stands.")
     virhe: str | None = strawberry.field(description="The last failure, if any.")
     yritykset: int = strawberry.field(description="How many attempts were made.")
     paivitetty: datetime = strawberry.field(description="When the state last changed.")
@@ -67,10 +68,10 @@ class Toimitus:
     @classmethod
     def from_row(cls, row: ToimitusRow, linkki: LinkRow) -> Toimitus:
         return cls(
-            kanava=str(row.kanava),
+            kanava=Kanava(row.kanava),
             tarkoitus=row.tarkoitus,
             osoite=row.osoite,
-            tila=str(row.tila),
+            tila=ToimitusTila(row.tila),
             virhe=row.virhe,
             yritykset=row.yritykset,
             paivitetty=row.updated_at,
@@ -82,7 +83,7 @@ class Toimitus:
 @strawberry.type(description="A one-time survey answer link (DOMAIN.md §3–4).")
 class Kyselylinkki:
     tunnus: str = strawberry.field(description="The link's tunnus (the last part of its URL).")
-    kyselytyyppi: str = strawberry.field(description="The survey (kyselytyyppi code).")
+    kyselytyyppi: Kyselytyyppi = strawberry.field(description="The survey.")
     tutkinto_koodi: str | None = strawberry.field(description="The tutkinto's koulutus code.")
     tutkinto_nimi: str | None = strawberry.field(description="The tutkinto's name.")
     ytunnus: str | None = strawberry.field(description="The workplace's y-tunnus (workplace links).")
@@ -102,7 +103,7 @@ class Kyselylinkki:
     def from_row(cls, row: LinkRow, info: Info) -> Kyselylinkki:
         return cls(
             tunnus=row.tunnus,
-            kyselytyyppi=str(row.kyselytyyppi),
+            kyselytyyppi=Kyselytyyppi(row.kyselytyyppi),
             tutkinto_koodi=row.tutkinto_koodi,
             tutkinto_nimi=row.tutkinto_nimi,
             ytunnus=row.ytunnus,
@@ -143,29 +144,29 @@ class Kyselylinkki:
 
 @strawberry.type(description="A feedback decision of a HOKS: the link made, or why none was.")
 class Palautepaatos:
-    kyselytyyppi: str = strawberry.field(description="The survey (kyselytyyppi code).")
+    kyselytyyppi: Kyselytyyppi = strawberry.field(description="The survey.")
     hankkimistapa_id: int | None = strawberry.field(description="The jakso decided on (instructor surveys).")
     heratepvm: date | None = strawberry.field(description="The trigger day.")
-    syy: str | None = strawberry.field(description="The reason code when no link was made; null when one was.")
+    syy: PaatoksenSyy | None = strawberry.field(description="Why no link was made; null when one was.")
     selitys: str | None = strawberry.field(description="The reason in words.")
 
 
 def student_decision(row: Opiskelijaherate) -> Palautepaatos:
     return Palautepaatos(
-        kyselytyyppi=row.kyselytyyppi,
+        kyselytyyppi=Kyselytyyppi(row.kyselytyyppi),
         hankkimistapa_id=None,
         heratepvm=row.heratepvm,
-        syy=row.syy,
+        syy=PaatoksenSyy(row.syy) if row.syy else None,
         selitys=palaute_rules.REASONS.get(row.syy) if row.syy else None,
     )
 
 
 def jakso_decision(row: Tyopaikkajaksoherate) -> Palautepaatos:
     return Palautepaatos(
-        kyselytyyppi=Kyselytyyppi.TYOPAIKKAOHJAAJAKYSELY.value,
+        kyselytyyppi=Kyselytyyppi.TYOPAIKKAOHJAAJAKYSELY,
         hankkimistapa_id=row.hankkimistapa_id,  # type: ignore[attr-defined]
         heratepvm=row.heratepvm,
-        syy=row.syy,
+        syy=PaatoksenSyy(row.syy) if row.syy else None,
         selitys=tyoelama_rules.REASONS.get(row.syy) if row.syy else None,
     )
 
@@ -184,8 +185,8 @@ async def hoks_palautepaatokset(hoks_id: int, info: Info) -> list[Palautepaatos]
 @strawberry.type(description="A message that would go out on the day, and why it qualifies.")
 class TulevaLahetys:
     tunnus: str | None = strawberry.field(description="Null for an instructor bundle not yet made.")
-    kyselytyyppi: str = strawberry.field(description="The survey (kyselytyyppi code).")
-    kanava: str = strawberry.field(description="The channel: email or sms.")
+    kyselytyyppi: Kyselytyyppi = strawberry.field(description="The survey.")
+    kanava: Kanava = strawberry.field(description="The channel.")
     tarkoitus: str = strawberry.field(description="lahetys, muistutus1, muistutus2, …")
     osoite: str = strawberry.field(description="The e-mail address or phone number.")
     syy: str = strawberry.field(description="Why it would be sent, in words.")
@@ -241,8 +242,8 @@ class KyselylinkkiQuery:
         return [
             TulevaLahetys(
                 tunnus=x.tunnus if x.tunnus in existing else None,
-                kyselytyyppi=x.kyselytyyppi,
-                kanava=x.kanava,
+                kyselytyyppi=Kyselytyyppi(x.kyselytyyppi),
+                kanava=Kanava(x.kanava),
                 tarkoitus=x.tarkoitus,
                 osoite=x.osoite,
                 syy=x.syy,

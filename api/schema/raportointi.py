@@ -13,6 +13,7 @@ import strawberry
 
 from api.context import Info
 from api.schema.enums import register
+from models.kyselylinkki import Kyselytyyppi
 from models.services import raportointi
 from models.services.raportointi import Ulottuvuus
 from survey_ui.kyselyt import load_all
@@ -33,7 +34,7 @@ register(
 
 @strawberry.type(description="Link counts of one group over the period; osuus = vastattu / linkkeja (null: none).")
 class Vastausosuus:
-    kyselytyyppi: str | None = strawberry.field(description="The survey, when grouped by it.")
+    kyselytyyppi: Kyselytyyppi | None = strawberry.field(description="The survey, when grouped by it.")
     koulutustoimija: str = strawberry.field(description="The provider's OID.")
     oppilaitos: str | None = strawberry.field(description="The oppilaitos' OID, when grouped by it.")
     tutkinto: str | None = strawberry.field(description="The tutkinto code, when grouped by it.")
@@ -69,7 +70,7 @@ class Jakauma:
 
 @strawberry.type(description="A group of respondents; hidden (no numbers) when fewer than five answered.")
 class TilastoRyhma:
-    kyselytyyppi: str = strawberry.field(description="The survey.")
+    kyselytyyppi: Kyselytyyppi = strawberry.field(description="The survey.")
     kausi: str | None = strawberry.field(description="The rahoituskausi, when grouped by it.")
     koulutustoimija: str | None = strawberry.field(description="The provider's OID, when grouped by it.")
     tutkinto: str | None = strawberry.field(description="The tutkinto code, when grouped by it.")
@@ -105,7 +106,7 @@ class RaportointiQuery:
         )
         return [
             Vastausosuus(
-                kyselytyyppi=r.kyselytyyppi,
+                kyselytyyppi=Kyselytyyppi(r.kyselytyyppi) if r.kyselytyyppi else None,
                 koulutustoimija=r.koulutustoimija_oid,
                 oppilaitos=r.oppilaitos_oid,
                 tutkinto=r.tutkinto_koodi,
@@ -133,9 +134,7 @@ class RaportointiQuery:
         self,
         alku: Annotated[date, strawberry.argument(description="First day of the period.")],
         loppu: Annotated[date, strawberry.argument(description="Last day of the period, inclusive.")],
-        kyselytyyppi: Annotated[
-            str | None, strawberry.argument(description="Only this survey (kyselytyyppi code).")
-        ] = None,
+        kyselytyyppi: Annotated[Kyselytyyppi | None, strawberry.argument(description="Only this survey.")] = None,
         koulutustoimija: Annotated[
             str | None, strawberry.argument(description="Only this koulutustoimija (OID).")
         ] = None,
@@ -148,7 +147,7 @@ class RaportointiQuery:
         )
         return [
             TilastoRyhma(
-                kyselytyyppi=g.kyselytyyppi,
+                kyselytyyppi=Kyselytyyppi(g.kyselytyyppi),
                 kausi=g.kausi,
                 koulutustoimija=g.koulutustoimija_oid,
                 tutkinto=g.tutkinto_koodi,

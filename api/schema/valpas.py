@@ -339,7 +339,7 @@ class Keskeytys:
 class RoleGrant:
     user: str = strawberry.field(description="The user's name.")
     organisation: str = strawberry.field(description="The organisation's OID.")
-    role: str = strawberry.field(description="The role's code.")
+    role: RoleName = strawberry.field(description="The role.")
 
 
 @strawberry.type
@@ -464,11 +464,7 @@ class ValpasMutation:
         info: Info,
         user: Annotated[str, strawberry.argument(description="The user's name.")],
         organisation: Annotated[str, strawberry.argument(description="The organisation (OID).")],
-        role: Annotated[str, strawberry.argument(description="The role's code, e.g. valpas_kunta_valvoja.")],
+        role: Annotated[RoleName, strawberry.argument(description="The role to grant, e.g. kunta_valvoja.")],
     ) -> RoleGrant:
-        try:
-            name = RoleName(role)
-        except ValueError as e:
-            raise DomainError("INVALID_CHOICE", f"unknown role {role!r}", "role") from e
-        await role_grants.grant_role(info.context.principal, user, organisation, name)
-        return RoleGrant(user=user, organisation=organisation, role=name.value)
+        await role_grants.grant_role(info.context.principal, user, organisation, role)
+        return RoleGrant(user=user, organisation=organisation, role=role)

@@ -52,7 +52,7 @@
 
   function load() {
     status(text.loading);
-    return gql("query($koulutustoimijaOid: String!, $kyselytyyppi: String!) { lisakysymykset(koulutustoimijaOid: $koulutustoimijaOid, kyselytyyppi: $kyselytyyppi) { " + FIELDS + " } kyselyAsetus(koulutustoimijaOid: $koulutustoimijaOid, kyselytyyppi: $kyselytyyppi) { uudelleenohjausUrl } }", selection())
+    return gql("query($koulutustoimijaOid: String!, $kyselytyyppi: Kyselytyyppi!) { lisakysymykset(koulutustoimijaOid: $koulutustoimijaOid, kyselytyyppi: $kyselytyyppi) { " + FIELDS + " } kyselyAsetus(koulutustoimijaOid: $koulutustoimijaOid, kyselytyyppi: $kyselytyyppi) { uudelleenohjausUrl } }", selection())
       .then(function (data) {
         rows = data.lisakysymykset;
         $("uudelleenohjaus").value = data.kyselyAsetus.uudelleenohjausUrl || "";
@@ -65,7 +65,7 @@
     var moved = ids.splice(i, 1)[0];
     ids.splice(i + step, 0, moved);
     var v = selection(); v.ids = ids;
-    gql("mutation($koulutustoimijaOid: String!, $kyselytyyppi: String!, $ids: [Int!]!) { reorderLisakysymykset(koulutustoimijaOid: $koulutustoimijaOid, kyselytyyppi: $kyselytyyppi, ids: $ids) { id } }", v)
+    gql("mutation($koulutustoimijaOid: String!, $kyselytyyppi: Kyselytyyppi!, $ids: [Int!]!) { reorderLisakysymykset(koulutustoimijaOid: $koulutustoimijaOid, kyselytyyppi: $kyselytyyppi, ids: $ids) { id } }", v)
       .then(load).catch(function (e) { status(e.message); });
   }
 
@@ -109,14 +109,14 @@
     var id = $("muokattava").value;
     var done = id
       ? gql("mutation($id: Int!, $m: LisakysymysInput!) { editLisakysymys(id: $id, maaritys: $m) { id } }", { id: parseInt(id, 10), m: maaritys() })
-      : gql("mutation($koulutustoimijaOid: String!, $kyselytyyppi: String!, $m: LisakysymysInput!) { addLisakysymys(koulutustoimijaOid: $koulutustoimijaOid, kyselytyyppi: $kyselytyyppi, maaritys: $m) { id } }",
+      : gql("mutation($koulutustoimijaOid: String!, $kyselytyyppi: Kyselytyyppi!, $m: LisakysymysInput!) { addLisakysymys(koulutustoimijaOid: $koulutustoimijaOid, kyselytyyppi: $kyselytyyppi, maaritys: $m) { id } }",
           Object.assign(selection(), { m: maaritys() }));
     done.then(function () { $("kysymys").reset(); return load(); }).then(function () { status(text.saved); })
       .catch(function (err) { status(err.message); });
   });
   $("url").addEventListener("submit", function (e) {
     e.preventDefault();
-    gql("mutation($koulutustoimijaOid: String!, $kyselytyyppi: String!, $url: String) { setUudelleenohjausUrl(koulutustoimijaOid: $koulutustoimijaOid, kyselytyyppi: $kyselytyyppi, url: $url) { uudelleenohjausUrl } }",
+    gql("mutation($koulutustoimijaOid: String!, $kyselytyyppi: Kyselytyyppi!, $url: String) { setUudelleenohjausUrl(koulutustoimijaOid: $koulutustoimijaOid, kyselytyyppi: $kyselytyyppi, url: $url) { uudelleenohjausUrl } }",
       Object.assign(selection(), { url: $("uudelleenohjaus").value.trim() || null }))
       .then(function (data) { $("uudelleenohjaus").value = data.setUudelleenohjausUrl.uudelleenohjausUrl || ""; status(text.saved); })
       .catch(function (err) { status(err.message); });

@@ -28,11 +28,11 @@ OPISKELUOIKEUS = "query($o: String!) { opiskeluoikeus(oid: $o) { oid } }"
 KYSELYLINKKI = "query($t: String!) { kyselylinkki(tunnus: $t) { tunnus } }"
 HAKEUTUMIS = "query($o: String!) { hakeutumisvalvonta(oppilaitos: $o) { oppijaOid } }"
 TARKISTUS = "query($k: String!) { automaattinenTarkistus(kunta: $k) { pageInfo { hasNextPage } } }"
-GRANT = "mutation($u: String!, $o: String!, $r: String!) { grantRole(user: $u, organisation: $o, role: $r) { role } }"
-TILASTOT = """query($k: String, $r: [Ulottuvuus!]) {
+GRANT = "mutation($u: String!, $o: String!, $r: Rooli!) { grantRole(user: $u, organisation: $o, role: $r) { role } }"
+TILASTOT = """query($k: Kyselytyyppi, $r: [Ulottuvuus!]) {
   anonyymitTilastot(alku: "2026-01-01", loppu: "2026-06-30", kyselytyyppi: $k, ryhmittely: $r) { vastaajia } }"""
 LISAKYSYMYS = """mutation($kt: String!, $m: LisakysymysInput!) {
-  addLisakysymys(koulutustoimijaOid: $kt, kyselytyyppi: "aloittaneet", maaritys: $m) { id } }"""
+  addLisakysymys(koulutustoimijaOid: $kt, kyselytyyppi: aloittaneet, maaritys: $m) { id } }"""
 
 # (document, variables, the field named, the code of that field's error)
 VARIABLE_CASES: list[tuple[str, dict[str, Any], str, str]] = [

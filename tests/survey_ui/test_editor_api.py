@@ -9,15 +9,15 @@ from tests.factories import provider, user_token
 from tests.survey_ui.conftest import make_link
 
 FIELDS = "id tunnus jarjestys tyyppi pakollinen teksti { fi sv en } vaihtoehdot { koodi } naytaKun { kysymys arvot }"
-ADD = f"""mutation($kt: String!, $t: String!, $m: LisakysymysInput!) {{
+ADD = f"""mutation($kt: String!, $t: Kyselytyyppi!, $m: LisakysymysInput!) {{
   addLisakysymys(koulutustoimijaOid: $kt, kyselytyyppi: $t, maaritys: $m) {{ {FIELDS} }} }}"""
 EDIT = f"mutation($id: Int!, $m: LisakysymysInput!) {{ editLisakysymys(id: $id, maaritys: $m) {{ {FIELDS} }} }}"
-LIST = f"""query($kt: String!, $t: String!, $all: Boolean!) {{
+LIST = f"""query($kt: String!, $t: Kyselytyyppi!, $all: Boolean!) {{
   lisakysymykset(koulutustoimijaOid: $kt, kyselytyyppi: $t, mukanaPoistetut: $all) {{ {FIELDS} poistettuAt }} }}"""
-REORDER = """mutation($kt: String!, $t: String!, $ids: [Int!]!) {
+REORDER = """mutation($kt: String!, $t: Kyselytyyppi!, $ids: [Int!]!) {
   reorderLisakysymykset(koulutustoimijaOid: $kt, kyselytyyppi: $t, ids: $ids) { id jarjestys } }"""
 RETIRE = "mutation($id: Int!) { retireLisakysymys(id: $id) { id poistettuAt } }"
-SET_URL = """mutation($kt: String!, $t: String!, $url: String) {
+SET_URL = """mutation($kt: String!, $t: Kyselytyyppi!, $url: String) {
   setUudelleenohjausUrl(koulutustoimijaOid: $kt, kyselytyyppi: $t, url: $url) { uudelleenohjausUrl } }"""
 
 
@@ -143,7 +143,7 @@ async def test_redirect_url_is_validated_when_set_and_can_be_cleared(gql):
 
     ok = await gql(admin, SET_URL, **v, url=" https://Palaute.Example.fi/kiitos?k=1 ")
     assert ok["data"]["setUudelleenohjausUrl"]["uudelleenohjausUrl"] == "https://palaute.example.fi/kiitos?k=1"
-    query = """query($kt: String!, $t: String!) {
+    query = """query($kt: String!, $t: Kyselytyyppi!) {
       kyselyAsetus(koulutustoimijaOid: $kt, kyselytyyppi: $t) { uudelleenohjausUrl } }"""
     assert (await gql(admin, query, **v))["data"]["kyselyAsetus"]["uudelleenohjausUrl"].startswith("https://")
 

@@ -15,7 +15,7 @@ from tests.valpas.builders import days, henkilo_doc, kunta, tallenna, years_ago
 
 pytestmark = pytest.mark.usefixtures("db")
 
-GRANT = """mutation($u: String!, $o: String!, $r: String!) {
+GRANT = """mutation($u: String!, $o: String!, $r: Rooli!) {
   grantRole(user: $u, organisation: $o, role: $r) { user organisation role } }"""
 
 
