@@ -22,6 +22,7 @@ from api.reports import routes as report_routes
 from api.schema import schema
 from api.valpas_export import automaattinen_tarkistus_csv
 from models.db import tortoise_config
+from models.production import check_environment
 from models.services.access import Principal
 from models.settings import VAR_DIR, Settings
 from survey_ui.app import create_survey_app
@@ -45,6 +46,16 @@ async def healthz(_: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's handling of X-Forwarded-For/-Proto: believed only from the configured proxies.
+
+    uvicorn's own default believes 127.0.0.1, so any local process could name any client address and step
+    around the survey rate limit, which counts per client address."""
+    if not settings.trusted_proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": list(settings.trusted_proxies)}
+
+
 def freeze_startup_objects() -> None:
     """Exempt what startup built (modules, the schema, templates, the ORM's metadata) from garbage collection.
 
@@ -58,6 +69,7 @@ def freeze_startup_objects() -> None:
 def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> Starlette:
     """`manage_db=False` leaves the Tortoise connection to the caller (tests open their own database)."""
     settings = settings or Settings.from_env()
+    check_environment(settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

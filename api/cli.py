@@ -13,6 +13,7 @@ from tortoise import Tortoise
 
 from api import cli_hoks
 from models.db import tortoise_config
+from models.production import NotProductionReady, check_environment
 from models.services.errors import DomainError
 from models.settings import VAR_DIR, Settings
 
@@ -48,9 +49,9 @@ def progress(done: int, total: int, label: str, out: TextIO = sys.stderr) -> Non
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from api.app import create_app
+    from api.app import create_app, proxy_options
 
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info", **proxy_options(settings))
     return 0
 
 
@@ -223,15 +224,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# The long-running commands: in production mode they refuse development secrets and defaults.
+SERVICES = frozenset({"serve", "dev", "worker"})
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings.from_env()
     try:
+        if args.command in SERVICES:
+            check_environment(settings)
         result: Any = args.func(args, settings)
         if asyncio.iscoroutine(result):
             result = asyncio.run(result)
     except DomainError as e:
         print(f"polku: {e.field + ': ' if e.field else ''}{e.message}", file=sys.stderr)
+        return 2
+    except NotProductionReady as e:
+        print(f"polku: {e}", file=sys.stderr)
         return 2
     return int(result or 0)
 

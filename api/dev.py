@@ -161,7 +161,7 @@ def stop(children: list[subprocess.Popen[bytes]]) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from api.app import create_app
+    from api.app import create_app, proxy_options
 
     token, tunnus = asyncio.run(prepare(settings, args.oppijat))
     children: list[subprocess.Popen[bytes]] = []
@@ -183,7 +183,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         os.environ["REDIS_URL"] = redis_url
         print(banner(args.host, args.port, token, redis_url, worker, tunnus), flush=True)
         app = create_app(replace(settings, redis_url=redis_url))
-        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info", **proxy_options(settings))
     finally:
         stop(children)
     return 0

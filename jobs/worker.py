@@ -24,6 +24,7 @@ from jobs.deliver import Senders, deliver
 from jobs.failures import TemporaryFailure
 from jobs.tick import SEND_FUNCTION, run_due
 from models.db import tortoise_config
+from models.production import check_environment
 from models.rules.calendar import HELSINKI, helsinki_day
 from models.services.lahetysajo import NIPUTUS, PAIVITTAIN, TYOPAIKKAKYSELY
 from models.settings import Settings
@@ -42,6 +43,7 @@ def redis_settings(settings: Settings) -> RedisSettings:
 async def startup(ctx: Ctx) -> None:
     """Open what jobs need. Tests pass `settings`, `clock`, `retry_base_s` and an open database in `ctx`."""
     settings: Settings = ctx.setdefault("settings", Settings.from_env())
+    check_environment(settings)
     if not ctx.get("db_open"):
         await Tortoise.init(config=tortoise_config(settings.database_url))
         ctx["owns_db"] = True

@@ -35,6 +35,9 @@ class Settings:
     twilio_from: str | None = None
     twilio_api_base: str | None = None  # e.g. http://127.0.0.1:8025 for a local stand-in
     graphql_max_body_bytes: int = 1_000_000
+    environment: str = "development"  # POLKU_ENV: "production" refuses development secrets and defaults
+    csrf_secret: str | None = None  # None: a random one per process (development only)
+    trusted_proxies: tuple[str, ...] = ()  # addresses whose X-Forwarded-For/-Proto `polku serve` believes
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -55,4 +58,8 @@ class Settings:
             twilio_from=env.get("TWILIO_FROM") or None,
             twilio_api_base=env.get("TWILIO_API_BASE") or None,
             graphql_max_body_bytes=int(env.get("POLKU_GRAPHQL_MAX_BODY_BYTES", cls.graphql_max_body_bytes)),
+            environment=env.get("POLKU_ENV", cls.environment).strip().lower(),
+            # ASGI_CSRF_SECRET is the name asgi-csrf itself reads, kept so existing deployments carry on
+            csrf_secret=env.get("POLKU_CSRF_SECRET") or env.get("ASGI_CSRF_SECRET") or None,
+            trusted_proxies=tuple(p.strip() for p in env.get("POLKU_TRUSTED_PROXIES", "").split(",") if p.strip()),
         )

@@ -3,7 +3,8 @@
 Mounted by `api.app.create_app` after /graphql, so the API keeps its own bearer-token auth. Only this app is
 wrapped in asgi-csrf (STACK.md §6): it reads the `csrftoken` form field of a plain HTML form, and with
 `always_protect` even a cookie-less POST to /v/… is refused (asgi-csrf otherwise skips requests without cookies).
-Set ASGI_CSRF_SECRET when running several worker processes, so they all accept each other's tokens.
+Its secret is POLKU_CSRF_SECRET (Settings.csrf_secret), shared by every process: a form served by one process is
+posted to whichever the load balancer picks. Unset, each process makes its own (development only).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from starlette.types import ASGIApp, Scope, Send
 from models.settings import Settings
 from survey_ui.editori import editor_page
 from survey_ui.i18n import choose_language
-from survey_ui.ratelimit import SlidingWindowLimiter
+from survey_ui.ratelimit import Limiter, limiter_for
 from survey_ui.respondent import (
     RespondentPages,
     accessibility_statement,
@@ -52,8 +53,8 @@ async def _csrf_failed(scope: Scope, send: Send, _message_id: Any) -> None:
     await response(scope, no_body, send)
 
 
-def create_survey_app(settings: Settings, limiter: SlidingWindowLimiter | None = None) -> ASGIApp:
-    pages = RespondentPages(limiter or SlidingWindowLimiter.from_env())
+def create_survey_app(settings: Settings, limiter: Limiter | None = None) -> ASGIApp:
+    pages = RespondentPages(limiter or limiter_for(settings.redis_url))
     app = Starlette(
         routes=[
             Route("/v/{tunnus}", pages.form, methods=["GET"]),
@@ -69,6 +70,7 @@ def create_survey_app(settings: Settings, limiter: SlidingWindowLimiter | None =
     return asgi_csrf(  # type: ignore[no-any-return]
         app,
         always_protect=_SurveyPaths(),
+        signing_secret=settings.csrf_secret,
         cookie_secure=settings.public_base_url.startswith("https://"),
         send_csrf_failed=_csrf_failed,
     )

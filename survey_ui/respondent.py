@@ -28,7 +28,7 @@ from models.services.luonnos import tallenna_luonnos
 from models.services.vastaus import Kysyja, LinkkiEiAvoin, Lomakelinkki, lomakelinkki, tallenna_vastaus
 from survey_ui import kyselyt
 from survey_ui.i18n import KIELET, choose_language, environment
-from survey_ui.ratelimit import SlidingWindowLimiter
+from survey_ui.ratelimit import Limiter
 
 CSRF_FIELD = "csrftoken"
 # The form's buttons say what a POST is for: send the answers (default), keep them for later, keep them and
@@ -86,14 +86,15 @@ class Lomake:
 
 
 class RespondentPages:
-    def __init__(self, limiter: SlidingWindowLimiter) -> None:
+    def __init__(self, limiter: Limiter) -> None:
         self.limiter = limiter
 
     async def _open_link(self, request: Request, kieli: str) -> Lomakelinkki | Response:
         """The link of the URL if it may be answered now, else the page to show instead."""
         client = request.client.host if request.client else "unknown"
-        if not self.limiter.allow(client):
-            return special_page(request, kieli, "rajoitus", {"Retry-After": str(self.limiter.retry_after(client))})
+        retry_after = await self.limiter.hit(client)
+        if retry_after is not None:
+            return special_page(request, kieli, "rajoitus", {"Retry-After": str(retry_after)})
         link = await lomakelinkki(request.path_params["tunnus"])
         if link is None or link.kyselytyyppi not in KYSELYTYYPIT:
             return special_page(request, kieli, "tuntematon")

@@ -189,3 +189,14 @@ async def test_twilio_status_callback_needs_a_valid_signature(setting: Setting, 
     await client.post("/twilio/status", data=failed, headers={"X-Twilio-Signature": signature})
     stored = await Toimitus.get(id=toimitus.id)
     assert (stored.tila, stored.virhe) == (ToimitusTila.BOUNCED, "Twilio 30005")
+
+
+async def test_resend_goes_to_exactly_one_address(setting: Setting, gql: Gql) -> None:
+    """Issue 10 §6: `"a@x.fi, b@evil.example"` was accepted, two recipients for one learner's link."""
+    _, link = await _sent_link(setting)
+    writer = await user_token(setting.oppilaitos, RoleName.WRITE)
+    for several in ("a@x.fi, b@evil.example", "a@x.fi;b@evil.example", "Aino <a@x.fi>", "a@x.fi\nBcc: b@evil.example"):
+        body = await gql(writer, RESEND, tunnus=link.tunnus, sahkoposti=several)
+        [error] = body["errors"]
+        assert (error["extensions"]["code"], error["extensions"]["field"]) == ("INVALID_EMAIL", "sahkoposti")
+    assert await Toimitus.filter(kyselylinkki=link, tarkoitus__startswith="uudelleen").count() == 0
