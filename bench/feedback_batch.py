@@ -105,7 +105,7 @@ async def build(conn: asyncpg.Connection, n: int, orgs: list[tuple[int, int]], w
         if i > n:
             continue
         hoksit.append((i, i, i, date(2021, 8, 15), True, f"oppija{i}@example.fi", now, now))
-        osat.append((i, i, 0, "106727"))
+        osat.append((i, i, 0, "106727", "ammatillinen"))
         ytunnus = rnd.choice(workplaces)
         ohjaaja = f"Ohjaaja {ytunnus[:7]}-{rnd.randrange(4)}"
         tavat.append(
@@ -166,7 +166,9 @@ async def build(conn: asyncpg.Connection, n: int, orgs: list[tuple[int, int]], w
         ],
     )
     await conn.copy_records_to_table(
-        "hankittava_tutkinnon_osa", records=osat, columns=["id", "hoks_id", "jarjestys", "tutkinnon_osa_koodi"]
+        "hankittava_tutkinnon_osa",
+        records=osat,
+        columns=["id", "hoks_id", "jarjestys", "tutkinnon_osa_koodi", "tyyppi"],
     )
     await conn.copy_records_to_table(
         "hankkimistapa",

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import astuple, dataclass, fields
+from datetime import UTC, date, datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models.herate import Ajo, Tyopaikkajaksoherate
 from models.hoks import Hankkimistapa, Hoks
-from models.kyselylinkki import Kanava, Kyselylinkki, Kyselytyyppi, NippuJasen, Toimitus, new_tunnus
+from models.kyselylinkki import Kanava, Kyselylinkki, Kyselytyyppi, NippuJasen, Toimitus, ToimitusTila, new_tunnus
 from models.opiskeluoikeus import Opiskeluoikeus
 from models.organisation import Organisation
 from models.rules import tyoelama as rules
@@ -27,6 +28,7 @@ from models.rules.calendar import rahoituskausi
 from models.rules.opiskeluoikeus import ammatilliset_suoritukset
 from models.rules.palaute import MAX_DAYS_AFTER_HERATE
 from models.services.access import Principal
+from models.services.bulk import insert_rows
 from models.services.errors import NotFound
 from models.services.facts import CHUNK, LoadedJakso, chunks, load_jaksot, values_in
 from models.services.palaute import Lahetys, e164
@@ -65,17 +67,20 @@ async def record_tyopaikkajaksot(hoks_ids: Sequence[int], today: date) -> int:
     fresh = [j.facts for j in jaksot if j.facts.hankkimistapa_id not in bundled]
     for chunk in chunks([f.hankkimistapa_id for f in fresh]):
         await Tyopaikkajaksoherate.filter(hankkimistapa_id__in=chunk).delete()
-    await Tyopaikkajaksoherate.bulk_create(
+    now = datetime.now(UTC)
+    await insert_rows(
+        Tyopaikkajaksoherate,
+        ("hankkimistapa_id", "hoks_id", "heratepvm", "syy", "paatetty_at"),
         [
-            Tyopaikkajaksoherate(
-                hankkimistapa_id=f.hankkimistapa_id,
-                hoks_id=f.hoks_id,
-                heratepvm=rules.scheduled_send_day(f.loppu) if f.loppu >= rules.FIRST_LOPPU else None,
-                syy=rules.qualifies(f, today),
+            (
+                f.hankkimistapa_id,
+                f.hoks_id,
+                rules.scheduled_send_day(f.loppu) if f.loppu >= rules.FIRST_LOPPU else None,
+                rules.qualifies(f, today),
+                now,
             )
             for f in fresh
         ],
-        batch_size=CHUNK,
     )
     return len(fresh)
 
@@ -122,10 +127,13 @@ async def _bundle(send_day: date, today: date) -> list[Lahetys]:
     except IntegrityError:
         return []  # another run got there first
     first, last = rules.ended_period_for_send_day(send_day)
-    # A missed send day caught up later takes only its own half-month; late jaksot whose own day passed
-    # unsent go to the run on the current send day (`rules.effective_send_day`), so only that one looks back.
-    since = send_day - LOOKBACK if send_day == today else first
-    jaksot = await load_jaksot(Q(loppu__gte=since, loppu__lte=max(last, today)))
+    # Each send day loads only the jaksot of its own half-month, so catching up N missed days costs N small
+    # passes (issue 18). Late jaksot whose own day passed unsent go on the current send day
+    # (`rules.effective_send_day`), so only that pass looks back, and then only at jaksot not yet bundled.
+    own = Q(loppu__gte=first, loppu__lte=last)
+    if send_day == today:
+        own |= Q(loppu__gte=send_day - LOOKBACK, loppu__lt=first, id__not_in=Subquery(_instructor_members()))
+    jaksot = await load_jaksot(own)
     bundled = await _bundled_ids([j.facts.hankkimistapa_id for j in jaksot])
     by_id = {j.facts.hankkimistapa_id: j for j in jaksot if j.facts.hankkimistapa_id not in bundled}
     bundles = rules.bundle((j.facts for j in by_id.values()), send_day, today)
@@ -142,22 +150,23 @@ async def _bundle(send_day: date, today: date) -> list[Lahetys]:
     oppilaitokset = {
         r["id"]: r["oppilaitos_id"] for r in await values_in(Opiskeluoikeus, "id", oo_ids, ("id", "oppilaitos_id"))
     }
-    # Written 5000 bundles at a time, so at most that many rows are held as model objects at once.
+    now = datetime.now(UTC)
     out: list[Lahetys] = []
     for start in range(0, len(bundles), CHUNK):
         part = list(zip(bundles[start : start + CHUNK], latest_of[start : start + CHUNK], strict=True))
         links = [
-            _bundle_link(b, oppilaitokset[latest.opiskeluoikeus_id], orgs[b.key[0]], latest, today)
+            _bundle_link(b, oppilaitokset[latest.opiskeluoikeus_id], orgs[b.key[0]], latest, today, now)
             for b, latest in part
         ]
         ids = await _create_links(links)
-        await NippuJasen.bulk_create(
+        await insert_rows(
+            NippuJasen,
+            ("kyselylinkki_id", "hankkimistapa_id"),
             [
-                NippuJasen(kyselylinkki_id=ids[link.tunnus], hankkimistapa_id=jakso_id)
+                (ids[link.tunnus], jakso_id)
                 for link, (b, _) in zip(links, part, strict=True)
                 for jakso_id in b.jakso_ids
             ],
-            batch_size=CHUNK,
         )
         syy = {
             link.tunnus: (
@@ -166,18 +175,50 @@ async def _bundle(send_day: date, today: date) -> list[Lahetys]:
             )
             for link, (b, _) in zip(links, part, strict=True)
         }
-        out.extend(await _queue_many(links, ids, "lahetys", syy))
+        out.extend(await _queue_many(links, ids, "lahetys", syy, now))
     return out
 
 
+def _instructor_members() -> QuerySet[NippuJasen]:
+    """Jaksot already in an instructor bundle, as a subquery (a työpaikkakysely membership does not count)."""
+    return NippuJasen.filter(kyselylinkki__kyselytyyppi=Kyselytyyppi.TYOPAIKKAOHJAAJAKYSELY).values(  # type: ignore[return-value]
+        "hankkimistapa_id"
+    )
+
+
+@dataclass(frozen=True)
+class UusiLinkki:
+    """A link about to be inserted in bulk: its columns, in `LINK_COLUMNS` order, as plain values."""
+
+    tunnus: str
+    kyselytyyppi: str
+    koulutustoimija_id: int
+    oppilaitos_id: int | None
+    tutkinto_koodi: str | None
+    tutkinto_nimi: str | None
+    ytunnus: str | None
+    heratepvm: date
+    rahoituskausi: str
+    lahetyspvm: date | None
+    vastausaika_alku: date | None
+    vastausaika_loppu: date | None
+    sahkoposti: str | None
+    puhelinnumero: str | None
+    muistutuksia: int
+    created_at: datetime
+
+
+LINK_COLUMNS = tuple(f.name for f in fields(UusiLinkki))
+
+
 def _bundle_link(
-    b: rules.Bundle, oppilaitos_id: int, koulutustoimija_id: int, latest: LoadedJakso, today: date
-) -> Kyselylinkki:
+    b: rules.Bundle, oppilaitos_id: int, koulutustoimija_id: int, latest: LoadedJakso, today: date, now: datetime
+) -> UusiLinkki:
     suoritus = next(iter(ammatilliset_suoritukset(latest.facts.opiskeluoikeus)), None)
     alku, loppu = rules.instructor_vastausaika(today, b.heratepvm)
-    return Kyselylinkki(
+    return UusiLinkki(
         tunnus=new_tunnus(),
-        kyselytyyppi=Kyselytyyppi.TYOPAIKKAOHJAAJAKYSELY,
+        kyselytyyppi=Kyselytyyppi.TYOPAIKKAOHJAAJAKYSELY.value,
         koulutustoimija_id=koulutustoimija_id,
         oppilaitos_id=oppilaitos_id,
         tutkinto_koodi=b.key[1],
@@ -190,37 +231,32 @@ def _bundle_link(
         vastausaika_loppu=loppu,
         sahkoposti=b.sahkoposti,
         puhelinnumero=e164(b.puhelinnumero),
+        muistutuksia=0,
+        created_at=now,
     )
 
 
-async def _create_links(links: list[Kyselylinkki]) -> dict[str, int]:
-    await Kyselylinkki.bulk_create(links, batch_size=CHUNK)
+async def _create_links(links: list[UusiLinkki]) -> dict[str, int]:
+    await insert_rows(Kyselylinkki, LINK_COLUMNS, [astuple(link) for link in links])
     rows = await values_in(Kyselylinkki, "tunnus", [link.tunnus for link in links], ("tunnus", "id"), cast="text")
     return {r["tunnus"]: r["id"] for r in rows}
 
 
 async def _queue_many(
-    links: list[Kyselylinkki], ids: dict[str, int], tarkoitus: str, syy: dict[str, str]
+    links: list[UusiLinkki], ids: dict[str, int], tarkoitus: str, syy: dict[str, str], now: datetime
 ) -> list[Lahetys]:
     """Queue one delivery per channel per link in bulk, and describe them."""
-    rows: list[Toimitus] = []
-    for link in links:
-        if link.sahkoposti:
-            rows.append(
-                Toimitus(
-                    kyselylinkki_id=ids[link.tunnus], kanava=Kanava.EMAIL, tarkoitus=tarkoitus, osoite=link.sahkoposti
-                )
-            )
-        if link.puhelinnumero:
-            rows.append(
-                Toimitus(
-                    kyselylinkki_id=ids[link.tunnus], kanava=Kanava.SMS, tarkoitus=tarkoitus, osoite=link.puhelinnumero
-                )
-            )
-    await Toimitus.bulk_create(rows, batch_size=CHUNK)
+    rows = [
+        (ids[link.tunnus], kanava.value, tarkoitus, osoite, ToimitusTila.QUEUED.value, 0, now, now)
+        for link in links
+        for kanava, osoite in ((Kanava.EMAIL, link.sahkoposti), (Kanava.SMS, link.puhelinnumero))
+        if osoite
+    ]
+    columns = ("kyselylinkki_id", "kanava", "tarkoitus", "osoite", "tila", "yritykset", "created_at", "updated_at")
+    await insert_rows(Toimitus, columns, rows)
     by_link = {ids[link.tunnus]: link for link in links}
     org_oids: dict[int, str] = dict(
-        await Organisation.filter(id__in=sorted({link.koulutustoimija_id for link in links})).values_list("id", "oid")  # type: ignore[attr-defined, arg-type]
+        await Organisation.filter(id__in=sorted({link.koulutustoimija_id for link in links})).values_list("id", "oid")  # type: ignore[arg-type]
     )
     out: list[Lahetys] = []
     queued = await values_in(
@@ -233,8 +269,8 @@ async def _queue_many(
                 Lahetys(
                     t["id"],
                     link.tunnus,
-                    str(link.kyselytyyppi),
-                    org_oids[link.koulutustoimija_id],  # type: ignore[attr-defined]
+                    link.kyselytyyppi,
+                    org_oids[link.koulutustoimija_id],
                     str(t["kanava"]),
                     tarkoitus,
                     t["osoite"],
@@ -292,27 +328,37 @@ async def generate_tyopaikkakysely(today: date) -> list[str]:
     orgs = dict(
         await Organisation.filter(oid__in=sorted({k[0] for k in groups})).values_list("oid", "id")  # type: ignore[arg-type]
     )
+    now = datetime.now(UTC)
     links = [
-        Kyselylinkki(
+        UusiLinkki(
             tunnus=new_tunnus(),
-            kyselytyyppi=Kyselytyyppi.TYOPAIKKAKYSELY,
+            kyselytyyppi=Kyselytyyppi.TYOPAIKKAKYSELY.value,
             koulutustoimija_id=orgs[kt],
+            oppilaitos_id=None,
+            tutkinto_koodi=None,
+            tutkinto_nimi=None,
             ytunnus=ytunnus,
             heratepvm=window.alku,
             rahoituskausi=rahoituskausi(window.alku),
+            lahetyspvm=None,
             vastausaika_alku=window.alku,
             vastausaika_loppu=window.loppu,
+            sahkoposti=None,
+            puhelinnumero=None,
+            muistutuksia=0,
+            created_at=now,
         )
         for kt, ytunnus in groups
     ]
     ids = await _create_links(links)
-    await NippuJasen.bulk_create(
+    await insert_rows(
+        NippuJasen,
+        ("kyselylinkki_id", "hankkimistapa_id"),
         [
-            NippuJasen(kyselylinkki_id=ids[link.tunnus], hankkimistapa_id=jakso_id)
+            (ids[link.tunnus], jakso_id)
             for link, members in zip(links, groups.values(), strict=True)
             for jakso_id in members
         ],
-        batch_size=CHUNK,
     )
     return [link.tunnus for link in links]
 
