@@ -18,6 +18,7 @@ from api.context import Info
 from api.schema.hoks import PageInfo
 from api.schema.organisation import Organisation
 from models.oppija import Oppija as OppijaRow
+from models.rules import hakeutumisvalvonta as hv
 from models.rules import oppivelvollisuus as ov
 from models.services.errors import DomainError
 from models.services.valpas import access as valpas_access
@@ -186,13 +187,23 @@ class YhteishakuHakemus:
 
 
 @authorization.guarded(authorization.hakeutumisrivi)
-@strawberry.type(description="A pupil finishing perusopetus, with yhteishaku status and this provider's marks.")
+@strawberry.type(
+    description="A pupil finishing perusopetus or a nivelvaihe programme, with yhteishaku status and this "
+    "provider's marks."
+)
 class HakeutumisRivi:
     oppija_oid: str = strawberry.field(description="The pupil's oppija OID.")
     etunimet: str = strawberry.field(description="First names.")
     sukunimi: str = strawberry.field(description="Surname.")
     syntymaaika: date = strawberry.field(description="Date of birth.")
-    perusopetus_oid: str = strawberry.field(description="The perusopetus study right's OID.")
+    perusopetus_oid: str = strawberry.field(
+        description="The study right that puts the pupil on the list: perusopetus or a nivelvaihe programme."
+    )
+    listed_until: date | None = strawberry.field(
+        description="The last day the pupil stays on the list (an end in 15.–31.5. is followed until 30.9., any "
+        "other end for two months); null while the study right is in force."
+    )
+    listed_reason: ValpasReason = strawberry.field(description="Why the study right puts the pupil on the list.")
     hakemukset: list[YhteishakuHakemus] = strawberry.field(description="The pupil's yhteishaku applications.")
     sai_paikan: bool | None = strawberry.field(description="Whether a place was received; null before results.")
     varoitus: bool = strawberry.field(description="Whether the pupil needs attention (no application or no place).")
@@ -209,7 +220,9 @@ class HakeutumisRivi:
             etunimet=r.key[1],
             sukunimi=r.key[0],
             syntymaaika=r.facts.syntymaaika,
-            perusopetus_oid=r.perusopetus_oid,
+            perusopetus_oid=r.opiskeluoikeus_oid,
+            listed_until=r.valvonta.listed_until,
+            listed_reason=ValpasReason(code=r.valvonta.reason, text=hv.REASON_TEXTS[r.valvonta.reason]),
             hakemukset=[YhteishakuHakemus.of(h) for h in r.hakemukset],
             sai_paikan=r.sai_paikan,
             varoitus=r.varoitus.value,

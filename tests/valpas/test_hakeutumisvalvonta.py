@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from models.services.haku import import_lines
 from models.user import RoleName
 from tests.api.conftest import Gql
 from tests.factories import oo_oid, oppija_oid, provider, user_token
-from tests.valpas.builders import days, henkilo_doc, suoritus, tallenna, years_ago
+from tests.valpas.builders import TODAY, days, henkilo_doc, suoritus, tallenna, years_ago
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -123,7 +124,7 @@ async def test_muu_haku_is_this_providers_own_note(gql: Gql) -> None:
             oppija=oppija,
             syntymaaika=years_ago(16),
             oo=oo_oid(),
-            tilat=[(years_ago(2), "lasna"), (days(-40), "eronnut")],
+            tilat=[(years_ago(2), "lasna"), (days(-40), "valmistunut")],
             suoritukset=[suoritus("perusopetuksenoppimaara")],
         )
     )
@@ -152,3 +153,35 @@ async def test_a_valvoja_cannot_mark_another_schools_pupil(gql: Gql) -> None:
     assert (await gql(token, MUU_HAKU, o=oppija, ol=other.oid, m=True))["errors"][0]["extensions"][
         "code"
     ] == "FORBIDDEN"
+
+
+async def test_the_list_follows_the_window_and_nivelvaihe(gql: Gql) -> None:
+    """The rule's window through the service: an end last July is gone, a younger pupil who left is not
+    followed, a tuva pupil present today is (DOMAIN.md §6.3)."""
+    kt, ol = await provider()
+    valvoja = await user_token(ol, RoleName.VALVOJA_HAKEUTUMINEN)
+    recent = await ninth_grader(ol, kt)
+    long_ago = date(TODAY.year - 1, 7, 4)
+    for loppu, tila in ((long_ago, "valmistunut"), (days(-10), "eronnut")):
+        await tallenna(
+            henkilo_doc(
+                ol,
+                kt,
+                syntymaaika=years_ago(16),
+                tilat=[(years_ago(9, 8, 1), "lasna"), (loppu, tila)],
+                suoritukset=[suoritus("perusopetuksenvuosiluokka", koodi="9")],
+            )
+        )
+    tuva = await tallenna(
+        henkilo_doc(ol, kt, syntymaaika=years_ago(16), tyyppi="tuva", tilat=[(days(-20), "lasna")], oo=oo_oid())
+    )
+    body = await gql(
+        valvoja,
+        "query($ol: String!) { hakeutumisvalvonta(oppilaitos: $ol) { oppijaOid listedUntil listedReason { code } } }",
+        ol=ol.oid,
+    )
+    rows = {r["oppijaOid"]: r for r in body["data"]["hakeutumisvalvonta"]}
+    assert set(rows) == {recent, tuva}
+    assert rows[tuva]["listedUntil"] is None and rows[tuva]["listedReason"]["code"] == "hakeutumisvalvonta_lasna"
+    assert rows[recent]["listedReason"]["code"] == "hakeutumisvalvonta_ended_within_window"
+    assert date.fromisoformat(rows[recent]["listedUntil"]) >= TODAY
