@@ -23,10 +23,10 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 from tortoise.expressions import Q
 from tortoise.models import Model
 
+from api.audit_trail import ObjectForbidden, Person
 from models.opiskeluoikeus import Opiskeluoikeus as OpiskeluoikeusRow
 from models.oppija import Oppija as OppijaRow
 from models.organisation import Organisation as OrganisationRow
-from models.services.errors import Forbidden
 from models.services.valpas import access as valpas
 from models.user import RoleName
 
@@ -35,16 +35,20 @@ if TYPE_CHECKING:
 
 Decision = bool | Awaitable[bool]
 Check = Callable[[Any, "Context"], Decision]
+Seen = Callable[[Any], tuple[str, object, Person]]
+"""What an object is for the audit log: entity, entity id and whose data it is."""
 T = TypeVar("T")
 
-_GUARDS: dict[type, Check] = {}
+_GUARDS: dict[type, tuple[Check, Seen | None]] = {}
 
 
-def guarded(check: Check) -> Callable[[type[T]], type[T]]:
-    """Class decorator (outside `@strawberry.type`): every object of the type must pass `check`."""
+def guarded(check: Check, audit: Seen | None = None) -> Callable[[type[T]], type[T]]:
+    """Class decorator (outside `@strawberry.type`): every object of the type must pass `check`; with `audit`,
+    each one read is recorded in the request's audit trail (types whose reads a service already records, or
+    that are parts of an audited object, go without)."""
 
     def mark(cls: type[T]) -> type[T]:
-        _GUARDS[cls] = check
+        _GUARDS[cls] = (check, audit)
         return cls
 
     return mark
@@ -86,39 +90,43 @@ def install(schema: GraphQLSchema) -> None:
         if not isinstance(gtype, GraphQLObjectType):
             continue
         origin = getattr(gtype.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF), "origin", None)
-        check = _GUARDS.get(origin) if isinstance(origin, type) else None
-        if check is not None:
+        guard = _GUARDS.get(origin) if isinstance(origin, type) else None
+        if guard is not None:
             assert gtype.is_type_of is None, f"{gtype.name} already has an is_type_of"
-            gtype.is_type_of = _is_type_of(origin, gtype.name, check)  # type: ignore[arg-type]
+            gtype.is_type_of = _is_type_of(origin, gtype.name, *guard)  # type: ignore[arg-type]
             installed.add(origin)
     missing = [t.__name__ for t in _GUARDS if t not in installed]
     if missing:
         raise RuntimeError(f"guarded types not in the schema: {', '.join(missing)}")
 
 
-def _is_type_of(origin: type, name: str, check: Check) -> Callable[[Any, GraphQLResolveInfo], Decision]:
+def _is_type_of(
+    origin: type, name: str, check: Check, seen: Seen | None
+) -> Callable[[Any, GraphQLResolveInfo], Decision]:
     def is_type_of(value: Any, info: GraphQLResolveInfo) -> Decision:
         if not isinstance(value, origin):
             return False
         context: Context = info.context
         allowed = check(value, context)
         if isawaitable(allowed):
-            return _await_decision(allowed, context, name)
-        if not allowed:
-            raise _denied(context, name)
-        return True
+            return _await_decision(allowed, value, context, name, seen)
+        return _decided(allowed, value, context, name, seen)
 
     return is_type_of
 
 
-async def _await_decision(allowed: Awaitable[bool], context: Context, name: str) -> bool:
-    if not await allowed:
-        raise _denied(context, name)
+async def _await_decision(allowed: Awaitable[bool], value: Any, context: Context, name: str, seen: Seen | None) -> bool:
+    return _decided(await allowed, value, context, name, seen)
+
+
+def _decided(allowed: bool, value: Any, context: Context, name: str, seen: Seen | None) -> bool:
+    """Record the read, or raise the refusal (the audit trail records it from the request's errors)."""
+    entity, entity_id, person = seen(value) if seen else (name, "-", None)
+    if not allowed:
+        raise ObjectForbidden(f"{context.principal.name} may not read this {name}", entity, entity_id, person)
+    if seen is not None:
+        context.audit.read(entity, entity_id, person)
     return True
-
-
-def _denied(context: Context, name: str) -> Forbidden:
-    return Forbidden(f"{context.principal.name} may not read this {name}")
 
 
 # --- The checks -----------------------------------------------------------------------------------------------
@@ -269,3 +277,33 @@ async def listed_opiskeluoikeudet(context: Context, oppija_id: int) -> list[Opis
     if await _resolved(_valpas_follows(context, oppija_id)):
         scope |= Q(mitatoity=False)
     return await OpiskeluoikeusRow.filter(scope, oppija_id=oppija_id).order_by("id")
+
+
+# --- What each audited type is, for the audit log -------------------------------------------------------------
+
+
+def seen_hoks(value: Any) -> tuple[str, object, Person]:
+    return "hoks", value.id, ("oid", value.oppija.oid)
+
+
+def seen_oppija(value: Any) -> tuple[str, object, Person]:
+    return "oppija", value.oid, ("oid", value.oid)
+
+
+def seen_opiskeluoikeus(value: Any) -> tuple[str, object, Person]:
+    return "opiskeluoikeus", value.oid, ("oppija", value.row.oppija_id)
+
+
+def seen_kyselylinkki(value: Any) -> tuple[str, object, Person]:
+    return "kyselylinkki", value.row.id, ("link", value.row.id)
+
+
+def seen_tyopaikkakysely(value: Any) -> tuple[str, object, Person]:
+    return "tyopaikkakysely", value.linkki.row.id, ("link", value.linkki.row.id)
+
+
+def seen_tuleva_lahetys(value: Any) -> tuple[str, object, Person]:
+    """A send not yet made has no link: its address is an instructor's, who has no oppija OID."""
+    if value.linkki_id is None:
+        return "tuleva_lahetys", value.kyselytyyppi, None
+    return "tuleva_lahetys", value.linkki_id, ("link", value.linkki_id)

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.types import Info as StrawberryInfo
 
+from api.audit_trail import AuditTrail
 from api.authorization import Decisions
 from api.loaders import Loaders
 from models.rules.calendar import helsinki_day
@@ -25,6 +26,7 @@ class Context:
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     loaders: Loaders = field(default_factory=Loaders)
     decisions: Decisions = field(default_factory=Decisions)
+    audit: AuditTrail = field(default_factory=AuditTrail)
 
     @property
     def today(self) -> date:

@@ -15,6 +15,7 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext
 
+from api.audit_trail import AuditReads
 from api.authorization import install
 from api.errors import PolkuErrors
 from api.execution import execution_context_class
@@ -74,6 +75,7 @@ schema = PolkuSchema(
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
         PolkuErrors,
+        AuditReads,
     ],
     execution_context_class=with_input_check(execution_context_class()),
 )

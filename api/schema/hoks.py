@@ -29,7 +29,6 @@ from models.rules.hoks import (
 from models.rules.hoks import (
     Keskeytymisajanjakso as KeskeytymisajanjaksoPlan,
 )
-from models.services import audit
 from models.services import hoks as hoks_service
 from models.services.errors import DomainError, Forbidden, NotFound
 from models.services.hoks import StoredJakso, StoredOsa, stored_osat
@@ -148,7 +147,7 @@ class HankittavaTutkinnonOsa(TutkinnonOsaTiedot):
         )
 
 
-@authorization.guarded(authorization.hoks)
+@authorization.guarded(authorization.hoks, audit=authorization.seen_hoks)
 @strawberry.type(
     description="A learner's personal competence plan (henkilökohtainen osaamisen kehittämissuunnitelma), "
     "one per opiskeluoikeus."
@@ -407,7 +406,6 @@ class HoksQuery:
         row = await HoksRow.filter(id=id).select_related("opiskeluoikeus__oppilaitos", "oppija").first()
         if row is None or row.opiskeluoikeus.mitatoity:
             raise NotFound("HOKS", id, "id")
-        await audit.record(info.context.principal, "read", "hoks", row.id, row.oppija.oid)
         info.context.loaders.opiskeluoikeus.prime(row.opiskeluoikeus.id, row.opiskeluoikeus)
         return (await _with_plans([row]))[0]
 
@@ -448,7 +446,6 @@ class HoksQuery:
             .select_related("oppija", "opiskeluoikeus__oppilaitos")
         )
         page = rows[:first]
-        await audit.record_reads(principal, "hoks", [(r.id, r.oppija.oid) for r in page])
         return HoksConnection(
             edges=[HoksEdge(cursor=_cursor(h.id), node=h) for h in await _with_plans(page)],
             page_info=PageInfo(has_next_page=len(rows) > first, end_cursor=_cursor(page[-1].id) if page else None),

@@ -24,7 +24,6 @@ from models.kyselylinkki import Toimitus as ToimitusRow
 from models.organisation import Organisation
 from models.rules import palaute as palaute_rules
 from models.rules import tyoelama as tyoelama_rules
-from models.services import audit
 from models.services.errors import NotFound
 from models.services.lahetysajo import run_day
 from models.services.palaute import resend
@@ -79,7 +78,7 @@ class Toimitus:
         )
 
 
-@authorization.guarded(authorization.kyselylinkki)
+@authorization.guarded(authorization.kyselylinkki, audit=authorization.seen_kyselylinkki)
 @strawberry.type(description="A one-time survey answer link (DOMAIN.md §3–4).")
 class Kyselylinkki:
     tunnus: str = strawberry.field(description="The link's tunnus (the last part of its URL).")
@@ -181,7 +180,7 @@ async def hoks_palautepaatokset(hoks_id: int, info: Info) -> list[Palautepaatos]
     return [*(student_decision(r) for r in students), *(jakso_decision(r) for r in jaksot)]
 
 
-@authorization.guarded(authorization.tuleva_lahetys)
+@authorization.guarded(authorization.tuleva_lahetys, audit=authorization.seen_tuleva_lahetys)
 @strawberry.type(description="A message that would go out on the day, and why it qualifies.")
 class TulevaLahetys:
     tunnus: str | None = strawberry.field(description="Null for an instructor bundle not yet made.")
@@ -191,9 +190,10 @@ class TulevaLahetys:
     osoite: str = strawberry.field(description="The e-mail address or phone number.")
     syy: str = strawberry.field(description="Why it would be sent, in words.")
     koulutustoimija_path: strawberry.Private[str]
+    linkki_id: strawberry.Private[int | None]
 
 
-@authorization.guarded(authorization.tyopaikkakysely)
+@authorization.guarded(authorization.tyopaikkakysely, audit=authorization.seen_tyopaikkakysely)
 @strawberry.type(description="A työpaikkakysely link to hand to the workplace (never sent by the system).")
 class Tyopaikkakysely:
     linkki: Kyselylinkki = strawberry.field(description="The workplace survey link.")
@@ -221,7 +221,6 @@ class KyselylinkkiQuery:
         )
         if row is None or (row.hoks is not None and row.hoks.opiskeluoikeus.mitatoity):
             raise NotFound("kyselylinkki", tunnus, "tunnus")
-        await audit.record(info.context.principal, "read", "kyselylinkki", row.id, None)
         return Kyselylinkki.from_row(row, info)
 
     @strawberry.field(description="What the run on `paiva` would send for the provider with today's data, and why.")
@@ -235,10 +234,9 @@ class KyselylinkkiQuery:
         info.context.principal.require(RoleName.READ, org.path, f"upcoming sends of {koulutustoimija}")
         report = await run_day(paiva, dry_run=True)
         mine = [x for x in report.lahetykset if x.koulutustoimija_oid == koulutustoimija]
-        existing = set(
-            await LinkRow.filter(tunnus__in=[x.tunnus for x in mine]).values_list("tunnus", flat=True)  # type: ignore[arg-type]
+        existing: dict[str, int] = dict(
+            await LinkRow.filter(tunnus__in=[x.tunnus for x in mine]).values_list("tunnus", "id")  # type: ignore[arg-type]
         )
-        await audit.record(info.context.principal, "read", "upcoming_sends", koulutustoimija, None)
         return [
             TulevaLahetys(
                 tunnus=x.tunnus if x.tunnus in existing else None,
@@ -248,6 +246,7 @@ class KyselylinkkiQuery:
                 osoite=x.osoite,
                 syy=x.syy,
                 koulutustoimija_path=org.path,
+                linkki_id=existing.get(x.tunnus),
             )
             for x in mine
         ]

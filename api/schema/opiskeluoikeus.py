@@ -13,7 +13,7 @@ from api.context import Info
 from api.schema.organisation import Organisation
 from models.opiskeluoikeus import Opiskeluoikeus as OpiskeluoikeusRow
 from models.rules.koski import parse_opiskeluoikeus
-from models.services import audit, koski
+from models.services import koski
 from models.services.errors import NotFound, ValidationFailed
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ class Suoritus:
     )
 
 
-@authorization.guarded(authorization.opiskeluoikeus)
+@authorization.guarded(authorization.opiskeluoikeus, audit=authorization.seen_opiskeluoikeus)
 @strawberry.type(description="A study right (opiskeluoikeus) mirrored from Koski.")
 class Opiskeluoikeus:
     oid: str = strawberry.field(description="The opiskeluoikeus OID.")
@@ -118,10 +118,9 @@ class OpiskeluoikeusQuery:
         info: Info,
         oid: Annotated[str, strawberry.argument(description="The opiskeluoikeus OID (1.2.246.562.15.…).")],
     ) -> Opiskeluoikeus:
-        row = await OpiskeluoikeusRow.get_or_none(oid=oid).prefetch_related("oppija")
+        row = await OpiskeluoikeusRow.get_or_none(oid=oid)
         if row is None:
             raise NotFound("opiskeluoikeus", oid, "oid")
-        await audit.record(info.context.principal, "read", "opiskeluoikeus", oid, row.oppija.oid)
         return Opiskeluoikeus.from_row(row)
 
 

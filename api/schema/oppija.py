@@ -12,7 +12,6 @@ from api import authorization
 from api.context import Info
 from models.oppija import Kotikunta as KotikuntaRow
 from models.oppija import Oppija as OppijaRow
-from models.services import audit
 from models.services.errors import NotFound
 from models.services.valpas import access as valpas_access
 from models.services.valpas import facts as valpas_facts
@@ -29,7 +28,7 @@ class Kotikunta:
     loppu: date | None = strawberry.field(description="Last day; null while current.")
 
 
-@authorization.guarded(authorization.oppija)
+@authorization.guarded(authorization.oppija, audit=authorization.seen_oppija)
 @strawberry.type(description="A learner (oppija), identified by oppija OID.")
 class Oppija:
     oid: str = strawberry.field(description="The oppija OID.")
@@ -105,5 +104,4 @@ class OppijaQuery:
         row = await OppijaRow.get_or_none(oid=oid)
         if row is None:
             raise NotFound("oppija", oid, "oid")
-        await audit.record(info.context.principal, "read", "oppija", oid, oid)
         return Oppija.from_row(row)

@@ -41,34 +41,35 @@ async def record(
     oppija_oid: str | None = None,
     changes: Mapping[str, Any] | None = None,
 ) -> None:
-    await _insert(principal, action, entity, [(entity_id, oppija_oid, changes)])
+    await record_many(principal, [(action, entity, entity_id, oppija_oid, changes)])
 
 
 async def record_reads(principal: Principal, entity: str, rows: Iterable[tuple[object, str | None]]) -> None:
     """One insert for a whole page of reads: auditing must not make a listing cost a query per row."""
-    await _insert(principal, "read", entity, [(entity_id, oppija_oid, None) for entity_id, oppija_oid in rows])
+    await record_many(principal, [("read", entity, entity_id, oppija_oid, None) for entity_id, oppija_oid in rows])
 
+
+Row = tuple[str, str, object, str | None, Mapping[str, Any] | None]
+"""action, entity, entity_id, oppija OID, changes"""
 
 _COLUMNS = "at, user_id, user_name, action, entity, entity_id, oppija_oid, changes"
 _CHANGES = AuditEvent._meta.fields_map["changes"]
 _ROWS_PER_INSERT = 1000  # 8 parameters a row stays well under both databases' limit of 32 766
 
 
-async def _insert(
-    principal: Principal, action: str, entity: str, rows: Sequence[tuple[object, str | None, Mapping[str, Any] | None]]
-) -> None:
+async def record_many(principal: Principal, rows: Sequence[Row]) -> None:
     """Raw SQL: every API read writes here, and the ORM's insert cost more than many of the reads it records.
 
     Runs on the current connection, so inside a mutation's transaction the audit row commits or rolls back
     with the change it records.
     """
-    who = (datetime.now(UTC), principal.user_id, principal.name, action, entity)
+    who = (datetime.now(UTC), principal.user_id, principal.name)
 
-    def insert(chunk: Sequence[tuple[object, str | None, Mapping[str, Any] | None]]) -> Callable[[Sql], str]:
+    def insert(chunk: Sequence[Row]) -> Callable[[Sql], str]:
         def build(p: Sql) -> str:
             return f"INSERT INTO audit_event ({_COLUMNS}) VALUES " + ", ".join(
-                f"({p.many((*who, str(entity_id), oppija_oid, _stored(changes)))})"
-                for entity_id, oppija_oid, changes in chunk
+                f"({p.many((*who, action, entity, str(entity_id)[:64], oppija_oid, _stored(changes)))})"
+                for action, entity, entity_id, oppija_oid, changes in chunk
             )
 
         return build

@@ -320,12 +320,18 @@ async def test_reads_and_writes_are_audited(gql: Gql, world: World) -> None:
     hoks_events = [
         (e["action"], e["entity"]) for e in events if e["entity_id"] in (str(hoks["id"]), hoks["oppija"]["oid"])
     ]
+    # Every object a response holds is a read, nested ones and a mutation's answer included (issue 10.5).
     assert hoks_events == [
         ("create", "hoks"),
-        ("read", "hoks"),
-        ("read", "hoks"),
-        ("update", "hoks"),
+        ("read", "hoks"),  # createHoks's answer: the HOKS with its oppija
         ("read", "oppija"),
+        ("read", "hoks"),  # hoks(id)
+        ("read", "oppija"),
+        ("read", "hoks"),  # hoksit
+        ("update", "hoks"),
+        ("read", "hoks"),  # patchHoks's answer
+        ("read", "oppija"),
+        ("read", "oppija"),  # oppija(oid)
     ]
     assert all(e["oppija_oid"] == hoks["oppija"]["oid"] for e in events if e["entity"] in ("hoks", "oppija"))
     update = next(e for e in events if e["action"] == "update" and e["entity"] == "hoks")
