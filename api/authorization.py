@@ -24,9 +24,13 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 
 from api.audit_trail import ObjectForbidden, Person
+from models.hoks import Hoks as HoksRow
+from models.kyselylinkki import Kyselylinkki as LinkRow
 from models.opiskeluoikeus import Opiskeluoikeus as OpiskeluoikeusRow
 from models.oppija import Oppija as OppijaRow
+from models.organisation import OPH_OID
 from models.organisation import Organisation as OrganisationRow
+from models.services.access import Principal
 from models.services.valpas import access as valpas
 from models.user import RoleName
 
@@ -38,6 +42,7 @@ Check = Callable[[Any, "Context"], Decision]
 Seen = Callable[[Any], tuple[str, object, Person]]
 """What an object is for the audit log: entity, entity id and whose data it is."""
 T = TypeVar("T")
+OPH_PATH = f"/{OPH_OID}/"
 
 _GUARDS: dict[type, tuple[Check, Seen | None]] = {}
 
@@ -307,3 +312,45 @@ def seen_tuleva_lahetys(value: Any) -> tuple[str, object, Person]:
     if value.linkki_id is None:
         return "tuleva_lahetys", value.kyselytyyppi, None
     return "tuleva_lahetys", value.linkki_id, ("link", value.linkki_id)
+
+
+def reads_whole_audit_log(principal: Principal) -> bool:
+    """OPH's eHOKS users read every audit row."""
+    return principal.can(RoleName.READ, OPH_PATH)
+
+
+def audit_event(value: Any, context: Context) -> Decision:
+    """An audit row: OPH; or an organisation's admin, for a row about a HOKS, study right or link of their
+    organisation (rows of other organisations' reads of the same learner are not theirs)."""
+    principal = context.principal
+    if reads_whole_audit_log(principal):
+        return True
+    entity, entity_id = value.row.entity, value.row.entity_id
+    if entity not in AUDIT_ENTITIES or not principal.scope(RoleName.ADMIN):
+        return False
+
+    async def compute() -> bool:
+        return entity_id in (await audit_entities(principal, entity, [entity_id]))
+
+    return context.decisions.decide(("audit", entity, entity_id), compute)
+
+
+AUDIT_ENTITIES = ("hoks", "opiskeluoikeus", "kyselylinkki")
+
+
+async def audit_entities(principal: Principal, entity: str, ids: list[str] | None = None, **where: Any) -> set[str]:
+    """Ids (as the audit log stores them) of `entity` objects in the principal's ADMIN scope, among `ids` or
+    matching `where` (e.g. `oppija__oid`)."""
+    numeric = [int(i) for i in ids if i.isdigit()] if ids is not None else None
+    found: list[Any]
+    if entity == "hoks":
+        hoksit = HoksRow.filter(principal.path_filter(RoleName.ADMIN, "opiskeluoikeus__oppilaitos__path"), **where)
+        found = await (hoksit if numeric is None else hoksit.filter(id__in=numeric)).values_list("id", flat=True)
+    elif entity == "opiskeluoikeus":
+        oot = OpiskeluoikeusRow.filter(principal.path_filter(RoleName.ADMIN, "oppilaitos__path"), **where)
+        found = await (oot if ids is None else oot.filter(oid__in=ids)).values_list("oid", flat=True)
+    else:
+        scope = principal.path_filter(RoleName.ADMIN, "hoks__opiskeluoikeus__oppilaitos__path")
+        links = LinkRow.filter(scope, **{f"hoks__{k}": v for k, v in where.items()})
+        found = await (links if numeric is None else links.filter(id__in=numeric)).values_list("id", flat=True)
+    return {str(f) for f in found}

@@ -1,7 +1,9 @@
-"""Database objects the ORM cannot declare: the kuntailmoitus immutability triggers and the Valpas list indexes.
+"""Database objects the ORM cannot declare: the kuntailmoitus immutability triggers, the audit log's append-only
+triggers and the Valpas list indexes.
 
 Why a trigger: DOMAIN.md §6.3 says a kuntailmoitus, once made, cannot be edited or cancelled. The service has no
-such path, and the database refuses UPDATE and DELETE too, so no script or console slip can change one.
+such path, and the database refuses UPDATE and DELETE too, so no script or console slip can change one. The
+audit log is append-only the same way (issue 10.5): a trail that can be edited proves nothing.
 
 Why the indexes: the automaattinen tarkistus list is computed from current data on every request (§6.3: Koski
 changes show at once), so its SQL pre-filter needs to find a kunta's residents and their study rights' tila
@@ -45,6 +47,23 @@ EXTRA_SQL: dict[str, list[str]] = {
         CREATE TRIGGER valpas_kuntailmoitus_no_truncate BEFORE TRUNCATE ON "valpas_kuntailmoitus"
         FOR EACH STATEMENT EXECUTE FUNCTION valpas_kuntailmoitus_immutable()
         """,
+        """
+        CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            RAISE EXCEPTION 'audit_event is append-only: % refused', TG_OP USING ERRCODE = 'restrict_violation';
+        END
+        $$
+        """,
+        'DROP TRIGGER IF EXISTS audit_event_append_only ON "audit_event"',
+        """
+        CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON "audit_event"
+        FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()
+        """,
+        'DROP TRIGGER IF EXISTS audit_event_no_truncate ON "audit_event"',
+        """
+        CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON "audit_event"
+        FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()
+        """,
         *_INDEXES,
     ],
     "sqlite": [
@@ -55,6 +74,14 @@ EXTRA_SQL: dict[str, list[str]] = {
         """
         CREATE TRIGGER IF NOT EXISTS valpas_kuntailmoitus_no_delete BEFORE DELETE ON "valpas_kuntailmoitus"
         BEGIN SELECT RAISE(ABORT, 'kuntailmoitus is immutable: DELETE refused'); END
+        """,
+        """
+        CREATE TRIGGER IF NOT EXISTS audit_event_no_update BEFORE UPDATE ON "audit_event"
+        BEGIN SELECT RAISE(ABORT, 'audit_event is append-only: UPDATE refused'); END
+        """,
+        """
+        CREATE TRIGGER IF NOT EXISTS audit_event_no_delete BEFORE DELETE ON "audit_event"
+        BEGIN SELECT RAISE(ABORT, 'audit_event is append-only: DELETE refused'); END
         """,
         *_INDEXES,
     ],

@@ -59,3 +59,4 @@ async def test_migrations_build_every_table_and_the_kuntailmoitus_trigger(tmp_pa
             await admin.close()
     assert {"hoks", "kyselylinkki", "vastaus", "valpas_kuntailmoitus", "audit_event"} <= names
     assert any("kuntailmoitus" in n and n != "valpas_kuntailmoitus" for n in names), "immutability trigger missing"
+    assert any(n.startswith("audit_event_") for n in names), "audit log append-only trigger missing"

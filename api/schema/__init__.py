@@ -20,6 +20,7 @@ from api.authorization import install
 from api.errors import PolkuErrors
 from api.execution import execution_context_class
 from api.input_check import with_input_check
+from api.schema.audit import AuditQuery
 from api.schema.hoks import HoksMutation, HoksQuery
 from api.schema.kysely import KyselyMutation, KyselyQuery
 from api.schema.kyselylinkki import KyselylinkkiMutation, KyselylinkkiQuery
@@ -35,7 +36,16 @@ LOGGED_MESSAGE = 80
 
 
 @strawberry.type(description="Reads. Each answers only what the bearer token's roles allow (FORBIDDEN otherwise).")
-class Query(HoksQuery, KyselyQuery, KyselylinkkiQuery, OppijaQuery, OpiskeluoikeusQuery, RaportointiQuery, ValpasQuery):
+class Query(
+    AuditQuery,
+    HoksQuery,
+    KyselyQuery,
+    KyselylinkkiQuery,
+    OppijaQuery,
+    OpiskeluoikeusQuery,
+    RaportointiQuery,
+    ValpasQuery,
+):
     pass
 
 

@@ -42,7 +42,15 @@ MAX_DEPTH = 6  # object levels below the root field
 TOKEN_BUDGET = 1200  # the API refuses documents over 2000 tokens
 _TOKEN = re.compile(r"[_A-Za-z][_0-9A-Za-z]*|-?\d+|\"(?:[^\"\\]|\\.)*\"|[{}():$!\[\],]")
 # Codes a refusal may carry; anything else (INTERNAL, or a validation error of a generated query) fails.
-REFUSALS = {"FORBIDDEN", "NOT_FOUND", "VALIDATION_FAILED", "OUT_OF_RANGE", "INVALID_CHOICE", "INVALID_CURSOR"}
+REFUSALS = {
+    "FORBIDDEN",
+    "NOT_FOUND",
+    "VALIDATION_FAILED",
+    "OUT_OF_RANGE",
+    "INVALID_CHOICE",
+    "INVALID_CURSOR",
+    "REQUIRED",
+}
 
 
 @dataclass
@@ -86,6 +94,7 @@ def argument_values(world: AuthzWorld) -> dict[str, list[Any]]:
         "oppilaitos": [b_ol],
         "organisaatio": [b_ol, world.orgs["b_kt"].oid],
         "kunta": ["049"],
+        "auditLog.oppijaOid": [world.p_oid],
         "kyselytyyppi": ["aloittaneet"],
         "paiva": [TODAY.isoformat()],
         "alku": [(TODAY - timedelta(days=400)).isoformat()],
