@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -29,7 +29,7 @@ MAX_PAGE = 100
 @authorization.guarded(authorization.audit_event)
 @strawberry.type(description="One audit row: who read, changed or was refused what, and whose data it was.")
 class AuditEvent:
-    id: int
+    id: int = strawberry.field(description="The row's id; rows are numbered in the order they were written.")
     at: datetime = strawberry.field(description="When it happened (UTC).")
     user: str = strawberry.field(description="The user's name.")
     action: str = strawberry.field(
@@ -58,16 +58,16 @@ class AuditEvent:
         )
 
 
-@strawberry.type
+@strawberry.type(description="One audit row with its cursor.")
 class AuditEventEdge:
-    cursor: str
-    node: AuditEvent
+    cursor: str = strawberry.field(description="Pass as `after` to continue after this row.")
+    node: AuditEvent = strawberry.field(description="The row.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of the audit log.")
 class AuditEventConnection:
-    edges: list[AuditEventEdge]
-    page_info: PageInfo
+    edges: list[AuditEventEdge] = strawberry.field(description="The rows of this page, oldest first.")
+    page_info: PageInfo = strawberry.field(description="Whether more rows follow, and the cursor to ask for them.")
 
 
 def _cursor(event_id: int) -> str:
@@ -117,10 +117,12 @@ class AuditQuery:
     async def audit_log(
         self,
         info: Info,
-        first: int = 50,
-        after: str | None = None,
-        oppija_oid: str | None = None,
-        hoks_id: int | None = None,
+        first: Annotated[int, strawberry.argument(description="Page size, 1–100.")] = 50,
+        after: Annotated[str | None, strawberry.argument(description="The endCursor of the previous page.")] = None,
+        oppija_oid: Annotated[str | None, strawberry.argument(description="Only rows about this learner.")] = None,
+        hoks_id: Annotated[
+            int | None, strawberry.argument(description="Only this HOKS's rows: its history of writes and reads.")
+        ] = None,
     ) -> AuditEventConnection:
         principal = info.context.principal
         if not 1 <= first <= MAX_PAGE:
