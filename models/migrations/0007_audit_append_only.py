@@ -12,6 +12,6 @@ async def install(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0005_first_stored")]
+    dependencies = [("models", "0006_luonnos")]
 
     operations = [ops.RunPython(install)]
