@@ -27,6 +27,7 @@ from models.db import tortoise_config
 from models.production import check_environment
 from models.rules.calendar import HELSINKI, helsinki_day
 from models.services.lahetysajo import NIPUTUS, PAIVITTAIN, TYOPAIKKAKYSELY
+from models.services.sailytys import erase_expired_contacts
 from models.settings import Settings
 
 MAX_TRIES = 5
@@ -99,12 +100,20 @@ async def tyopaikkakysely(ctx: Ctx) -> int:
     return await _run(ctx, TYOPAIKKAKYSELY)
 
 
+async def yhteystietojen_poisto(ctx: Ctx) -> int:
+    """Erase contact details past their retention (models.rules.sailytys); the count of rows erased."""
+    settings: Settings = ctx["settings"]
+    poisto = await erase_expired_contacts(helsinki_day(ctx["clock"]()), settings.contact_retention_days)
+    return poisto.linkit + poisto.toimitukset
+
+
 class WorkerSettings:
     functions: ClassVar[list[Any]] = [func(send_toimitus, name=SEND_FUNCTION, max_tries=MAX_TRIES)]
     cron_jobs: ClassVar[list[Any]] = [
         cron(paivittainen, hour=9, minute=0),
         cron(niputus, day={1, 16}, hour=9, minute=5),
         cron(tyopaikkakysely, month={1, 2, 7, 8}, day={1, 16}, hour=9, minute=10),
+        cron(yhteystietojen_poisto, hour=3, minute=30),
     ]
     on_startup = startup
     on_shutdown = shutdown

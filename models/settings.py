@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from models.rules.sailytys import DEFAULT_RETENTION_DAYS
+
 VAR_DIR = Path(os.environ.get("POLKU_VAR_DIR", "var"))
 
 
@@ -38,6 +40,7 @@ class Settings:
     environment: str = "development"  # POLKU_ENV: "production" refuses development secrets and defaults
     csrf_secret: str | None = None  # None: a random one per process (development only)
     trusted_proxies: tuple[str, ...] = ()  # addresses whose X-Forwarded-For/-Proto `polku serve` believes
+    contact_retention_days: int = DEFAULT_RETENTION_DAYS  # on links and deliveries, after the answer period
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -61,5 +64,6 @@ class Settings:
             environment=env.get("POLKU_ENV", cls.environment).strip().lower(),
             # ASGI_CSRF_SECRET is the name asgi-csrf itself reads, kept so existing deployments carry on
             csrf_secret=env.get("POLKU_CSRF_SECRET") or env.get("ASGI_CSRF_SECRET") or None,
+            contact_retention_days=int(env.get("POLKU_CONTACT_RETENTION_DAYS", cls.contact_retention_days)),
             trusted_proxies=tuple(p.strip() for p in env.get("POLKU_TRUSTED_PROXIES", "").split(",") if p.strip()),
         )
