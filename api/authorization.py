@@ -14,9 +14,9 @@ whose owner was already decided on (a HOKS's oppija, a jakso's ohjaaja) is answe
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Coroutine, Hashable
 from inspect import isawaitable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from graphql import GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema
 from strawberry.schema.schema_converter import GraphQLCoreConverter
@@ -117,6 +117,18 @@ def _is_type_of(
             return _await_decision(allowed, value, context, name, seen)
         return _decided(allowed, value, context, name, seen)
 
+    def direct(value: Any, context: Context | None) -> bool | None:
+        """For the executor's direct path (api/execution.py): the decision when it is known without awaiting,
+        None when it is not (graphql-core then completes the object through `is_type_of`)."""
+        if context is None or not isinstance(value, origin):
+            return None
+        allowed = check(value, context)
+        if isawaitable(allowed):
+            cast(Coroutine[Any, Any, bool], allowed).close()  # not started: the graphql-core path asks again
+            return None
+        return _decided(allowed, value, context, name, seen)
+
+    is_type_of.direct = direct  # type: ignore[attr-defined]
     return is_type_of
 
 

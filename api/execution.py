@@ -7,6 +7,11 @@ strawberry's attribute read, and whose type is a scalar, an enum, an object type
 such fields, or a list or non-null of these, is read and coerced directly; an object whose selected fields are
 all plain is built as one dict.
 
+An object type with an `is_type_of` is completed directly only when that function offers a `direct(value,
+context)` answer (the authorization guards of api/authorization.py do): True completes the object here; None
+(the check must await) or a refusal sends the value to graphql-core, which runs `is_type_of` itself, so a check
+always runs and a refusal is always graphql-core's error at its path.
+
 Everything else, and every value that would not complete cleanly (null on a non-null field, an exception, an
 awaitable, a non-list for a list, a failed or empty coercion), goes through graphql-core as before, so results
 and errors are exactly graphql-core's: the plain attributes of that object are then read a second time, which
@@ -26,6 +31,7 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from datetime import date, datetime, time
 from typing import Any, TypeVar
 
@@ -90,6 +96,9 @@ _SHARED_FIELD_PLANS: dict[tuple[Any, ...], tuple[tuple[Node, ...], Complete | No
 _SHARED_OBJECT_PLANS: dict[tuple[Any, ...], tuple[tuple[Node, ...], BuildObject | None]] = {}
 _DIRECTIVE_FREE: dict[int, tuple[OperationDefinitionNode, bool]] = {}
 _MAX_SHARED = 4096
+# The running execution's context value, for `is_type_of.direct` checks inside shared plans (which must not
+# hold an execution). Each request runs in its own task, so each sees its own.
+_CONTEXT: ContextVar[Any] = ContextVar("polku_execution_context", default=None)
 
 
 def _directive_free(operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDetails]) -> bool:
@@ -133,6 +142,7 @@ class PolkuExecutionContext(StrawberryGraphQLCoreExecutionContext):
         self._shared = self._direct and _directive_free(self.operation, self.fragments)
         # Shared plans outlive this execution, so they hold this test, never `self`.
         self._plain = _plain_test(self.is_awaitable)
+        _CONTEXT.set(self.context_value)
 
     def execute_fields(
         self,
@@ -255,13 +265,37 @@ class PolkuExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return self._list(self._type_plan(type_.of_type, details))
         if is_leaf_type(type_):
             return self._leaf(type_.coerce_output_value, _IDENTITY_OUTPUT.get(type_))
-        if is_object_type(type_) and not type_.is_type_of:
+        if is_object_type(type_):
+            direct = getattr(type_.is_type_of, "direct", None)
+            if type_.is_type_of and direct is None:
+                return None
             grouped, defer_usages, _ = self.collect_subfields(type_, details)
             origin = getattr(type_.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF), "origin", None)
             if not isinstance(origin, type) or issubclass(origin, BaseException) or hasattr(origin, "__await__"):
                 origin = None
-            return None if defer_usages else self._object(self._object_plan(type_, grouped), origin)
+            build = self._object_plan(type_, grouped)
+            if defer_usages:
+                return None
+            return self._object(build, origin) if direct is None else self._checked(self._object(build, origin), direct)
         return None
+
+    def _checked(self, complete: Complete | None, direct: Callable[[Any, Any], bool | None]) -> Complete | None:
+        """`complete` behind the type's `is_type_of.direct` check; anything but a plain True is graphql-core's."""
+        if complete is None:
+            return None
+
+        def checked(value: Any) -> Any:
+            if value is None or value is Undefined:
+                return None
+            try:
+                allowed = direct(value, _CONTEXT.get())
+            except Exception:  # a refusal: graphql-core runs the check again and reports it at its path
+                raise _Fallback from None
+            if allowed is not True:
+                raise _Fallback
+            return complete(value)
+
+        return checked
 
     def _non_null(self, inner: Complete | None) -> Complete | None:
         if inner is None:
