@@ -4,6 +4,7 @@ data, the same check decides; a denied object is null with a FORBIDDEN error at 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from api.authorization import guarded_types
 from api.execution import PolkuExecutionContext
 from api.schema import schema
+from models.audit import AuditEvent
 from tests.api.authz_world import leaks, make_authz_world
 from tests.api.conftest import Gql
 
@@ -70,3 +72,26 @@ def test_guarded_types_keep_their_check_on_the_fast_executor() -> None:
     assert {"Hoks", "Oppija", "Opiskeluoikeus", "Kyselylinkki", "Toimitus", "Tyopaikkaohjaaja"} <= names
     for name in names:
         assert schema._schema.type_map[name].is_type_of is not None, name  # type: ignore[union-attr]
+
+
+async def test_the_direct_path_runs_the_guard_itself(gql: Gql, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page of HOKSes completes on the executor's direct path (no graphql-core object completion for the
+    guarded Hoks, Oppija and Tyopaikkaohjaaja), and the guard still decided each object: each HOKS read is
+    recorded by it."""
+    world = await make_authz_world()
+    completed: Counter[str] = Counter()
+    original = PolkuExecutionContext.complete_object_value
+
+    def counting(self: PolkuExecutionContext, return_type: Any, *args: Any) -> Any:
+        completed[return_type.name] += 1
+        return original(self, return_type, *args)
+
+    monkeypatch.setattr(PolkuExecutionContext, "complete_object_value", counting)
+    query = "{ hoksit { edges { node { id sahkoposti oppija { oid } tyopaikkajaksot { ohjaaja { nimi } } } } } }"
+    body = await gql(world.tokens["ehoks_read_B"], query)
+    nodes = [e["node"] for e in body["data"]["hoksit"]["edges"]]
+    assert {n["sahkoposti"] for n in nodes} == {"hoks.secretb.p@example.fi", "hoks.secretb.q@example.fi"}
+    assert {n["tyopaikkajaksot"][0]["ohjaaja"]["nimi"] for n in nodes} == {"Secretb Ohjaaja p", "Secretb Ohjaaja q"}
+    assert completed["Hoks"] == completed["Oppija"] == completed["Tyopaikkaohjaaja"] == 0, completed
+    reads = await AuditEvent.filter(user_name="ehoks_read_B", action="read", entity="hoks").count()
+    assert reads == 2
