@@ -20,7 +20,7 @@ from api.context import Context
 from api.palaute_routes import routes as palaute_routes
 from api.reports import routes as report_routes
 from api.schema import schema
-from api.valpas_export import automaattinen_tarkistus_csv
+from api.valpas_export import automaattinen_tarkistus_csv, tietojen_laatu_csv
 from models.db import tortoise_config
 from models.production import check_environment
 from models.services.access import Principal
@@ -98,6 +98,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
             BearerAuth(request_response(automaattinen_tarkistus_csv)),
             methods=["GET"],
         ),
+        Route("/valpas/tietojen-laatu.csv", BearerAuth(request_response(tietojen_laatu_csv)), methods=["GET"]),
     ]
     # Last: the survey pages (/v/{tunnus}, /kiitos, /editori, …) answer every path not matched above.
     routes.append(Mount("/", app=create_survey_app(settings)))

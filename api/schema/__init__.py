@@ -28,6 +28,7 @@ from api.schema.opiskeluoikeus import OpiskeluoikeusMutation, OpiskeluoikeusQuer
 from api.schema.oppija import OppijaQuery
 from api.schema.raportointi import RaportointiQuery
 from api.schema.valpas import ValpasMutation, ValpasQuery
+from api.schema.valpas_laatu import ValpasLaatuQuery
 from models.services.errors import DomainError
 
 log = logging.getLogger("polku.api")
@@ -45,6 +46,7 @@ class Query(
     OpiskeluoikeusQuery,
     RaportointiQuery,
     ValpasQuery,
+    ValpasLaatuQuery,
 ):
     pass
 

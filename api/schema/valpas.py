@@ -6,8 +6,6 @@ There is deliberately no mutation that changes or removes a kuntailmoitus (DOMAI
 
 from __future__ import annotations
 
-import base64
-import json
 from datetime import date, datetime
 from typing import Annotated
 
@@ -15,6 +13,7 @@ import strawberry
 
 from api import authorization
 from api.context import Info
+from api.schema import valpas_cursor
 from api.schema.hoks import PageInfo
 from api.schema.organisation import Organisation
 from models.oppija import Oppija as OppijaRow
@@ -134,18 +133,9 @@ class TarkistusConnection:
     page_info: PageInfo = strawberry.field(description="Whether there is a next page and its cursor.")
 
 
-def list_cursor(key: paging.ListKey) -> str:
-    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode()
-
-
 def parse_list_cursor(cursor: str | None) -> paging.ListKey | None:
-    if cursor is None:
-        return None
-    try:
-        a, b, c = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return str(a), str(b), str(c)
-    except (ValueError, TypeError) as e:
-        raise DomainError("INVALID_CURSOR", "the cursor is not one this listing gave", "after") from e
+    key = valpas_cursor.decode(cursor, 3)
+    return None if key is None else (key[0], key[1], key[2])
 
 
 # --- Hakeutumisen valvonta ------------------------------------------------------------------------
@@ -377,8 +367,10 @@ class ValpasQuery:
         )
         kunta_path = (await valpas_access.kunta_organisation(kunta)).path
         return TarkistusConnection(
-            edges=[TarkistusEdge(cursor=list_cursor(r.key), node=TarkistusRivi.of(r, kunta_path)) for r in rows],
-            page_info=PageInfo(has_next_page=more, end_cursor=list_cursor(rows[-1].key) if rows else None),
+            edges=[
+                TarkistusEdge(cursor=valpas_cursor.encode(r.key), node=TarkistusRivi.of(r, kunta_path)) for r in rows
+            ],
+            page_info=PageInfo(has_next_page=more, end_cursor=valpas_cursor.encode(rows[-1].key) if rows else None),
         )
 
     @strawberry.field(description="The oppilaitos' pupils finishing perusopetus with their yhteishaku status.")

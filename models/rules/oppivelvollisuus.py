@@ -390,13 +390,21 @@ def perusopetus_valmistunut_ennen_15v(person: HenkiloFacts) -> tuple[Opiskeluoik
     DOMAIN.md §6.1: flagged on the person and in a data-quality list for the organisation that recorded the
     OO, hence the OOs (their koulutustoimija/oppilaitos) are returned, not just a yes/no.
     """
-    turned_15 = same_day_years_later(person.syntymaaika, 15)
     marks = _vahvistukset(valid_opiskeluoikeudet(person), PERUSOPETUKSEN_OPPIMAARA)
     seen: dict[str, OpiskeluoikeusFacts] = {}
-    for vahvistus, oo in marks:
-        if vahvistus < turned_15:
+    for _, oo in marks:
+        if valmistunut_ennen_15v(oo, person.syntymaaika):
             seen.setdefault(oo.oid, oo)
     return tuple(seen.values())
+
+
+def valmistunut_ennen_15v(oo: OpiskeluoikeusFacts, syntymaaika: date) -> bool:
+    """The OO holds a perusopetus valmistunut mark dated before its pupil (born `syntymaaika`) turned 15."""
+    turned_15 = same_day_years_later(syntymaaika, 15)
+    return any(
+        s.tyyppi == PERUSOPETUKSEN_OPPIMAARA and s.vahvistus is not None and s.vahvistus < turned_15
+        for s in oo.suoritukset
+    )
 
 
 def data_quality_flags(person: HenkiloFacts) -> tuple[str, ...]:
