@@ -4,7 +4,7 @@ its valvojat. Decisions come from `models.services.valpas.tietojen_laatu`; CSV: 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -79,7 +79,15 @@ class ValpasLaatuQuery:
         "CSV: GET /valpas/tietojen-laatu.csv?organisaatio=…"
     )
     async def tietojen_laatu(
-        self, info: Info, organisaatio: str, first: int = MAX_PAGE, after: str | None = None
+        self,
+        info: Info,
+        organisaatio: Annotated[
+            str, strawberry.argument(description="OID of the koulutustoimija or oppilaitos that recorded the rights.")
+        ],
+        first: Annotated[int, strawberry.argument(description="Page size, 1 to 100.")] = MAX_PAGE,
+        after: Annotated[
+            str | None, strawberry.argument(description="The endCursor of the previous page; null for the first page.")
+        ] = None,
     ) -> TietojenLaatuConnection:
         check_first(first)
         key = valpas_cursor.decode(after, 4)
