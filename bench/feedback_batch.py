@@ -54,6 +54,7 @@ from models.services.organisations import ensure_organisation
 from models.services.tyoelama import due_send_days, record_tyopaikkajaksot
 from models.services.users import add_user, issue_token, principal_for_token
 from models.settings import Settings
+from models.sql_extras import install as install_sql_extras
 from models.user import RoleName, UserKind
 
 SEND_DAY = date(2022, 3, 16)
@@ -300,6 +301,7 @@ async def main(n: int, sends: int, saves: int) -> bool:
         try:
             await Tortoise.init(config=tortoise_config(dsn + "?min_size=1&max_size=20"))
             await Tortoise.generate_schemas()
+            await install_sql_extras(connections.get("default"))  # the indexes and triggers migrations add
             orgs = []
             for k in range(10):
                 kt = await ensure_organisation(
