@@ -49,7 +49,6 @@ from graphql import (
 )
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from models.kyselylinkki import Kyselytyyppi
 from models.rules.hoks import FieldError
 from models.services.errors import ValidationFailed
 from survey_ui.i18n import OLETUSKIELI, from_accept_language
@@ -66,16 +65,12 @@ IDENTIFIER_MAX_LENGTH = 64
 # Arguments looked up in a narrower or wider column than an identifier's.
 ARGUMENT_MAX_LENGTHS: Mapping[str, int] = {
     "kunta": 3,  # kuntakoodi, CharField(max_length=3)
-    "kyselytyyppi": 40,
     "after": 1024,  # Valpas list cursors carry the last row's names (api.schema.valpas.list_cursor)
     "user": 128,
-    "role": 32,
     "syy": 64,
     "sahkoposti": 320,
     "url": 2048,
 }
-# String arguments that name a code of Polku's own (until the schema makes them enums): their values.
-ARGUMENT_CHOICES: Mapping[str, tuple[str, ...]] = {"kyselytyyppi": tuple(k.value for k in Kyselytyyppi)}
 # Any other string: a field of an input object or of a JSON document. Fields with a column of their own are
 # checked against it by their rules (models.rules.hoks.MAX_LENGTHS); this bounds the rest.
 TEXT_MAX_LENGTH = 10_000
@@ -138,13 +133,11 @@ def _prefix(value: object) -> str:
     return repr(value)[:LOGGED_PREFIX]
 
 
-def check_text(value: str, path: str, limit: int, choices: tuple[str, ...] | None = None) -> Iterator[Problem]:
+def check_text(value: str, path: str, limit: int) -> Iterator[Problem]:
     if "\x00" in value:
         yield Problem(path, NUL_CHARACTER, prefix=_prefix(value))
     if len(value) > limit:
         yield Problem(path, TOO_LONG, (("limit", str(limit)),), _prefix(value))
-    elif choices is not None and value not in choices:
-        yield Problem(path, INVALID_CHOICE, (("allowed", ", ".join(choices)),), _prefix(value))
 
 
 def check_json(value: Any, path: str) -> Iterator[Problem]:
@@ -160,9 +153,7 @@ def check_json(value: Any, path: str) -> Iterator[Problem]:
             yield from check_json(item, _join(path, i))
 
 
-def check_value(
-    value: Any, type_: GraphQLInputType, path: str, limit: int, choices: tuple[str, ...] | None = None
-) -> Iterator[Problem]:
+def check_value(value: Any, type_: GraphQLInputType, path: str, limit: int) -> Iterator[Problem]:
     """What graphql-core's coercion of `value` to `type_` would refuse, and what the database would."""
     if is_non_null_type(type_):
         if value is None or value is Undefined:
@@ -175,7 +166,7 @@ def check_value(
         items = value if isinstance(value, list) else [value]  # a single value is a list of one
         for i, item in enumerate(items):
             item_path = _join(path, i) if isinstance(value, list) else path
-            yield from check_value(item, type_.of_type, item_path, limit, choices)
+            yield from check_value(item, type_.of_type, item_path, limit)
         return
     if is_input_object_type(type_):
         if not isinstance(value, dict):
@@ -202,7 +193,7 @@ def check_value(
             code = INVALID_DATE if type_.name in {"Date", "DateTime"} else INVALID_TYPE
             yield Problem(path, code, (("type", type_.name),), _prefix(value))
         elif isinstance(value, str):
-            yield from check_text(value, path, limit, choices)
+            yield from check_text(value, path, limit)
         else:
             yield from check_json(value, path)
 
@@ -218,7 +209,6 @@ class _Usage:
     argument: str
     path: str
     limit: int
-    choices: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -234,12 +224,12 @@ def _argument_path(argument: ArgumentNode, is_object: bool) -> str:
     return "" if is_object else argument.name.value
 
 
-def _literal_problems(node: Node, path: str, limit: int, choices: tuple[str, ...] | None = None) -> Iterator[Problem]:
+def _literal_problems(node: Node, path: str, limit: int) -> Iterator[Problem]:
     if isinstance(node, StringValueNode):
-        yield from check_text(node.value, path, limit, choices)
+        yield from check_text(node.value, path, limit)
     elif isinstance(node, ListValueNode):
         for i, item in enumerate(node.values):
-            yield from _literal_problems(item, _join(path, i), limit, choices)
+            yield from _literal_problems(item, _join(path, i), limit)
     elif isinstance(node, ObjectValueNode):
         for field in node.fields:
             yield from _literal_problems(field.value, _join(path, field.name.value), TEXT_MAX_LENGTH)
@@ -258,11 +248,11 @@ def _facts(schema: GraphQLSchema, document: DocumentNode, operation: OperationDe
                 variable = node.value.name.value
                 type_ = _variable_type(schema, operation, variable)
                 is_object = type_ is not None and is_input_object_type(get_named_type(type_))
-                usage = _Usage(name, _argument_path(node, is_object), limit, ARGUMENT_CHOICES.get(name))
+                usage = _Usage(name, _argument_path(node, is_object), limit)
                 usages.setdefault(variable, usage)
             else:
                 path = _argument_path(node, isinstance(node.value, ObjectValueNode))
-                problems.extend(_literal_problems(node.value, path, limit, ARGUMENT_CHOICES.get(name)))
+                problems.extend(_literal_problems(node.value, path, limit))
 
     visit(document, _Arguments())
     return _OperationFacts(operation, usages, tuple(problems))
@@ -314,7 +304,7 @@ def problems_of(
         value = variables.get(name, Undefined)
         if value is Undefined and definition.default_value is not None:
             continue
-        for problem in check_value(value, type_, usage.path, usage.limit, usage.choices):
+        for problem in check_value(value, type_, usage.path, usage.limit):
             # the whole input object missing or of the wrong kind: named by its argument
             problems.append(problem if problem.field else replace(problem, field=usage.argument))
     return problems
