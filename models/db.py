@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import asyncpg
@@ -23,6 +24,19 @@ MODEL_MODULES = [
 ]
 
 
+log = logging.getLogger("polku.db")
+# A statement should bind at most a few thousand values: asyncpg refuses more than 32 767, and long before that
+# an IN list costs more than the query (issue 10 §3). Key lists go in chunks or as one array
+# (models.services.facts.values_in).
+MAX_PARAMETERS = 5000
+
+
+def _check_size(query: str, count: int) -> None:
+    """Name any statement past MAX_PARAMETERS in the log: the place to chunk, found before asyncpg's limit."""
+    if count > MAX_PARAMETERS:
+        log.warning("a statement binds %d values (more than %d): %s", count, MAX_PARAMETERS, query[:80])
+
+
 class PolkuConnection(asyncpg.Connection):  # type: ignore[misc]
     """A pooled PostgreSQL connection that goes back to the pool without a `RESET ALL` round trip.
 
@@ -34,6 +48,18 @@ class PolkuConnection(asyncpg.Connection):  # type: ignore[misc]
 
     def get_reset_query(self) -> str:
         return ""
+
+    async def fetch(self, query: str, *args: Any, **kwargs: Any) -> Any:
+        _check_size(query, len(args))
+        return await super().fetch(query, *args, **kwargs)
+
+    async def fetchrow(self, query: str, *args: Any, **kwargs: Any) -> Any:
+        _check_size(query, len(args))
+        return await super().fetchrow(query, *args, **kwargs)
+
+    async def execute(self, query: str, *args: Any, **kwargs: Any) -> Any:
+        _check_size(query, len(args))
+        return await super().execute(query, *args, **kwargs)
 
 
 def with_polku_connection(connection: dict[str, Any]) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 from tortoise.context import TortoiseContext
 
 from api.app import create_app
+from models.db import MAX_PARAMETERS
 from models.hoks import HankittavaTutkinnonOsa, Hankkimistapa, Hoks
 from models.rules.hoks import MAX_HANKKIMISTAVAT, MAX_HANKKIMISTAVAT_PER_OSA, MAX_TUTKINNON_OSAT
 from models.services import hoks as hoks_service
@@ -160,3 +162,21 @@ async def test_a_large_write_does_not_hold_up_another_organisations_read(gql: Gq
 
     await asyncio.gather(write(), read())
     assert finished == ["read", "write"]
+
+
+@pytest.mark.postgres_only
+async def test_a_statement_binding_more_than_a_few_thousand_values_is_named_in_the_log(
+    db: TortoiseContext, caplog: pytest.LogCaptureFixture
+) -> None:
+    conn = db.db()
+
+    async def bind(count: int) -> None:
+        placeholders = ", ".join(f"${i + 1}" for i in range(count))
+        await conn.execute_query(f"SELECT 1 WHERE 1 IN ({placeholders})", list(range(count)))
+
+    with caplog.at_level(logging.WARNING, logger="polku.db"):
+        await bind(MAX_PARAMETERS)
+        assert not caplog.records
+        await bind(MAX_PARAMETERS + 1)
+    [record] = caplog.records
+    assert f"binds {MAX_PARAMETERS + 1} values" in record.getMessage()
