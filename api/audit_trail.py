@@ -35,7 +35,10 @@ class ObjectForbidden(Forbidden):
 
 
 class AuditTrail:
-    def __init__(self) -> None:
+    """`action` names what the reads were: "read" in GraphQL, "export" for a CSV download."""
+
+    def __init__(self, action: str = "read") -> None:
+        self._action = action
         self._reads: dict[tuple[str, str], Person] = {}
         self._denied: list[tuple[str, str, Person, str]] = []
 
@@ -51,7 +54,7 @@ class AuditTrail:
         people = await _people([p for p in (*self._reads.values(), *(d[2] for d in self._denied)) if p])
         rows: list[audit.Row] = []
         for (entity, entity_id), person in self._reads.items():
-            rows.extend(("read", entity, entity_id, oid, None) for oid in people.get(person, [None]))
+            rows.extend((self._action, entity, entity_id, oid, None) for oid in people.get(person, [None]))
         for entity, entity_id, person, why in self._denied:
             rows.extend(("denied", entity, entity_id, oid, {"why": why}) for oid in people.get(person, [None]))
         self._reads.clear()

@@ -12,12 +12,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route, request_response
 from twilio.request_validator import RequestValidator
 
+from api.audit_trail import AuditTrail
 from api.auth import BearerAuth
 from jobs.sms import STATUS_CALLBACK_PATH
 from jobs.viestit import link_url
 from models.kyselylinkki import Kanava, Toimitus, ToimitusTila
 from models.rules.csv_writer import CsvRivit
-from models.services import audit
 from models.services.errors import DomainError
 from models.services.tyoelama import list_tyopaikkakyselyt
 from models.settings import Settings
@@ -69,7 +69,10 @@ def routes(settings: Settings) -> list[BaseRoute]:
             ]
             for r in rows
         )
-        await audit.record(principal, "export", "tyopaikkakysely", request.query_params.get("koulutustoimija"))
+        trail = AuditTrail(action="export")  # with the learners whose jaksot each link stands for
+        for r in rows:
+            trail.read("tyopaikkakysely", r.linkki.id, ("link", r.linkki.id))
+        await trail.flush(principal)
         return Response(
             text.encode("utf-8"),
             media_type="text/csv; charset=utf-8",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import httpx
 import pytest
 from tortoise.transactions import in_transaction
 
@@ -68,7 +69,9 @@ async def test_a_refusal_of_a_root_argument_is_audited(gql: Gql) -> None:
     assert world.orgs["b_kt"].oid in denied["changes"]["why"]
 
 
-async def test_tyopaikkakyselyt_are_audited_with_the_learners_of_their_jaksot(gql: Gql) -> None:
+async def test_tyopaikkakyselyt_are_audited_with_the_learners_of_their_jaksot(
+    gql: Gql, client: httpx.AsyncClient
+) -> None:
     kt, ol = await provider()
     doc = koski_doc(koulutustoimija=kt.oid, oppilaitos=ol.oid)
     await store(doc)
@@ -79,7 +82,14 @@ async def test_tyopaikkakyselyt_are_audited_with_the_learners_of_their_jaksot(gq
     token = await user_token(kt, RoleName.READ, name="tp-reader")
     body = await gql(token, "query($kt: String!) { tyopaikkakyselyt(koulutustoimija: $kt) { jaksoja } }", kt=kt.oid)
     assert body["data"]["tyopaikkakyselyt"] == [{"jaksoja": 1}]
-    assert [(e["entity"], e["oppija_oid"]) for e in await events("tp-reader")] == [("tyopaikkakysely", s.oppija_oid)]
+    response = await client.get(
+        "/tyopaikkakysely.csv", params={"koulutustoimija": kt.oid}, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 200
+    assert [(e["action"], e["entity"], e["oppija_oid"]) for e in await events("tp-reader")] == [
+        ("read", "tyopaikkakysely", s.oppija_oid),
+        ("export", "tyopaikkakysely", s.oppija_oid),
+    ]
 
 
 async def test_one_audit_write_per_request() -> None:
