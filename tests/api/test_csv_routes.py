@@ -14,6 +14,7 @@ import pytest
 from tortoise.transactions import in_transaction
 
 from api.app import create_app
+from models.oppija import Oppija
 from models.organisation import Organisation
 from models.services import hoks as hoks_service
 from models.services.tyoelama import generate_tyopaikkakysely
@@ -57,6 +58,14 @@ async def _automaattinen_tarkistus(client: httpx.AsyncClient) -> httpx.Response:
     return await client.get("/valpas/automaattinen-tarkistus.csv", params={"kunta": "091"}, headers=_auth(token))
 
 
+async def _tietojen_laatu(client: httpx.AsyncClient) -> httpx.Response:
+    kt, ol = await provider()
+    oid = await tallenna(henkilo_doc(ol, kt, sukunimi=FORMULA, syntymaaika=years_ago(16)))
+    await Oppija.filter(oid=oid).update(syntymaaika=None)  # flagged: syntymaaika_puuttuu
+    token = await user_token(ol, RoleName.VALVOJA_HAKEUTUMINEN)
+    return await client.get("/valpas/tietojen-laatu.csv", params={"organisaatio": ol.oid}, headers=_auth(token))
+
+
 async def _answers(n: int, tutkinto: str = "351301") -> str:
     kt, ol = await provider()
     for i in range(n):
@@ -86,6 +95,7 @@ async def _tilastot(client: httpx.AsyncClient) -> httpx.Response:
 ROUTES: dict[str, Request] = {
     "/tyopaikkakysely.csv": _tyopaikkakysely,
     "/valpas/automaattinen-tarkistus.csv": _automaattinen_tarkistus,
+    "/valpas/tietojen-laatu.csv": _tietojen_laatu,
     "/raportit/vastaukset.csv": _vastaukset,
     "/raportit/tilastot.csv": _tilastot,
 }
