@@ -138,14 +138,18 @@ class LoadedJakso:
     opiskeluoikeus_id: int
 
 
-async def load_jaksot(query: Q) -> list[LoadedJakso]:
-    """Työpaikkajaksot matching `query`, with their OO facts and breaks, in a few queries per 5000."""
+async def load_jaksot(query: Q, loaded: dict[int, OpiskeluoikeusFacts] | None = None) -> list[LoadedJakso]:
+    """Työpaikkajaksot matching `query`, with their OO facts and breaks, in a few queries per 5000.
+
+    `loaded`: OO facts the caller has read already (by OO row id); only the others are read.
+    """
     rows = await Hankkimistapa.filter(query, tyyppi__in=sorted(rules.TYOPAIKKAJAKSO_TYYPIT)).values(*_JAKSO_FIELDS)
     ids = [r["id"] for r in rows]
     breaks: dict[int, list[Period]] = defaultdict(list)
     for k in await values_in(Keskeytymisajanjakso, "hankkimistapa_id", ids, ("hankkimistapa_id", "alku", "loppu")):
         breaks[k["hankkimistapa_id"]].append((k["alku"], k["loppu"]))
-    oos = await load_oo_facts(r["hoks__opiskeluoikeus_id"] for r in rows)
+    known = loaded or {}
+    oos = {**known, **await load_oo_facts({r["hoks__opiskeluoikeus_id"] for r in rows} - known.keys())}
     return [
         LoadedJakso(
             rules.TyopaikkajaksoFacts(

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from models.rules.opiskeluoikeus import OpiskeluoikeusFacts
 from models.services.palaute import record_opiskelijapalaute
 from models.services.tyoelama import record_tyopaikkajaksot
 
 
 async def record_herateet(hoks_id: int, today: date) -> None:
-    await record_opiskelijapalaute(hoks_id, today)
-    await record_tyopaikkajaksot([hoks_id], today)
+    loaded: dict[int, OpiskeluoikeusFacts] = {}  # the OO's facts, read once for both decisions
+    await record_opiskelijapalaute(hoks_id, today, loaded)
+    await record_tyopaikkajaksot([hoks_id], today, loaded)

@@ -22,6 +22,7 @@ from models.kyselylinkki import Kanava, Kyselylinkki, Kyselytyyppi, NippuJasen, 
 from models.oppija import Oppija
 from models.rules import palaute as rules
 from models.rules import tyoelama as tyoelama_rules
+from models.rules.opiskeluoikeus import OpiskeluoikeusFacts
 from models.rules.sahkoposti import sahkoposti_error
 from models.services import audit
 from models.services.access import Principal
@@ -74,8 +75,13 @@ def e164(number: str | None) -> str | None:
 # --- Decision on save ---------------------------------------------------------------------------------------
 
 
-async def record_opiskelijapalaute(hoks_id: int, today: date) -> list[rules.Decision]:
+async def record_opiskelijapalaute(
+    hoks_id: int, today: date, loaded: dict[int, OpiskeluoikeusFacts] | None = None
+) -> list[rules.Decision]:
     """Decide the student surveys of one HOKS and store the outcome; call inside the saving transaction.
+
+    `loaded` holds the opiskeluoikeus facts already read in this save (filled here), so the jakso decisions
+    that follow do not read them again.
 
     The oppija's row is locked before the earlier links are read: two HOKSes of one learner saved at the same
     moment then decide one after the other, so "once per rahoituskausi" and the shared päättökysely slot hold
@@ -86,7 +92,10 @@ async def record_opiskelijapalaute(hoks_id: int, today: date) -> list[rules.Deci
     await Oppija.filter(id__in=oppija_id).select_for_update(no_key=True).only("id")  # values() drops FOR UPDATE
     hoks = await Hoks.get(id=hoks_id).prefetch_related("oppija", "opiskeluoikeus")
     oo = hoks.opiskeluoikeus
-    oo_facts = (await load_oo_facts([oo.id]))[oo.id]
+    loaded = {} if loaded is None else loaded
+    if oo.id not in loaded:
+        loaded.update(await load_oo_facts([oo.id]))
+    oo_facts = loaded[oo.id]
     prior_rows = await Kyselylinkki.filter(oppija_id=hoks.oppija.id, kyselytyyppi__in=OPISKELIJAKYSELYT).values(
         "kyselytyyppi", "koulutustoimija__oid", "rahoituskausi", "hoks_id", "heratepvm"
     )

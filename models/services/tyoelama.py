@@ -26,7 +26,7 @@ from models.opiskeluoikeus import Opiskeluoikeus
 from models.organisation import Organisation
 from models.rules import tyoelama as rules
 from models.rules.calendar import rahoituskausi
-from models.rules.opiskeluoikeus import ammatilliset_suoritukset
+from models.rules.opiskeluoikeus import OpiskeluoikeusFacts, ammatilliset_suoritukset
 from models.rules.palaute import MAX_DAYS_AFTER_HERATE
 from models.services.access import Principal
 from models.services.bulk import insert_rows
@@ -55,7 +55,9 @@ async def _bundled_ids(hankkimistapa_ids: Sequence[int]) -> set[int]:
 # --- Decision on save ---------------------------------------------------------------------------------------
 
 
-async def record_tyopaikkajaksot(hoks_ids: Sequence[int], today: date) -> int:
+async def record_tyopaikkajaksot(
+    hoks_ids: Sequence[int], today: date, loaded: dict[int, OpiskeluoikeusFacts] | None = None
+) -> int:
     """Store each unbundled työpaikkajakso's scheduled send day and the reason it does not qualify (§4.1).
 
     Runs inside the HOKS / Koski save transaction; a jakso already in a sent bundle keeps its state. Works on
@@ -63,7 +65,7 @@ async def record_tyopaikkajaksot(hoks_ids: Sequence[int], today: date) -> int:
     """
     jaksot: list[LoadedJakso] = []
     for chunk in chunks(sorted(set(hoks_ids))):
-        jaksot.extend(await load_jaksot(Q(hoks_id__in=chunk)))
+        jaksot.extend(await load_jaksot(Q(hoks_id__in=chunk), loaded))
     bundled = await _bundled_ids([j.facts.hankkimistapa_id for j in jaksot])
     fresh = [j.facts for j in jaksot if j.facts.hankkimistapa_id not in bundled]
     for chunk in chunks([f.hankkimistapa_id for f in fresh]):
