@@ -19,6 +19,7 @@ from models.rules.sailytys import latest_end_to_erase
 log = logging.getLogger("polku.sailytys")
 BATCH = 1000
 ERASED = ""  # a delivery's address column is required: an erased one is empty
+ERASED_IN_TEXT = "[poistettu]"
 
 
 @dataclass(frozen=True)
@@ -50,12 +51,17 @@ async def erase_expired_contacts(today: date, days: int) -> Poisto:
             break
     while True:
         async with in_transaction():
-            ids = await (
+            rows = await (
                 Toimitus.filter(kyselylinkki_id__in=Subquery(Kyselylinkki.filter(expired).values("id")))
                 .exclude(osoite=ERASED)
                 .limit(BATCH)
-                .values_list("id", flat=True)
+                .values_list("id", "osoite", "virhe")
             )
+            ids = [row[0] for row in rows]
+            # a provider's error text may quote the address (SMTP: "{'aino@example.fi': (550, …)}")
+            for id_, osoite, virhe in rows:
+                if virhe and osoite in virhe:
+                    await Toimitus.filter(id=id_).update(virhe=virhe.replace(osoite, ERASED_IN_TEXT))
             if ids:
                 deliveries += await Toimitus.filter(id__in=ids).update(osoite=ERASED)
         if len(ids) < BATCH:

@@ -30,7 +30,12 @@ async def _link(loppu: date | None, heratepvm: date = date(2026, 1, 1), **extra:
     )
     await Toimitus.create(kyselylinkki=link, kanava=Kanava.EMAIL, tarkoitus="lahetys", osoite="aino@example.fi")
     await Toimitus.create(
-        kyselylinkki=link, kanava=Kanava.SMS, tarkoitus="lahetys", osoite="+358401234567", tila=ToimitusTila.SENT
+        kyselylinkki=link,
+        kanava=Kanava.SMS,
+        tarkoitus="lahetys",
+        osoite="+358401234567",
+        tila=ToimitusTila.FAILED,
+        virhe="Twilio 21211: +358401234567 is not a valid phone number",
     )
     return link
 
@@ -57,6 +62,13 @@ async def test_contacts_go_the_day_after_the_retention_and_not_before(db: object
     for link in (kept, never_sent_new):
         assert await _contacts(link) == ("aino@example.fi", "+358401234567", "aino@example.fi", "+358401234567")
     assert await Vastaus.filter(kyselylinkki=answered).count() == 1  # the answer stays, for the reports
+    virheet = (
+        await Toimitus.filter(kyselylinkki_id__in=[gone.id, kept.id]).order_by("id").values_list("virhe", flat=True)
+    )
+    assert [v for v in virheet if v] == [
+        "Twilio 21211: [poistettu] is not a valid phone number",
+        "Twilio 21211: +358401234567 is not a valid phone number",
+    ]
     again = await erase_expired_contacts(TODAY, 90)
     assert (again.linkit, again.toimitukset) == (0, 0)
 
