@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, request_response
@@ -26,6 +27,7 @@ from models.production import check_environment
 from models.services.access import Principal
 from models.settings import VAR_DIR, Settings
 from survey_ui.app import create_survey_app
+from survey_ui.security_headers import SecurityHeaders
 
 # The GraphiQL page (GET text/html) is the one request BearerAuth lets through without a token; it runs no
 # query (queries via GET are off), and a principal without grants could read nothing anyway.
@@ -102,6 +104,6 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     ]
     # Last: the survey pages (/v/{tunnus}, /kiitos, /editori, …) answer every path not matched above.
     routes.append(Mount("/", app=create_survey_app(settings)))
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(SecurityHeaders)])
     app.state.settings = settings
     return app

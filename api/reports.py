@@ -1,10 +1,11 @@
 """Report routes: the answer CSV, the public statistics CSV and the providers' report page (DOMAIN.md §5).
 
 Authentication: API clients send `Authorization: Bearer <token>`. A browser can't add that header to a page
-load, so the report page takes the token once through a small login form (POST) and keeps it in a cookie that
-is HttpOnly (scripts can't read it), SameSite=Strict (never sent on cross-site requests, so no CSRF on the GET
-pages), and Secure on https. A token is never accepted in the URL, where it would
-end up in logs and browser history. The login POST checks Origin, so another site can't log a browser in.
+load, so the report page takes the token once through a small login form (POST) and opens a server-side
+session (models.services.istunnot): the cookie holds the session's random id, never the token, and is HttpOnly
+(scripts can't read it), SameSite=Strict (never sent on cross-site requests, so no CSRF on the GET pages), and
+Secure on https. A token is never accepted in the URL, where it would end up in logs and browser history. The
+login POST checks Origin, so another site can't log a browser in; signing out deletes the session.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import BaseRoute, Route
 
 from models.rules.calendar import helsinki_day
-from models.services import raportointi
+from models.services import istunnot, raportointi
 from models.services.access import Principal
 from models.services.errors import DomainError
 from models.services.raportointi import Ulottuvuus
@@ -30,7 +31,7 @@ from survey_ui import raportti
 from survey_ui.kyselyt import load_all
 
 COOKIE = "polku_raportti"
-COOKIE_MAX_AGE = 8 * 3600
+COOKIE_MAX_AGE = int(istunnot.KESTO.total_seconds())
 PAGE_PARAMS = ("koulutustoimija", "alku", "loppu")
 CSV_TYPE = "text/csv; charset=utf-8"
 _STATUS = {"UNAUTHENTICATED": 401, "FORBIDDEN": 403, "NOT_FOUND": 404}
@@ -75,7 +76,7 @@ async def principal_of(request: Request) -> Principal:
         return await principal_for_token(token.strip())
     cookie = request.cookies.get(COOKIE)
     if cookie:
-        return await principal_for_token(cookie)
+        return await istunnot.principal_for_istunto(cookie, datetime.now(UTC))
     raise DomainError("UNAUTHENTICATED", "an Authorization: Bearer token (or the report sign-in) is required")
 
 
@@ -186,7 +187,7 @@ def _same_origin(request: Request) -> bool:
 
 
 async def kirjaudu(request: Request) -> Response:
-    """POST /raportti/kirjaudu: check the token once and keep it in the HttpOnly, SameSite=Strict cookie."""
+    """POST /raportti/kirjaudu: check the token once and open a session whose id goes in the cookie."""
     if not _same_origin(request):
         return Response("cross-origin sign-in refused", status_code=403)
     form = await request.form()
@@ -194,13 +195,13 @@ async def kirjaudu(request: Request) -> Response:
     params = _page_params(form)
     token = str(form.get("token", "")).strip()
     try:
-        await principal_for_token(token)
+        istunto = await istunnot.aloita_istunto(token, datetime.now(UTC))
     except DomainError:
         return HTMLResponse(raportti.render_kirjaudu(lang=lang, params=params, virhe=True), status_code=401)
     response = RedirectResponse("/raportti?" + urlencode({**params, "lang": lang}), status_code=303)
     response.set_cookie(
         COOKIE,
-        token,
+        istunto,
         max_age=COOKIE_MAX_AGE,
         path="/",
         httponly=True,
@@ -211,10 +212,12 @@ async def kirjaudu(request: Request) -> Response:
 
 
 async def ulos(request: Request) -> Response:
-    """POST /raportti/ulos: forget the report cookie."""
+    """POST /raportti/ulos: end the session and forget the report cookie."""
     if not _same_origin(request):
         return Response("cross-origin sign-out refused", status_code=403)
     form = await request.form()
+    if request.cookies.get(COOKIE):
+        await istunnot.lopeta_istunto(request.cookies[COOKIE])
     response = RedirectResponse("/raportti?" + urlencode({"lang": raportti.kieli(str(form.get("lang", "")))}), 303)
     response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict")
     return response

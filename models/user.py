@@ -75,3 +75,22 @@ class ApiToken(Model):
 
     class Meta:
         table = "api_token"
+
+
+class RaporttiIstunto(Model):
+    """A browser's sign-in to the report page: its cookie holds a random session id, never the bearer token.
+
+    Only the id's SHA-256 is stored. A session lasts at most its `vanhenee_at` and ends with the token it was
+    opened with (revoking the token ends every session opened with it).
+    """
+
+    id = fields.IntField(primary_key=True)
+    api_token: fields.ForeignKeyRelation[ApiToken] = fields.ForeignKeyField(
+        "models.ApiToken", related_name="istunnot", on_delete=fields.CASCADE
+    )
+    istunto_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    vanhenee_at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "raportti_istunto"

@@ -37,15 +37,8 @@ TOIMINTO = "toiminto"
 TALLENNA = "tallenna"
 LUONNOS = "luonnos"
 KIELI_PREFIX = "kieli:"
-SECURITY_HEADERS = {
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-store",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    # form-action allows https: because the answer POST is redirected to the provider's https address.
-    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
-    "connect-src 'self'; form-action 'self' https:; frame-ancestors 'none'; base-uri 'none'",
-}
+# CSP, frame and sniffing headers come from survey_ui.security_headers, for every page of the service.
+SECURITY_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 _TUNNUS_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 # A special page per state; "tuntematon" (unknown link) and "rajoitus" (rate limit) have no LinkinTila.
 STATUS = {

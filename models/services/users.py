@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 
 from models.organisation import Organisation
 from models.services.access import Grant, Principal
@@ -49,6 +50,11 @@ async def principal_for_token(token: str) -> Principal:
     )
     if not rows:
         raise DomainError("UNAUTHENTICATED", "the bearer token is unknown or revoked")
+    return principal_from_rows(rows)
+
+
+def principal_from_rows(rows: list[Any]) -> Principal:
+    """A principal from rows of (user id, user name, organisation oid, path, role), one per role."""
     user_id, name = rows[0][0], rows[0][1]
     grants = tuple(Grant(oid, path, RoleName(role)) for _, _, oid, path, role in rows if role is not None)
     return Principal(user_id=user_id, name=name, grants=grants)

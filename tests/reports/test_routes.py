@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 import httpx
+import pytest
 from tortoise.context import TortoiseContext
 
+from models.services import istunnot
+from models.services.errors import DomainError
 from models.services.organisations import oph
-from models.user import RoleName
+from models.services.users import hash_token
+from models.user import ApiToken, RaporttiIstunto, RoleName
 from tests.api.conftest import Gql
 from tests.factories import provider, user_token
 from tests.reports.builders import link
@@ -107,6 +111,10 @@ async def test_report_page_sign_in_sets_a_strict_httponly_cookie(
     assert ok.status_code == 303 and ok.headers["location"] == f"/raportti?koulutustoimija={kt.oid}&lang=sv"
     cookie = ok.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=strict" in cookie
+    session_id = ok.cookies["polku_raportti"]
+    assert token not in ok.headers["set-cookie"] and session_id != token  # the cookie holds a session id
+    stored = await RaporttiIstunto.get(istunto_hash=hash_token(session_id))
+    assert stored.istunto_hash != session_id  # only its hash is kept
     shown = await client.get(page)
     assert shown.status_code == 200
     assert 'role="img"' in shown.text and "Svarsandel per månad" in shown.text
@@ -115,3 +123,23 @@ async def test_report_page_sign_in_sets_a_strict_httponly_cookie(
     out = await client.post("/raportti/ulos", data={"lang": "sv"})
     assert out.status_code == 303
     assert (await client.get(page)).status_code == 401
+    assert not await RaporttiIstunto.filter(istunto_hash=hash_token(session_id)).exists()  # ended server-side
+    client.cookies.set("polku_raportti", session_id)  # a copied cookie no longer opens the page
+    assert (await client.get(page)).status_code == 401
+
+
+async def test_report_session_ends_with_its_token_and_its_time(db: TortoiseContext) -> None:
+    kt, _ = await seed()
+    token = await user_token(kt, RoleName.READ)
+    now = datetime(2026, 11, 28, 12, tzinfo=UTC)
+    session_id = await istunnot.aloita_istunto(token, now)
+    assert (await istunnot.principal_for_istunto(session_id, now)).grants
+    with pytest.raises(DomainError):
+        await istunnot.principal_for_istunto(session_id, now + istunnot.KESTO)
+    with pytest.raises(DomainError):
+        await istunnot.principal_for_istunto(token, now)  # the token itself is no session id
+    await ApiToken.filter(token_hash=hash_token(token)).update(revoked_at=now)
+    with pytest.raises(DomainError):
+        await istunnot.principal_for_istunto(session_id, now)
+    with pytest.raises(DomainError):
+        await istunnot.aloita_istunto(token, now)
