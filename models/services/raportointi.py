@@ -120,10 +120,12 @@ def _links_in(alku: date, loppu: date) -> Q:
 
 
 async def _counts(where: Q, columns: Sequence[str], today: date) -> list[dict[str, Any]]:
-    """links made / answered / expired / sent per group, in two GROUP BY queries.
+    """links made / answered / expired / sent per group, in three GROUP BY queries.
 
-    Sent = lahetyspvm set, or (for links without it) a delivery in tila sent or delivered; the second query
-    counts the latter so the join to toimitus can't multiply the first query's counts.
+    Sent = a message of the link went out (a delivery in tila sent or delivered): a link whose e-mail failed
+    or still waits is not sent, whatever its lahetyspvm says. Links from before Polku, which have no delivery
+    rows at all, count as sent by their lahetyspvm. The sent counts are separate queries so the join to
+    toimitus can't multiply the first query's counts.
     """
     expired = Q(vastattu_at__isnull=True) & (Q(peruttu_at__not_isnull=True) | Q(vastausaika_loppu__lt=today))
     rows = (
@@ -132,20 +134,28 @@ async def _counts(where: Q, columns: Sequence[str], today: date) -> list[dict[st
             linkkeja=Count("id"),
             vastattu=Count("id", _filter=Q(vastattu_at__not_isnull=True)),
             vanhentunut=Count("id", _filter=expired),
-            lahetetty=Count("id", _filter=Q(lahetyspvm__not_isnull=True)),
         )
         .group_by(*columns)
-        .values(*columns, "linkkeja", "vastattu", "vanhentunut", "lahetetty")
+        .values(*columns, "linkkeja", "vastattu", "vanhentunut")
     )
-    by_toimitus = (
-        await Kyselylinkki.filter(where, lahetyspvm__isnull=True, toimitukset__tila__in=LAHETETYT_TILAT)
+    delivered = (
+        await Kyselylinkki.filter(where, toimitukset__tila__in=LAHETETYT_TILAT)
         .annotate(n=Count("id", distinct=True))
         .group_by(*columns)
         .values(*columns, "n")
     )
-    extra = {tuple(r[c] for c in columns): r["n"] for r in by_toimitus}
+    historic = (
+        await Kyselylinkki.filter(where, lahetyspvm__not_isnull=True, toimitukset__id__isnull=True)
+        .annotate(n=Count("id", distinct=True))
+        .group_by(*columns)
+        .values(*columns, "n")
+    )
+    sent: dict[tuple[Any, ...], int] = {}
+    for r in (*delivered, *historic):
+        key = tuple(r[c] for c in columns)
+        sent[key] = sent.get(key, 0) + r["n"]
     for row in rows:
-        row["lahetetty"] += extra.get(tuple(row[c] for c in columns), 0)
+        row["lahetetty"] = sent.get(tuple(row[c] for c in columns), 0)
     return list(rows)
 
 

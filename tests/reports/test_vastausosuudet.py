@@ -94,3 +94,16 @@ async def test_oph_view_lists_providers_without_links_or_answers(db: TortoiseCon
     assert {(r.oid, r.linkkeja, r.vastattu) for r in rows} == {(other.oid, 1, 0), (silent.oid, 0, 0)}
     with pytest.raises(Forbidden):
         await hiljaiset_jarjestajat(reader(kt.oid, kt.path, RoleName.ADMIN), *SEPT)
+
+
+async def test_sent_counts_messages_that_went_out_not_the_send_day(db: TortoiseContext) -> None:
+    """A link whose e-mail failed or still waits is not sent, though its lahetyspvm is set (issue 15)."""
+    kt, ol = await provider()
+    day = date(2021, 9, 1)
+    await link(kt, ol, day, lahetyspvm=day, toimitus=ToimitusTila.FAILED)
+    await link(kt, ol, day, lahetyspvm=day, toimitus=ToimitusTila.QUEUED)
+    await link(kt, ol, day, lahetyspvm=day, toimitus=ToimitusTila.DELIVERED)
+    await link(kt, ol, day, lahetyspvm=None, toimitus=ToimitusTila.SENT)
+    await link(kt, ol, day, lahetyspvm=day)  # from before Polku: no delivery rows, sent by its lahetyspvm
+    (row,) = await vastausosuudet(reader(kt.oid, kt.path), kt.oid, *SEPT, TODAY)
+    assert (row.linkkeja, row.lahetetty) == (5, 3)
