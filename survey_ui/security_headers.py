@@ -1,12 +1,14 @@
 """Security headers on every response of the service, set in one place (issue 10 item 6).
 
 Every response gets `X-Content-Type-Options: nosniff`; every HTML page also a Content-Security-Policy with
-`frame-ancestors 'none'` (and X-Frame-Options for older browsers) and `Referrer-Policy: same-origin`, unless the
-route set its own (the respondent's pages send no-referrer: their URL holds the tunnus). Not no-referrer here:
-under it browsers post forms with `Origin: null`, and the report sign-in checks Origin. Pages therefore load scripts and styles only from files of this service: no inline <script>
-or <style>. The answer form posts to this service and is redirected to the provider's https address, hence
-`form-action 'self' https:`. The debug-only GraphiQL explorer (`POLKU_DEBUG`) loads its scripts from unpkg with
-subresource integrity and one inline script; it gets its own, still frame-denying, policy.
+`frame-ancestors 'none'` (and X-Frame-Options for older browsers) and `Referrer-Policy: same-origin`, unless
+the route set its own (the respondent's pages send no-referrer: their URL holds the tunnus). Not no-referrer
+everywhere: under it browsers post forms with `Origin: null`, and the report sign-in checks Origin.
+
+Pages therefore load scripts and styles only from files of this service: no inline <script> or <style>. The
+answer form posts here and is redirected to the provider's https address, hence `form-action 'self' https:`.
+The debug-only GraphiQL explorer (`POLKU_DEBUG`) loads its scripts from unpkg with subresource integrity and
+one inline script; it gets its own, still frame-denying, policy.
 """
 
 from __future__ import annotations
