@@ -10,12 +10,12 @@ login POST checks Origin, so another site can't log a browser in; signing out de
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from markupsafe import escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
@@ -32,7 +32,7 @@ from survey_ui.kyselyt import load_all
 
 COOKIE = "polku_raportti"
 COOKIE_MAX_AGE = int(istunnot.KESTO.total_seconds())
-PAGE_PARAMS = ("koulutustoimija", "alku", "loppu")
+PAGE_PARAMS = ("koulutustoimija", "alku", "loppu", "ryhmittely")
 CSV_TYPE = "text/csv; charset=utf-8"
 _STATUS = {"UNAUTHENTICATED": 401, "FORBIDDEN": 403, "NOT_FOUND": 404}
 
@@ -146,34 +146,49 @@ async def tilastot_csv(request: Request) -> Response:
 
 
 async def raportti_sivu(request: Request) -> Response:
-    """GET /raportti?koulutustoimija=…&lang=fi|sv|en: the report page, or the sign-in form without a session."""
+    """GET /raportti[?koulutustoimija=…&alku=…&loppu=…&ryhmittely=…&lang=fi|sv|en]: the report page with its
+    pickers (the providers the user may read, the period, the grouping), or the sign-in form without a session.
+    A bad choice is shown on the page in the page's language, never as a bare error."""
     lang = raportti.kieli(request.query_params.get("lang"))
     params = _page_params(request.query_params)
     try:
         principal = await principal_of(request)
     except DomainError:
         return HTMLResponse(raportti.render_kirjaudu(lang=lang, params=params, virhe=False), status_code=401)
-    try:
-        alku, loppu = _period(request)
-        kt = await raportointi.koulutustoimija(_required(request, "koulutustoimija"))
-        kuukaudet = await raportointi.kuukausittain(principal, kt.oid, alku, loppu)
-        osuudet = await raportointi.vastausosuudet(principal, kt.oid, alku, loppu, helsinki_day_now())
-        ryhmat = await raportointi.anonyymit_tilastot(load_all().values(), alku, loppu, koulutustoimija_oid=kt.oid)
-    except DomainError as e:
-        page = f"<!doctype html><title>{escape(e.code)}</title><p>{escape(e.message)}</p>"
-        return HTMLResponse(page, _STATUS.get(e.code, 400))
-    html = raportti.render_sivu(
-        lang=lang,
-        koulutustoimija=kt,
-        alku=alku,
-        loppu=loppu,
-        kuukaudet=kuukaudet,
-        osuudet=osuudet,
-        ryhmat=ryhmat,
-        saa_vieda=principal.can(RoleName.ADMIN, kt.path),
-        params=params,
+    valinnat = await raportointi.nakyvat_koulutustoimijat(principal)
+    valittu = request.query_params.get("koulutustoimija", "").strip()
+    if not valittu and len(valinnat) == 1:
+        valittu = valinnat[0].oid
+    ryhmittely = request.query_params.get("ryhmittely") or raportti.RYHMITTELYT[0]
+    page = functools.partial(
+        raportti.render_sivu, lang=lang, params=params, valinnat=valinnat, valittu=valittu, ryhmittely=ryhmittely
     )
-    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+    alku = loppu = None
+    try:
+        if ryhmittely not in raportti.RYHMITTELYT:
+            raise DomainError("INVALID_VALUE", "unknown ryhmittely", "ryhmittely")
+        alku, loppu = _period(request)
+        if not valittu:
+            return HTMLResponse(page(alku=alku, loppu=loppu), headers={"Cache-Control": "no-store"})
+        data = await _raporttidata(principal, valittu, alku, loppu, ryhmittely)
+    except DomainError as e:
+        html = page(alku=alku, loppu=loppu, virhe=(e.code, e.field))
+        return HTMLResponse(html, _STATUS.get(e.code, 400), headers={"Cache-Control": "no-store"})
+    return HTMLResponse(page(alku=alku, loppu=loppu, data=data), headers={"Cache-Control": "no-store"})
+
+
+async def _raporttidata(principal: Principal, oid: str, alku: date, loppu: date, ryhmittely: str) -> Any:
+    kt = await raportointi.koulutustoimija(oid)
+    keys = [Ulottuvuus.KYSELYTYYPPI] + ([Ulottuvuus(ryhmittely)] if ryhmittely != "kyselytyyppi" else [])
+    osuudet = await raportointi.vastausosuudet(principal, kt.oid, alku, loppu, helsinki_day_now(), keys)
+    return raportti.Raporttidata(
+        koulutustoimija=kt,
+        kuukaudet=await raportointi.kuukausittain(principal, kt.oid, alku, loppu),
+        osuudet=osuudet,
+        ryhmat=await raportointi.anonyymit_tilastot(load_all().values(), alku, loppu, koulutustoimija_oid=kt.oid),
+        oppilaitokset=await raportointi.organisaatioiden_nimet({o.oppilaitos_oid for o in osuudet} - {None}),
+        saa_vieda=principal.can(RoleName.ADMIN, kt.path),
+    )
 
 
 def _page_params(source: Mapping[str, Any]) -> dict[str, str]:

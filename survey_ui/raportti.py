@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gettext
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from models.rules.kysely import EI, EN_OSAA_SANOA, KYLLA, KYLLA_EI, LIKERT, Kysymys
+from models.rules.lomake import nykyinen_nimi
 from models.rules.raportointi import Jakauma
 from models.services.raportointi import Kuukausi, TilastoRyhma, Vastausosuus
 from survey_ui.kyselyt import load_all
@@ -96,7 +97,7 @@ def trendikaavio(kuukaudet: Sequence[Kuukausi], _: Callable[[str], str], ids: st
     return Kaavio(
         title,
         _svg(ids, title, desc, width, height, body),
-        (_("Month"), _("Links made"), _("Answered"), _("Response rate")),
+        (_("Month of the trigger date"), _("Links made"), _("Answered"), _("Response rate")),
         rows,
     )
 
@@ -143,50 +144,101 @@ def kyselyn_nimi(kyselytyyppi: str, lang: str, _: Callable[[str], str]) -> str:
     versions = [k for k in load_all().values() if k.kyselytyyppi == kyselytyyppi]
     if not versions:
         return _("Workplace survey")
-    return max(versions, key=lambda k: k.versio).nimi.kielella(lang)
+    return nykyinen_nimi(max(versions, key=lambda k: k.versio).nimi.kielella(lang))
+
+
+@dataclass(frozen=True)
+class Raporttidata:
+    """One provider's figures for the page; `oppilaitokset` names the oppilaitos OIDs of the rates."""
+
+    koulutustoimija: Any
+    kuukaudet: Sequence[Kuukausi]
+    osuudet: Sequence[Vastausosuus]
+    ryhmat: Sequence[TilastoRyhma]
+    oppilaitokset: Mapping[str, str]
+    saa_vieda: bool
+
+
+# The page's groupings of the response rates (the survey is always one key).
+RYHMITTELYT = ("kyselytyyppi", "oppilaitos", "tutkinto")
+
+
+def virheilmoitus(code: str, field: str | None, _: Callable[[str], str]) -> str:
+    """A report page error in the page's language, for a DomainError's code."""
+    messages = {
+        "INVALID_DATE": _("Give the dates of the period as YYYY-MM-DD."),
+        "INVALID_PERIOD": _("The end of the period must not be before its start."),
+        "NOT_FOUND": _("There is no education provider with this identifier."),
+        "FORBIDDEN": _("Your access token gives no right to read the reports of this education provider."),
+        "INVALID_VALUE": _("Choose one of the groupings offered."),
+    }
+    return messages.get(code, _("The report could not be made from these choices."))
 
 
 def render_sivu(
     *,
     lang: str,
-    koulutustoimija: Any,
+    params: dict[str, str],
+    valinnat: Sequence[Any],
+    valittu: str,
     alku: Any,
     loppu: Any,
-    kuukaudet: Sequence[Kuukausi],
-    osuudet: Sequence[Vastausosuus],
-    ryhmat: Sequence[TilastoRyhma],
-    saa_vieda: bool,
-    params: dict[str, str],
+    ryhmittely: str,
+    data: Raporttidata | None = None,
+    virhe: tuple[str, str | None] | None = None,
 ) -> str:
+    """The report page: the pickers, an error if any, and the provider's figures when there are some."""
     t = translations(lang)
     _ = t.gettext
     ids = (f"k{n}" for n in itertools.count(1))
-    jakaumat = [
-        (
-            kyselyn_nimi(g.kyselytyyppi, lang, _),
-            g,
-            [jakaumakaavio(j, lang, _, next(ids)) for j in g.jakaumat if j.vastauksia],
-        )
-        for g in ryhmat
-    ]
-    return _render(
-        "sivu.html",
-        t,
-        lang=lang,
-        kt=koulutustoimija,
-        alku=alku,
-        loppu=loppu,
-        trendi=trendikaavio(kuukaudet, _, next(ids)),
-        osuudet=[(kyselyn_nimi(o.kyselytyyppi or "", lang, _), o, _pct(o.osuus)) for o in osuudet],
-        jakaumat=jakaumat,
-        saa_vieda=saa_vieda,
-        params=params,
-    )
+    names = {"kyselytyyppi": _("Survey"), "oppilaitos": _("Educational institution"), "tutkinto": _("Qualification")}
+    context: dict[str, Any] = {
+        "lang": lang,
+        "params": params,
+        "kirjautunut": True,
+        "valinnat": valinnat,
+        "valittu": valittu,
+        "alku": alku,
+        "loppu": loppu,
+        "ryhmittely": ryhmittely,
+        "ryhmittelyt": [(r, names[r]) for r in RYHMITTELYT],
+        "virhe": virheilmoitus(*virhe, _) if virhe else None,
+        "kt": data.koulutustoimija if data else None,
+    }
+    if data is not None:
+        context |= {
+            "saa_vieda": data.saa_vieda,
+            "trendi": trendikaavio(data.kuukaudet, _, next(ids)),
+            "osuussarakkeet": [names["kyselytyyppi"]] + ([names[ryhmittely]] if ryhmittely != "kyselytyyppi" else []),
+            "osuudet": [
+                (_osuuden_nimet(o, ryhmittely, data.oppilaitokset, lang, _), o, _pct(o.osuus)) for o in data.osuudet
+            ],
+            "jakaumat": [
+                (
+                    kyselyn_nimi(g.kyselytyyppi, lang, _),
+                    g,
+                    [jakaumakaavio(j, lang, _, next(ids)) for j in g.jakaumat if j.vastauksia],
+                )
+                for g in data.ryhmat
+            ],
+        }
+    return _render("sivu.html", t, **context)
+
+
+def _osuuden_nimet(
+    o: Vastausosuus, ryhmittely: str, oppilaitokset: Mapping[str, str], lang: str, _: Callable[[str], str]
+) -> tuple[str, ...]:
+    kysely = kyselyn_nimi(o.kyselytyyppi or "", lang, _)
+    if ryhmittely == "oppilaitos":
+        return (kysely, oppilaitokset.get(o.oppilaitos_oid or "", o.oppilaitos_oid or "–"))
+    if ryhmittely == "tutkinto":
+        return (kysely, o.tutkinto_koodi or "–")
+    return (kysely,)
 
 
 def render_kirjaudu(*, lang: str, params: dict[str, str], virhe: bool) -> str:
     """The sign-in form; `params` (the page's query) ride along so the page reopens as it was asked for."""
-    return _render("kirjaudu.html", translations(lang), lang=lang, params=params, virhe=virhe)
+    return _render("kirjaudu.html", translations(lang), lang=lang, params=params, virhe=virhe, kirjautunut=False)
 
 
 def _render(name: str, t: gettext.NullTranslations, **context: Any) -> str:

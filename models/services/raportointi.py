@@ -104,6 +104,23 @@ class HiljainenJarjestaja:
     vastattu: int
 
 
+async def nakyvat_koulutustoimijat(principal: Principal) -> list[Organisation]:
+    """The providers whose reports `principal` may read, by name: the report page's picker."""
+    return (
+        await Organisation.filter(
+            principal.path_filter(RoleName.READ, "path"), tyyppi=OrganisationTyyppi.KOULUTUSTOIMIJA
+        )
+        .order_by("nimi", "oid")
+        .limit(2000)
+    )
+
+
+async def organisaatioiden_nimet(oids: Iterable[str | None]) -> dict[str, str]:
+    """Names of organisations by OID, for labels."""
+    wanted = [o for o in oids if o]
+    return dict(await Organisation.filter(oid__in=wanted).values_list("oid", "nimi")) if wanted else {}
+
+
 async def koulutustoimija(oid: str) -> Organisation:
     org = await Organisation.get_or_none(oid=oid, tyyppi=OrganisationTyyppi.KOULUTUSTOIMIJA)
     if org is None:

@@ -56,6 +56,16 @@ def test_report_page_charts_render_and_pass_axe(live_server: LiveServer) -> None
             serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
             assert serious == [], results.generate_report()
 
+            # A phone: the tables scroll inside their own box, the page itself never sideways (issue 15).
+            page.set_viewport_size({"width": 390, "height": 800})
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            # The pickers: regroup by oppilaitos through the form, as a person would.
+            page.select_option("#ryhmittely", "oppilaitos")
+            page.get_by_role("button", name="Näytä raportti").click()
+            page.wait_for_url("**ryhmittely=oppilaitos**")
+            assert page.get_by_role("columnheader", name="Oppilaitos").count() == 1
+            assert page.locator("#koulutustoimija option:checked").get_attribute("value") == kt
+
             page.click("a[lang=sv]")
             page.wait_for_selector("svg[role=img]")
             assert page.locator("h1").inner_text().startswith("Responsrapport")

@@ -143,3 +143,52 @@ async def test_report_session_ends_with_its_token_and_its_time(db: TortoiseConte
         await istunnot.principal_for_istunto(session_id, now)
     with pytest.raises(DomainError):
         await istunnot.aloita_istunto(token, now)
+
+
+async def test_report_page_offers_pickers_and_never_a_bare_error(
+    db: TortoiseContext, client: httpx.AsyncClient
+) -> None:
+    kt, ol = await seed()
+    other, _ = await provider()
+    await other.__class__.filter(id=other.id).update(nimi="Toinen kuntayhtymä")
+    token = await user_token(kt, RoleName.READ)
+    auth = {"Authorization": f"Bearer {token}"}
+
+    # Straight after sign-in, with no parameters: the user's one provider is chosen, the pickers are there.
+    first = await client.get("/raportti?lang=sv", headers=auth)
+    assert first.status_code == 200
+    assert f'<option value="{kt.oid}" selected>' in first.text
+    assert other.oid not in first.text  # only providers the user may read are offered
+    assert 'name="alku"' in first.text and 'name="loppu"' in first.text and 'name="ryhmittely"' in first.text
+    assert "Svarsandelar" in first.text and 'class="top"' in first.text  # header bar, Swedish page
+
+    bad = await client.get(f"/raportti?koulutustoimija={kt.oid}&alku=28.11.2026&lang=en", headers=auth)
+    assert bad.status_code == 400
+    assert "Give the dates of the period as YYYY-MM-DD." in bad.text and 'name="koulutustoimija"' in bad.text
+    reversed_period = await client.get(
+        f"/raportti?koulutustoimija={kt.oid}&alku=2022-01-01&loppu=2021-01-01&lang=fi", headers=auth
+    )
+    assert reversed_period.status_code == 400 and "Kauden loppu ei voi olla ennen sen alkua." in reversed_period.text
+    forbidden = await client.get(f"/raportti?koulutustoimija={other.oid}&lang=fi", headers=auth)
+    assert forbidden.status_code == 403
+    assert "Käyttöavaimellasi ei ole oikeutta tämän koulutuksen järjestäjän raportteihin." in forbidden.text
+    grouping = await client.get(f"/raportti?koulutustoimija={kt.oid}&ryhmittely=x&lang=fi", headers=auth)
+    assert grouping.status_code == 400 and "Valitse jokin tarjotuista ryhmittelyistä." in grouping.text
+
+    by_school = await client.get(
+        f"/raportti?koulutustoimija={kt.oid}&alku=2021-08-01&loppu=2022-07-31&ryhmittely=oppilaitos&lang=fi",
+        headers=auth,
+    )
+    assert by_school.status_code == 200
+    assert '<th scope="col">Oppilaitos</th>' in by_school.text and f"<td>{ol.nimi}</td>" in by_school.text
+    assert "Herätepäivän kuukausi" in by_school.text and "epäonnistuneet ja odottavat viestit eivät" in by_school.text
+
+
+async def test_report_page_for_oph_lists_every_provider(db: TortoiseContext, client: httpx.AsyncClient) -> None:
+    kt, _ = await seed(1)
+    other, _ = await provider()
+    token = await user_token(await oph(), RoleName.READ)
+    page = await client.get("/raportti?lang=fi", headers={"Authorization": f"Bearer {token}"})
+    assert page.status_code == 200
+    assert '<option value="">Valitse…</option>' in page.text
+    assert kt.oid in page.text and other.oid in page.text
