@@ -14,10 +14,10 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 	for d in $$(ls locales/*/LC_MESSAGES/*.po 2>/dev/null | xargs -rn1 basename | sort -u | sed "s/\.po$$//"); do $(BIN)/pybabel compile -d locales -D $$d -f --statistics || exit 1; done
 
-# The service on the embedded default: SQLite in ./var, its own Redis, demo data, the arq worker.
+# The service on the embedded default: SQLite in ./var, its own Redis, demo data, the arq worker (`PORT=8001`).
 run: install
 	bash scripts/ensure-redis-server.sh
-	$(BIN)/polku dev
+	$(BIN)/polku dev $(if $(PORT),--port $(PORT))
 
 # The whole suite against PostgreSQL on 127.0.0.1:5432 and Redis on 6379 (started here when none answers).
 test: install

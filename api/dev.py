@@ -1,8 +1,10 @@
 """`polku dev`: the whole service on one machine with nothing installed but Python and a redis-server binary.
 
-The README's first command. It migrates the configured database (SQLite in ./var by default), loads demo data
-into an empty one, makes a demo official with admin rights on OPH, starts its own Redis when REDIS_URL is not
-set, runs the arq worker as a child process, and serves the app under uvicorn. Ctrl-C stops everything.
+The README's first command. It checks the port first, migrates the configured database (SQLite in ./var by
+default), loads demo data into an empty one, makes a demo official with admin rights on OPH, starts its own
+Redis when REDIS_URL is not set and its own outbox (api.dev_outbox) when no SMTP_HOST or TWILIO_API_BASE is
+set, runs the arq worker as a child process, and serves the app under uvicorn. Sent links point at this
+server's port unless POLKU_PUBLIC_URL is set. Ctrl-C stops everything.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from datetime import UTC, datetime
 
 from tortoise import Tortoise
 
+from api.dev_outbox import Outbox
 from models.rules.calendar import helsinki_day
-from models.settings import Settings
+from models.settings import VAR_DIR, Settings
 
 DEMO_USER = "demo-virkailija"
 
@@ -122,12 +125,36 @@ async def open_link() -> str | None:
     return link.tunnus if link else None
 
 
+def port_taken(host: str, port: int) -> bool:
+    """Whether `host:port` can't be bound now: checked before anything is printed or started."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def with_public_url(settings: Settings, host: str, port: int) -> Settings:
+    """Links sent in messages point at this server unless POLKU_PUBLIC_URL says otherwise."""
+    if os.environ.get("POLKU_PUBLIC_URL"):
+        return settings
+    url = f"http://{host}:{port}"
+    os.environ["POLKU_PUBLIC_URL"] = url  # the worker child builds its links from it too
+    return replace(settings, public_base_url=url)
+
+
 def banner(host: str, port: int, token: str, redis_url: str, worker: bool, tunnus: str | None = None) -> str:
     base = f"http://{host}:{port}"
     query = '{"query":"{ hoksit(first: 3) { edges { node { id oppija { sukunimi } tutkinnonOsat { nimi } } } } }"}'
     return "\n".join(
         [
             "",
+            f"  start page  {base}/",
+            f"  report      {base}/raportti   (sign in with the token below)",
+            f"  editor      {base}/editori",
+            f"  sent mail   {base}/kehitys/lahetetyt   (every e-mail and SMS, caught locally)",
             f"  GraphQL     {base}/graphql",
             f"  survey      {base}/v/{tunnus}" if tunnus else f"  surveys     {base}/v/<tunnus>  (no open link today)",
             f"  health      {base}/healthz",
@@ -163,6 +190,26 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     from api.app import create_app, proxy_options
 
+    if port_taken(args.host, args.port):
+        print(
+            f"port {args.port} on {args.host} is in use: stop what runs there or choose another, "
+            f"e.g. `make run PORT=8001` or `polku dev --port 8001`",
+            file=sys.stderr,
+        )
+        return 2
+    settings = with_public_url(settings, args.host, args.port)
+    outbox = None
+    if not os.environ.get("SMTP_HOST") and not os.environ.get("TWILIO_API_BASE"):
+        outbox = Outbox(VAR_DIR / "outbox.jsonl", free_port(), free_port())
+        outbox.start()
+        os.environ.update(outbox.env)
+        settings = replace(
+            settings,
+            smtp_host="127.0.0.1",
+            smtp_port=outbox.smtp_port,
+            smtp_tls="none",
+            twilio_api_base=f"http://127.0.0.1:{outbox.sms_port}",
+        )
     token, tunnus = asyncio.run(prepare(settings, args.oppijat))
     children: list[subprocess.Popen[bytes]] = []
     try:
@@ -186,4 +233,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         uvicorn.run(app, host=args.host, port=args.port, log_level="info", **proxy_options(settings))
     finally:
         stop(children)
+        if outbox is not None:
+            outbox.stop()
     return 0

@@ -15,6 +15,7 @@ from typing import Any
 from asgi_csrf import asgi_csrf
 from starlette.applications import Starlette
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Scope, Send
@@ -22,11 +23,13 @@ from starlette.types import ASGIApp, Scope, Send
 from models.settings import Settings
 from survey_ui.editori import editor_page
 from survey_ui.i18n import choose_language
+from survey_ui.kehitys import outbox_path, sent_messages
 from survey_ui.ratelimit import Limiter, limiter_for
 from survey_ui.respondent import (
     RespondentPages,
     accessibility_statement,
     privacy_statement,
+    render,
     special_page,
     thanks,
 )
@@ -53,6 +56,11 @@ async def _csrf_failed(scope: Scope, send: Send, _message_id: Any) -> None:
     await response(scope, no_body, send)
 
 
+async def start_page(request: Request) -> Response:
+    """GET /: what a person can open here."""
+    return render(request, choose_language(request), "aloitus.html", kehitys=outbox_path() is not None)
+
+
 def create_survey_app(settings: Settings, limiter: Limiter | None = None) -> ASGIApp:
     pages = RespondentPages(limiter or limiter_for(settings.redis_url))
     app = Starlette(
@@ -63,6 +71,8 @@ def create_survey_app(settings: Settings, limiter: Limiter | None = None) -> ASG
             Route("/tietosuojaseloste", privacy_statement, name="tietosuojaseloste"),
             Route("/saavutettavuusseloste", accessibility_statement, name="saavutettavuusseloste"),
             Route("/editori", editor_page, name="editori"),
+            Route("/", start_page, name="aloitus"),
+            Route("/kehitys/lahetetyt", sent_messages, name="lahetetyt"),
             Mount("/static/kysely", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         max_body_size=1_000_000,
