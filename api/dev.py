@@ -115,6 +115,20 @@ async def decide_demo_feedback() -> None:
     await run_day(today)
 
 
+async def wake_queued(settings: Settings) -> int:
+    """Hand the deliveries the demo queued to the worker now (the demo ran before Redis was up)."""
+    from api.cli import open_db
+    from jobs.tick import queued_ids, wake
+
+    await open_db(settings)
+    try:
+        ids = await queued_ids()
+        await wake(settings, ids)
+        return len(ids)
+    finally:
+        await Tortoise.close_connections()
+
+
 async def open_link() -> str | None:
     from models.kyselylinkki import Kyselylinkki
 
@@ -228,6 +242,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         else:
             print("WARNING: `polku worker` does not exist yet; serving without the arq worker", file=sys.stderr)
         os.environ["REDIS_URL"] = redis_url
+        if worker:
+            asyncio.run(wake_queued(replace(settings, redis_url=redis_url)))
         print(banner(args.host, args.port, token, redis_url, worker, tunnus), flush=True)
         app = create_app(replace(settings, redis_url=redis_url))
         uvicorn.run(app, host=args.host, port=args.port, log_level="info", **proxy_options(settings))
