@@ -26,9 +26,13 @@ from models.services.sql import day, moment
 CHUNK = 5000
 
 
-def chunks(ids: Sequence[Any]) -> Iterable[Sequence[Any]]:
-    for i in range(0, len(ids), CHUNK):
-        yield ids[i : i + CHUNK]
+def chunks(ids: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+# A chunk of keys for a statement that binds a few values besides them (models.db.MAX_PARAMETERS is 5000).
+KEYS_WITH_OTHERS = CHUNK - 100
 
 
 async def values_in(

@@ -31,7 +31,7 @@ from models.rules.palaute import MAX_DAYS_AFTER_HERATE
 from models.services.access import Principal
 from models.services.bulk import insert_rows
 from models.services.errors import NotFound
-from models.services.facts import CHUNK, LoadedJakso, chunks, load_jaksot, values_in
+from models.services.facts import CHUNK, KEYS_WITH_OTHERS, LoadedJakso, chunks, load_jaksot, values_in
 from models.services.palaute import Lahetys, e164
 from models.user import RoleName
 
@@ -64,7 +64,7 @@ async def record_tyopaikkajaksot(
     many HOKSes at once so a bulk import (or the benchmark) decides 100 000 jaksot in a few queries.
     """
     jaksot: list[LoadedJakso] = []
-    for chunk in chunks(sorted(set(hoks_ids))):
+    for chunk in chunks(sorted(set(hoks_ids)), KEYS_WITH_OTHERS):
         jaksot.extend(await load_jaksot(Q(hoks_id__in=chunk), loaded))
     bundled = await _bundled_ids([j.facts.hankkimistapa_id for j in jaksot])
     fresh = [j.facts for j in jaksot if j.facts.hankkimistapa_id not in bundled]
@@ -99,7 +99,7 @@ async def record_missed_sends(today: date) -> int:
     rows = await Tyopaikkajaksoherate.filter(syy=None, heratepvm__lt=cutoff).values("hankkimistapa_id")
     candidates: set[int] = {r["hankkimistapa_id"] for r in rows}
     missed = sorted(candidates - await _bundled_ids(sorted(candidates)))
-    for chunk in chunks(missed):
+    for chunk in chunks(missed, KEYS_WITH_OTHERS):
         await Tyopaikkajaksoherate.filter(hankkimistapa_id__in=chunk).update(syy=rules.VASTAUSAIKA_UMPEUTUNUT)
     return len(missed)
 
