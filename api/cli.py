@@ -129,13 +129,18 @@ async def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_worker(_: argparse.Namespace, __: Settings) -> int:
-    from arq.worker import run_worker
+async def cmd_worker(_: argparse.Namespace, settings: Settings) -> int:
+    from jobs import runner
+    from jobs.worker import MissingRedisUrl, redis_settings
+    from models import logs
 
-    from jobs.worker import WorkerSettings
-
-    run_worker(WorkerSettings)  # type: ignore[arg-type]
-    return 0
+    try:
+        redis_settings(settings)
+    except MissingRedisUrl as e:
+        print(f"polku: {e}", file=sys.stderr)
+        return 2
+    logs.configure()
+    return await runner.run(settings)
 
 
 async def cmd_tick(args: argparse.Namespace, settings: Settings) -> int:

@@ -12,6 +12,7 @@ its link closes, when it is recorded as failed). A permanent failure ends it at 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -22,13 +23,15 @@ from tortoise import Tortoise
 
 from jobs.deliver import Senders, deliver
 from jobs.failures import TemporaryFailure
-from jobs.tick import SEND_FUNCTION, run_due
+from jobs.tick import SEND_FUNCTION, enqueue, queued_ids, run_due
 from models.db import tortoise_config
 from models.production import check_environment
 from models.rules.calendar import HELSINKI, helsinki_day
 from models.services.lahetysajo import NIPUTUS, PAIVITTAIN, TYOPAIKKAKYSELY
 from models.services.sailytys import erase_expired_contacts
 from models.settings import Settings
+
+log = logging.getLogger("polku.worker")
 
 MAX_TRIES = 5
 RETRY_BASE_S = 60.0  # 1, 4, 16, 64 minutes between tries
@@ -38,7 +41,14 @@ Ctx = dict[str, Any]
 
 
 def redis_settings(settings: Settings) -> RedisSettings:
-    return RedisSettings.from_dsn(settings.redis_url) if settings.redis_url else RedisSettings()
+    """The worker's Redis. No silent default: a worker on the wrong Redis would wait for jobs that never come."""
+    if not settings.redis_url:
+        raise MissingRedisUrl("polku worker needs REDIS_URL (e.g. redis://127.0.0.1:6379/0): the queue's Redis")
+    return RedisSettings.from_dsn(settings.redis_url)
+
+
+class MissingRedisUrl(RuntimeError):
+    """REDIS_URL is not set."""
 
 
 async def startup(ctx: Ctx) -> None:
@@ -51,6 +61,9 @@ async def startup(ctx: Ctx) -> None:
     ctx["senders"] = Senders.open(settings)
     ctx.setdefault("clock", lambda: datetime.now(UTC))
     ctx.setdefault("retry_base_s", RETRY_BASE_S)
+    if ctx.get("requeue"):  # `polku worker` (jobs/runner.py): what the database holds queued, Redis must know
+        enqueued = await enqueue(ctx["redis"], await queued_ids())
+        log.info("worker started", extra={"enqueued_from_database": enqueued})
 
 
 async def shutdown(ctx: Ctx) -> None:
@@ -60,7 +73,7 @@ async def shutdown(ctx: Ctx) -> None:
     if in_flight:
         await asyncio.wait(set(in_flight), timeout=SHUTDOWN_GRACE_S)
     await ctx["senders"].close()
-    if ctx.get("owns_db"):
+    if ctx.pop("owns_db", False):
         await Tortoise.close_connections()
 
 
@@ -77,9 +90,11 @@ async def send_toimitus(ctx: Ctx, toimitus_id: int) -> str:
     try:
         state = await asyncio.shield(sending)
     except TemporaryFailure as e:
+        log.info("delivery deferred", extra={"toimitus_id": toimitus_id, "try": ctx["job_try"], "error": str(e)})
         if ctx["job_try"] >= MAX_TRIES:
             return f"still queued after {MAX_TRIES} tries, for the next daily run: {e}"
         raise Retry(defer=ctx["retry_base_s"] * 4 ** (ctx["job_try"] - 1)) from e
+    log.info("delivery", extra={"toimitus_id": toimitus_id, "try": ctx["job_try"], "tila": str(state)})
     return str(state)
 
 
@@ -121,5 +136,4 @@ class WorkerSettings:
     # No results are kept: the database holds every outcome, and a finished job's id can be enqueued again
     # by the next daily run when its delivery is still queued.
     keep_result = 0
-    redis_settings = redis_settings(Settings.from_env())
     health_check_interval = 60
