@@ -7,6 +7,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Awaitable, Callable, Iterable
+from pathlib import Path
 from typing import Any, TextIO
 
 from tortoise import Tortoise
@@ -90,15 +91,23 @@ def _report(accepted: int, refused: list[tuple[int, str]]) -> int:
 
 
 async def cmd_import_koski(args: argparse.Namespace, settings: Settings) -> int:
-    from models.services.importer import import_lines
+    from models.services.importer import ImportSummary, import_lines, split_documents
 
-    lines = list(_lines(args.file))
+    text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+    lines = split_documents(text)
+    summary = ImportSummary()
     await open_db(settings)
     try:
         summary = await import_lines(lines, on_progress=lambda d, t: progress(d, t, "import"))
     finally:
         await Tortoise.close_connections()
-    return _report(summary.accepted, summary.refused)
+        print(
+            f"accepted {summary.accepted}, new version {summary.new_version}, unchanged {summary.unchanged}, "
+            f"refused {len(summary.refused)}"
+        )
+    for line_no, reason in summary.refused:
+        print(f"  line {line_no}: {reason}")
+    return 0 if not summary.refused else 1
 
 
 async def cmd_import_haku(args: argparse.Namespace, settings: Settings) -> int:
@@ -198,7 +207,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=1)
     demo.set_defaults(func=cmd_demo)
 
-    imp = sub.add_parser("import-koski", help="import Koski opiskeluoikeus JSON, one document per line")
+    imp = sub.add_parser(
+        "import-koski",
+        help="import Koski JSON (Oppija documents, /sure/oids answers or study rights), one per line or a list",
+    )
     imp.add_argument("file", help="a file, or - for standard input")
     imp.set_defaults(func=cmd_import_koski)
 

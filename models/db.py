@@ -14,6 +14,7 @@ MODEL_MODULES = [
     "models.organisation",
     "models.oppija",
     "models.opiskeluoikeus",
+    "models.koski_synkronointi",
     "models.hoks",
     "models.user",
     "models.audit",

@@ -21,7 +21,8 @@ class Opiskeluoikeus(Model):
     oppilaitos: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name="oppilaitoksen_opiskeluoikeudet", on_delete=fields.RESTRICT
     )
-    tyyppi = fields.CharField(max_length=64)
+    # Koski's code sets are open (DOMAIN.md §2): code columns are wide enough for any real code.
+    tyyppi = fields.CharField(max_length=255)
     alku = fields.DateField(null=True)
     arvioitu_loppu = fields.DateField(null=True)
     versio = fields.IntField()
@@ -43,7 +44,7 @@ class OpiskeluoikeudenTila(Model):
         "models.Opiskeluoikeus", related_name="tilat", on_delete=fields.CASCADE
     )
     alku = fields.DateField()
-    tila = fields.CharField(max_length=32)
+    tila = fields.CharField(max_length=255)
 
     class Meta:
         table = "opiskeluoikeuden_tila"
@@ -54,8 +55,8 @@ class PaatasonSuoritus(Model):
     opiskeluoikeus: fields.ForeignKeyRelation[Opiskeluoikeus] = fields.ForeignKeyField(
         "models.Opiskeluoikeus", related_name="suoritukset", on_delete=fields.CASCADE
     )
-    tyyppi = fields.CharField(max_length=64)
-    tutkinto_koodi = fields.CharField(max_length=32, null=True)
+    tyyppi = fields.CharField(max_length=255)
+    tutkinto_koodi = fields.CharField(max_length=255, null=True)
     tutkinto_nimi = fields.CharField(max_length=255, null=True)
     vahvistus = fields.DateField(null=True)
     # when Polku first stored this vahvistus: kept across transfers, it decides the päättökysely trigger (§3)

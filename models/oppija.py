@@ -16,6 +16,8 @@ class Oppija(Model):
     turvakielto = fields.BooleanField(default=False)
     sahkoposti = fields.CharField(max_length=320, null=True)
     puhelinnumero = fields.CharField(max_length=32, null=True)
+    # Data-quality items: details a Koski transfer left unknown (a person given by OID alone), e.g. "syntymaaika".
+    puuttuvat_tiedot: list[str] | None = fields.JSONField(null=True)  # type: ignore[assignment]
     updated_at = fields.DatetimeField(auto_now=True)
 
     kotikunnat: fields.ReverseRelation[Kotikunta]

@@ -7,12 +7,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.scalars import JSON
+from tortoise.transactions import in_transaction
 
 from api import authorization
 from api.context import Info
 from api.schema.organisation import Organisation
 from models.opiskeluoikeus import Opiskeluoikeus as OpiskeluoikeusRow
-from models.rules.koski import parse_opiskeluoikeus
+from models.rules.hoks import FieldError
+from models.rules.koski import read_documents
 from models.services import koski
 from models.services.errors import NotFound, ValidationFailed
 
@@ -106,8 +108,12 @@ class Opiskeluoikeus:
 
 @strawberry.type(description="The outcome of saveOpiskeluoikeus.")
 class SaveOpiskeluoikeusResult:
-    created: bool = strawberry.field(description="True when the study right was new.")
-    opiskeluoikeus: Opiskeluoikeus = strawberry.field(description="The stored study right.")
+    created: bool = strawberry.field(description="Whether the first study right of the document was new to Polku.")
+    opiskeluoikeus: Opiskeluoikeus = strawberry.field(description="The first study right of the document.")
+    opiskeluoikeudet: list[Opiskeluoikeus] = strawberry.field(
+        description="Every study right the document carried, in its order (an Oppija document or a list may "
+        "carry several)."
+    )
 
 
 @strawberry.type
@@ -127,18 +133,44 @@ class OpiskeluoikeusQuery:
 @strawberry.type
 class OpiskeluoikeusMutation:
     @strawberry.mutation(
-        description="A Koski transfer (Koski-shaped JSON): replaces the stored one whole; an older or equal "
-        "versionumero is refused with STALE_VERSION."
+        description="A Koski transfer: a study right carrying its henkilö, an Oppija document "
+        "{henkilö, opiskeluoikeudet} (the person with details, or by oid alone as /sure/oids gives it), or a JSON "
+        "list of these; all or nothing. Each study right replaces the stored one whole; an older versionumero is "
+        "refused with STALE_VERSION, and so is an equal one sent as a single study right."
     )
     async def save_opiskeluoikeus(
-        self, info: Info, data: Annotated[JSON, strawberry.argument(description="The opiskeluoikeus as Koski's JSON.")]
+        self,
+        info: Info,
+        data: Annotated[
+            JSON,
+            strawberry.argument(
+                description="Koski's JSON: a study right with its henkilö, an Oppija document, or a list of these."
+            ),
+        ],
     ) -> SaveOpiskeluoikeusResult:
-        doc, errors = parse_opiskeluoikeus(data)
-        if doc is None:
+        luetut = read_documents(data)
+        errors = [e for luettu in luetut for e in luettu.errors]
+        if not errors and not any(luettu.oppija and luettu.oppija.opiskeluoikeudet for luettu in luetut):
+            errors = [FieldError("opiskeluoikeudet", "REQUIRED", "at least one study right is required")]
+        if errors:
             raise ValidationFailed(errors)
-        result = await koski.save_opiskeluoikeus(doc, info.context.principal)
-        row = await OpiskeluoikeusRow.get(id=result.opiskeluoikeus_id)
-        return SaveOpiskeluoikeusResult(created=result.created, opiskeluoikeus=Opiskeluoikeus.from_row(row))
+        oids: list[str] = []
+        created: set[str] = set()
+        async with in_transaction():
+            for luettu in luetut:
+                assert luettu.oppija is not None
+                if not luettu.oppija.kaikki:
+                    oo = luettu.oppija.opiskeluoikeudet[0]
+                    if (await koski.save_opiskeluoikeus(oo, info.context.principal)).created:
+                        created.add(oo.oid)
+                    oids.append(oo.oid)
+                    continue
+                result = await koski.save_oppija(luettu.oppija, info.context.principal)
+                created.update(result.created)
+                oids.extend(oo.oid for oo in luettu.oppija.opiskeluoikeudet)
+        rows = {row.oid: row for row in await OpiskeluoikeusRow.filter(oid__in=oids)}
+        saved = [Opiskeluoikeus.from_row(rows[oid]) for oid in oids]
+        return SaveOpiskeluoikeusResult(created=oids[0] in created, opiskeluoikeus=saved[0], opiskeluoikeudet=saved)
 
     @strawberry.mutation(
         description="Void (mitätöi) a study right recorded with the wrong type (vaara_tyyppi) or never started "

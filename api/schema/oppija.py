@@ -60,6 +60,13 @@ class Oppija:
             self.row, own, [valpas_facts.current_kuntakoodi(rows, info.context.today)]
         )
 
+    @strawberry.field(
+        description="Data-quality items: details Koski did not give for this person (etunimet, sukunimi, "
+        "syntymaaika), e.g. when it named the person by OID alone; empty when all are known."
+    )
+    def puuttuvat_tiedot(self) -> list[str]:
+        return list(self.row.puuttuvat_tiedot or [])
+
     @strawberry.field(description="Current kotikunta; null under turvakielto except for that kunta's users.")
     async def kotikunta(self, info: Info) -> str | None:
         rows = await info.context.loaders.kotikunnat.load(self.row.id)

@@ -1,6 +1,8 @@
 """Identifier checks: OIDs and the y-tunnus (DOMAIN.md §1–2).
 
-Oppija OIDs (node 24) use the IBM 1-3-7 check; other nodes (15 opiskeluoikeus, 10 organisation) use Luhn.
+OIDs are accepted by Koski's patterns alone (Polku mirrors, it does not issue): real data holds 12-digit
+organisation OIDs and test OIDs starting with 0. `make_oid` still issues OIDs with the person register's check
+digit (IBM 1-3-7 for node 24, Luhn for the others) for demo and test data.
 The y-tunnus check digit uses weights 7,9,10,5,8,4,2; remainder 1 means the number can't exist.
 """
 
@@ -13,7 +15,13 @@ OPPIJA_NODE = "24"
 OPISKELUOIKEUS_NODE = "15"
 ORGANISAATIO_NODE = "10"
 
-_OID_RE = re.compile(r"^1\.2\.246\.562\.(\d{2})\.(\d{11})$")
+_OID_RE = re.compile(r"^1\.2\.246\.562\.(\d+)\.(\d+)$")
+# Koski's patterns: the nodes each kind may use and how many digits follow.
+_NODES = {
+    OPPIJA_NODE: (("24", "98", "198"), 11, 11),
+    OPISKELUOIKEUS_NODE: (("15",), 11, 11),
+    ORGANISAATIO_NODE: (("10", "99", "199"), 11, 24),
+}
 _YTUNNUS_RE = re.compile(r"^(\d{7})-(\d)$")
 _YTUNNUS_WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
 
@@ -50,17 +58,14 @@ def make_oid(node: str, ten_digits: str) -> str:
 
 
 def oid_error(oid: str, node: str) -> str | None:
-    """Why `oid` is not a valid OID of `node`, or None when it is."""
+    """Why `oid` does not match Koski's pattern for `node`'s kind, or None when it does (no check digit test)."""
+    nodes, least, most = _NODES[node]
+    digits = f"{least}" if least == most else f"{least}–{most}"
     m = _OID_RE.match(oid)
-    if not m:
-        return f"must look like {OID_ROOT}{node}. followed by 11 digits"
-    if m.group(1) != node:
-        return f"must be an OID of node {node}, not {m.group(1)}"
-    body = m.group(2)
-    if body[0] == "0" and node == OPPIJA_NODE:
-        return "the first digit after the node must not be 0"
-    if int(body[10]) != check_digit(node, body[:10]):
-        return "check digit does not match"
+    if not m or not least <= len(m.group(2)) <= most:
+        return f"must look like {OID_ROOT}{node}. followed by {digits} digits"
+    if m.group(1) not in nodes:
+        return f"must be an OID of node {' or '.join(nodes)}, not {m.group(1)}"
     return None
 
 

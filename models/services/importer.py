@@ -1,4 +1,8 @@
-"""`polku import-koski`: one Koski document per line; a bad line is reported and never stops the rest."""
+"""`polku import-koski`: Koski documents one per line, or one JSON value (a list) over the whole file.
+
+Each document is its own transaction; a refused one (bad shape, stale version, a database error) is reported
+with its line and field paths and never stops the rest, and the summary counts study rights by what happened.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +10,37 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from models.rules.koski import parse_opiskeluoikeus
+from tortoise.exceptions import BaseORMException
+
+from models.rules.koski import read_documents
 from models.services.access import SYSTEM, Principal
 from models.services.errors import DomainError
-from models.services.koski import save_opiskeluoikeus
+from models.services.koski import OppijaResult, save_oppija
 
 
 @dataclass
 class ImportSummary:
     accepted: int = 0
     refused: list[tuple[int, str]] = field(default_factory=list)
+    new_version: int = 0
+    unchanged: int = 0
+
+    def add(self, result: OppijaResult) -> None:
+        self.accepted += len(result.created)
+        self.new_version += len(result.updated)
+        self.unchanged += len(result.unchanged)
+
+
+def split_documents(text: str) -> list[str]:
+    """The file's documents: one JSON value spread over several lines is one document, else one per line."""
+    lines = text.splitlines()
+    if sum(1 for line in lines if line.strip()) > 1:
+        try:
+            json.loads(text)
+        except json.JSONDecodeError:
+            return lines
+        return [text]
+    return lines
 
 
 async def import_lines(
@@ -27,26 +52,29 @@ async def import_lines(
     total = len(lines)
     for number, line in enumerate(lines, start=1):
         if line.strip():
-            reason = await _import_one(line, principal)
-            if reason is None:
-                summary.accepted += 1
-            else:
+            for reason in await _import_one(line, principal, summary):
                 summary.refused.append((number, reason))
         if on_progress and (number % 100 == 0 or number == total):
             on_progress(number, total)
     return summary
 
 
-async def _import_one(line: str, principal: Principal) -> str | None:
+async def _import_one(line: str, principal: Principal, summary: ImportSummary) -> list[str]:
+    """Import every document of one line into `summary`; the reasons of those refused."""
     try:
-        doc = json.loads(line)
+        value = json.loads(line)
     except json.JSONDecodeError as e:
-        return f"not JSON: {e.msg} at column {e.colno}"
-    parsed, errors = parse_opiskeluoikeus(doc)
-    if parsed is None:
-        return "; ".join(f"{e.field}: {e.message}" for e in errors)
-    try:
-        await save_opiskeluoikeus(parsed, principal)
-    except DomainError as e:
-        return f"{e.field}: {e.message}" if e.field else e.message
-    return None
+        return [f"not JSON: {e.msg} at column {e.colno}"]
+    reasons = []
+    for luettu in read_documents(value):
+        prefix = f"{luettu.path} " if luettu.path else ""
+        if luettu.oppija is None:
+            reasons.append(prefix + "; ".join(f"{e.field}: {e.message}" for e in luettu.errors))
+            continue
+        try:
+            summary.add(await save_oppija(luettu.oppija, principal))
+        except DomainError as e:
+            reasons.append(prefix + (f"{e.field}: {e.message}" if e.field else e.message))
+        except BaseORMException as e:
+            reasons.append(prefix + f"the database refused it: {e}")
+    return reasons

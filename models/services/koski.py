@@ -1,7 +1,10 @@
 """The Koski mirror: a transfer replaces the stored opiskeluoikeus whole, newest version wins (DOMAIN.md §2).
 
 Voiding (mitätöinti) is only for a wrong type or a learner who never started; it hides the HOKS, blocks its
-updates and cancels its pending survey links, all in the same transaction.
+updates and cancels its pending survey links, all in the same transaction. A study right Koski no longer returns
+for a person (its Oppija document lists every one) was voided in Koski and is voided here the same way.
+A person's details are merged: what a document does not give is kept, and what is still unknown is listed on
+the oppija as a data-quality item instead of refusing the transfer.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from models.opiskeluoikeus import OpiskeluoikeudenTila, Opiskeluoikeus, Paatason
 from models.oppija import Kotikunta, Oppija
 from models.organisation import OrganisationTyyppi
 from models.rules.calendar import helsinki_day
-from models.rules.koski import Henkilo, KoskiOpiskeluoikeus
+from models.rules.koski import Henkilo, KoskiOpiskeluoikeus, KoskiOppija, puuttuvat_tiedot
 from models.services import audit
 from models.services.access import Principal
 from models.services.errors import DomainError, NotFound
@@ -27,6 +30,8 @@ from models.services.organisations import ensure_organisation
 from models.user import RoleName
 
 VOID_REASONS = frozenset({"vaara_tyyppi", "ei_aloittanut"})
+# Why a study right was voided when Koski itself voided it (a mitatoity tila, or gone from the person's list).
+KOSKI_VOID = "koski"
 
 
 @dataclass(frozen=True)
@@ -34,10 +39,66 @@ class SaveResult:
     opiskeluoikeus_id: int
     created: bool
     voided: bool
+    changed: bool = True
 
 
-async def save_opiskeluoikeus(doc: KoskiOpiskeluoikeus, principal: Principal, today: date | None = None) -> SaveResult:
-    """Store a transfer, or refuse it (STALE_VERSION) when the stored version is the same or newer.
+@dataclass
+class OppijaResult:
+    """What one document did: study rights created, updated to a new version, unchanged; and those voided."""
+
+    oppija_oid: str
+    created: list[str]
+    updated: list[str]
+    unchanged: list[str]
+    voided: list[str]
+
+
+async def save_oppija(
+    doc: KoskiOppija, principal: Principal, today: date | None = None, *, missing_voids: bool = False
+) -> OppijaResult:
+    """One document in one transaction: the person merged, each study right saved (an equal version unchanged).
+
+    With `missing_voids` (the change feed, whose answer lists all of a person's study rights) a stored study
+    right the document no longer lists is voided, as `voidOpiskeluoikeus` would.
+    """
+    result = OppijaResult(doc.henkilo.oid, [], [], [], [])
+    async with in_transaction():
+        await _upsert_oppija(doc.henkilo)
+        for i, oo in enumerate(doc.opiskeluoikeudet):
+            try:
+                saved = await save_opiskeluoikeus(oo, principal, today, equal_is_unchanged=True)
+            except DomainError as e:
+                if doc.kaikki:  # name the study right within the person's list
+                    e.field = f"opiskeluoikeudet[{i}].{e.field}" if e.field else f"opiskeluoikeudet[{i}]"
+                raise
+            target = result.created if saved.created else result.updated if saved.changed else result.unchanged
+            target.append(oo.oid)
+        if missing_voids and doc.kaikki:
+            result.voided = await void_missing(doc.henkilo.oid, {oo.oid for oo in doc.opiskeluoikeudet}, principal)
+    return result
+
+
+async def void_missing(oppija_oid: str, kept: set[str], principal: Principal) -> list[str]:
+    """Void the person's stored, unvoided study rights that are not in `kept`; their OIDs."""
+    gone = (
+        await Opiskeluoikeus.filter(oppija__oid=oppija_oid, mitatoity=False)
+        .exclude(oid__in=kept or {""})
+        .select_for_update()
+    )
+    for oo in gone:
+        await _void(oo, KOSKI_VOID, principal)
+    return [oo.oid for oo in gone]
+
+
+async def save_opiskeluoikeus(
+    doc: KoskiOpiskeluoikeus,
+    principal: Principal,
+    today: date | None = None,
+    *,
+    equal_is_unchanged: bool = False,
+) -> SaveResult:
+    """Store a transfer, or refuse it (STALE_VERSION) when the stored version is newer or, unless
+    `equal_is_unchanged` (a mirror re-reading Koski), the same; an equal version then writes nothing.
 
     A vahvistus or a tila change may trigger or block feedback, so the HOKS's herätteet are re-decided here
     (`today` defaults to the Helsinki day now).
@@ -47,11 +108,17 @@ async def save_opiskeluoikeus(doc: KoskiOpiskeluoikeus, principal: Principal, to
         koulutustoimija = await ensure_organisation(
             doc.koulutustoimija.oid, OrganisationTyyppi.KOULUTUSTOIMIJA, doc.koulutustoimija.nimi
         )
-        oppilaitos = await ensure_organisation(
-            doc.oppilaitos.oid, OrganisationTyyppi.OPPILAITOS, doc.oppilaitos.nimi, parent=koulutustoimija
+        oppilaitos = (
+            koulutustoimija
+            if doc.oppilaitos.oid == doc.koulutustoimija.oid
+            else await ensure_organisation(
+                doc.oppilaitos.oid, OrganisationTyyppi.OPPILAITOS, doc.oppilaitos.nimi, parent=koulutustoimija
+            )
         )
         principal.require(RoleName.WRITE, oppilaitos.path, f"opiskeluoikeus {doc.oid}")
         stored = await Opiskeluoikeus.filter(oid=doc.oid).select_for_update().prefetch_related("oppija").first()
+        if stored and stored.versio == doc.versio and equal_is_unchanged and stored.oppija.oid == doc.henkilo.oid:
+            return SaveResult(stored.id, created=False, voided=stored.mitatoity, changed=False)
         if stored and stored.versio >= doc.versio:
             raise DomainError(
                 "STALE_VERSION",
@@ -103,7 +170,7 @@ async def save_opiskeluoikeus(doc: KoskiOpiskeluoikeus, principal: Principal, to
             {"versio": [stored.versio if stored else None, doc.versio]},
         )
         if doc.mitatoity and not oo.mitatoity:
-            await _void(oo, "koski", principal)
+            await _void(oo, KOSKI_VOID, principal)
         hoks = await Hoks.get_or_none(opiskeluoikeus=oo)
         if hoks is not None:
             await record_herateet(hoks.id, today or helsinki_day(datetime.now(UTC)))
@@ -122,23 +189,35 @@ async def _vahvistus_arrivals(stored: Opiskeluoikeus | None) -> dict[tuple[str, 
 
 
 async def _upsert_oppija(h: Henkilo) -> Oppija:
-    oppija = await Oppija.get_or_none(oid=h.oid)
-    values: dict[str, Any] = {
+    """Merge the person: given details replace stored ones, missing ones keep them; writes only on a change."""
+    oppija = await Oppija.filter(oid=h.oid).select_for_update().first()
+    given: dict[str, Any] = {
         "etunimet": h.etunimet,
         "sukunimi": h.sukunimi,
         "hetu": h.hetu,
         "syntymaaika": h.syntymaaika,
         "turvakielto": h.turvakielto,
     }
-    if oppija:
-        await oppija.update_from_dict(values).save()
-    else:
-        oppija = await Oppija.create(oid=h.oid, **values)
+    values = {k: v for k, v in given.items() if v is not None}
+    new = oppija is None
+    if oppija is None:
+        oppija = Oppija(oid=h.oid, etunimet="", sukunimi="")
+    changed = [k for k, v in values.items() if getattr(oppija, k) != v]
+    oppija.update_from_dict(values)
+    puuttuvat = puuttuvat_tiedot(oppija.etunimet, oppija.sukunimi, oppija.syntymaaika) or None
+    if puuttuvat != oppija.puuttuvat_tiedot:
+        oppija.puuttuvat_tiedot = puuttuvat
+        changed.append("puuttuvat_tiedot")
+    if new or changed:
+        await oppija.save()
     if h.kotikuntahistoria is not None:
-        await Kotikunta.filter(oppija=oppija).delete()
-        await Kotikunta.bulk_create(
-            [Kotikunta(oppija=oppija, kuntakoodi=k.kuntakoodi, alku=k.alku, loppu=k.loppu) for k in h.kotikuntahistoria]
-        )
+        stored = await Kotikunta.filter(oppija=oppija).order_by("alku").values_list("kuntakoodi", "alku", "loppu")
+        wanted = sorted((k.kuntakoodi, k.alku, k.loppu) for k in h.kotikuntahistoria)
+        if sorted(tuple(row) for row in stored) != wanted:
+            await Kotikunta.filter(oppija=oppija).delete()
+            await Kotikunta.bulk_create(
+                [Kotikunta(oppija=oppija, kuntakoodi=k, alku=a, loppu=lo) for k, a, lo in wanted]
+            )
     return oppija
 
 

@@ -186,6 +186,27 @@ async def test_save_opiskeluoikeus_newest_wins_and_stale_is_refused(gql: Gql, wo
     assert error(bad)["extensions"]["field"] == "oid"
 
 
+SAVE_MANY = "mutation($d: JSON!) { saveOpiskeluoikeus(data: $d) { created opiskeluoikeudet { oid versio } } }"
+
+
+async def test_save_opiskeluoikeus_takes_oppija_documents_and_lists(gql: Gql, world: World) -> None:
+    kw = {"koulutustoimija": world.koulutustoimija.oid, "oppilaitos": world.oppilaitos.oid}
+    first, second = koski_doc(**kw), koski_doc(**kw)
+    henkilo = first.pop("henkilö")
+    second.pop("henkilö")
+    sure = [{"henkilö": {"oid": henkilo["oid"]}, "opiskeluoikeudet": [first, second]}]
+    saved = await gql(world.writer, SAVE_MANY, d=sure)
+    assert saved["data"]["saveOpiskeluoikeus"] == {
+        "created": True,
+        "opiskeluoikeudet": [{"oid": first["oid"], "versio": 1}, {"oid": second["oid"], "versio": 1}],
+    }
+    # the same versions again in the Oppija shape change nothing; an empty document is a field error
+    again = await gql(world.writer, SAVE_MANY, d={"henkilö": henkilo, "opiskeluoikeudet": [first]})
+    assert again["data"]["saveOpiskeluoikeus"]["created"] is False
+    empty = await gql(world.writer, SAVE_MANY, d={"henkilö": henkilo, "opiskeluoikeudet": []})
+    assert error(empty)["extensions"]["field"] == "opiskeluoikeudet"
+
+
 # --- voiding ----------------------------------------------------------------------------------------------------
 
 VOID = 'mutation($oid: String!) { voidOpiskeluoikeus(oid: $oid, syy: "ei_aloittanut") { mitatoity } }'

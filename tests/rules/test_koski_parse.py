@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from models.rules.koski import parse_opiskeluoikeus
+from models.rules.koski import Henkilo, parse_opiskeluoikeus, puuttuvat_tiedot, read_documents, syntymaaika_hetusta
 from models.rules.opiskeluoikeus import TilaJakso
 from tests.factories import koski_doc, org_oid
 
@@ -53,25 +53,25 @@ def test_not_an_object_is_refused() -> None:
 def test_missing_fields_are_named_with_their_paths() -> None:
     d = doc()
     del d["versionumero"]
-    del d["henkilö"]["sukunimi"]
-    del d["oppilaitos"]
+    del d["henkilö"]["oid"]
+    del d["koulutustoimija"]
     del d["tyyppi"]
-    d["tila"] = {"opiskeluoikeusjaksot": []}
+    d["tila"] = {"opiskeluoikeusjaksot": [{"alku": "2021-08-01"}]}
     # A missing object is one error; its own fields are not reported again underneath it.
     assert errors_of(d) == {
         "versionumero": "REQUIRED",
-        "henkilö.sukunimi": "REQUIRED",
-        "oppilaitos": "REQUIRED",
+        "henkilö.oid": "REQUIRED",
+        "koulutustoimija": "REQUIRED",
         "tyyppi": "REQUIRED",
-        "tila.opiskeluoikeusjaksot": "REQUIRED",
+        "tila.opiskeluoikeusjaksot[0].tila": "REQUIRED",
     }
 
 
 @pytest.mark.parametrize(
     ("path", "value", "field", "code"),
     [
-        (("oid",), "1.2.246.562.15.12345678907", "oid", "INVALID_OID"),
-        (("henkilö", "oid"), "1.2.246.562.24.12345678903", "henkilö.oid", "INVALID_OID"),
+        (("oid",), "1.2.246.562.15.1234567890", "oid", "INVALID_OID"),
+        (("henkilö", "oid"), "1.2.246.562.15.12345678903", "henkilö.oid", "INVALID_OID"),
         (("koulutustoimija", "oid"), "1.2.246.562.24.12345678907", "koulutustoimija.oid", "INVALID_OID"),
         (("versionumero",), 0, "versionumero", "INVALID_TYPE"),
         (("versionumero",), "2", "versionumero", "INVALID_TYPE"),
@@ -89,10 +89,64 @@ def test_bad_values_are_refused_with_field_and_code(path: tuple[str, ...], value
     assert errors_of(d) == {field: code}
 
 
-def test_unknown_tila_is_refused() -> None:
-    assert errors_of(doc(tilat=[("2021-08-01", "lomalla")])) == {
-        "tila.opiskeluoikeusjaksot[0].tila.koodiarvo": "INVALID_CHOICE"
-    }
+def test_every_code_of_the_open_sets_is_kept() -> None:
+    long_code = "ammatillinentutkintoosittainenuseastatutkinnosta"
+    d = doc(
+        tilat=[("2021-08-01", "lasna"), ("2022-05-01", "hyvaksytystisuoritettu")], tyyppi="muukuinsaanneltykoulutus"
+    )
+    d["suoritukset"][0]["koulutusmoduuli"]["tunniste"]["koodiarvo"] = long_code
+    parsed, errors = parse_opiskeluoikeus(d)
+    assert errors == [] and parsed is not None
+    assert parsed.tilat[1].tila == "hyvaksytystisuoritettu" and parsed.tyyppi == "muukuinsaanneltykoulutus"
+    assert parsed.suoritukset[0].tutkinto_koodi == long_code
+
+
+def test_no_tila_rows_and_no_oppilaitos_are_accepted() -> None:
+    d = doc()
+    d["tila"] = {"opiskeluoikeusjaksot": []}
+    del d["oppilaitos"]
+    parsed, errors = parse_opiskeluoikeus(d)
+    assert errors == [] and parsed is not None
+    assert parsed.tilat == () and parsed.oppilaitos == parsed.koulutustoimija
+
+
+def test_a_person_by_oid_alone_is_read_with_what_is_known() -> None:
+    d = doc()
+    d["henkilö"] = {"oid": "1.2.246.562.24.00000000001"}
+    parsed, errors = parse_opiskeluoikeus(d)
+    assert errors == [] and parsed is not None
+    assert parsed.henkilo == Henkilo(oid="1.2.246.562.24.00000000001")
+    assert puuttuvat_tiedot(None, None, None) == ["etunimet", "sukunimi", "syntymaaika"]
+
+
+def test_a_hetu_stands_in_for_a_missing_birth_date() -> None:
+    assert syntymaaika_hetusta("250103-5360") == date(1903, 1, 25)
+    assert syntymaaika_hetusta("010105A123N") == date(2005, 1, 1)
+    assert syntymaaika_hetusta("310203-123X") is None  # 31 February
+    assert syntymaaika_hetusta("abc") is None
+
+
+def test_oppija_documents_in_both_shapes_and_lists_of_them() -> None:
+    oo = doc()
+    henkilo = oo.pop("henkilö")
+    luettu = read_documents(
+        [{"henkilö": henkilo, "opiskeluoikeudet": [oo]}, {"henkilö": {"oid": henkilo["oid"]}, "opiskeluoikeudet": []}]
+    )
+    assert [(x.path, x.errors) for x in luettu] == [("[0]", []), ("[1]", [])]
+    first, second = (x.oppija for x in luettu)
+    assert first is not None and first.kaikki and first.opiskeluoikeudet[0].henkilo.sukunimi == "Virtanen"
+    assert second is not None and second.opiskeluoikeudet == () and second.henkilo.etunimet is None
+    single = read_documents(doc())[0].oppija
+    assert single is not None and not single.kaikki and len(single.opiskeluoikeudet) == 1
+
+
+def test_errors_inside_a_list_name_the_document_and_the_study_right() -> None:
+    bad = doc()
+    henkilo = bad.pop("henkilö")
+    del bad["tyyppi"]
+    luettu = read_documents([{"henkilö": henkilo, "opiskeluoikeudet": [doc(), bad]}, 7])
+    assert [e.field for e in luettu[0].errors] == ["[0].opiskeluoikeudet[1].tyyppi"]
+    assert [e.field for e in luettu[1].errors] == ["[1]"]
 
 
 def test_kuntakoodi_is_three_digits() -> None:
