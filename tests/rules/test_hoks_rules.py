@@ -61,7 +61,7 @@ def test_a_complete_plan_is_valid() -> None:
     ("field", "value"),
     [("oppija_oid", make_oid(OPISKELUOIKEUS_NODE, "1234567890")), ("opiskeluoikeus_oid", "1.2.246.562.15.1")],
 )
-def test_oids_must_carry_valid_check_digits(field: str, value: str) -> None:
+def test_oids_must_match_koskis_patterns(field: str, value: str) -> None:
     errors = validate_plan(plan(**{field: value}), TODAY)
     assert [(e.field, e.code) for e in errors] == [(field, "INVALID_OID")]
 
