@@ -7,7 +7,6 @@ by the guard, like any other object, so no other field can hand one out more wid
 
 from __future__ import annotations
 
-import base64
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -18,6 +17,7 @@ from tortoise.expressions import Q
 from api import authorization
 from api.context import Info
 from api.schema.hoks import PageInfo
+from api.schema.id_cursor import after_id, id_cursor
 from models.audit import AuditEvent as AuditEventRow
 from models.services.access import Principal
 from models.services.errors import DomainError, Forbidden
@@ -70,22 +70,6 @@ class AuditEventConnection:
     page_info: PageInfo = strawberry.field(description="Whether more rows follow, and the cursor to ask for them.")
 
 
-def _cursor(event_id: int) -> str:
-    return base64.urlsafe_b64encode(f"audit:{event_id}".encode()).decode()
-
-
-def _after_id(cursor: str | None) -> int:
-    if cursor is None:
-        return 0
-    try:
-        kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if kind != "audit":
-            raise ValueError(kind)
-        return int(value)
-    except ValueError as e:
-        raise DomainError("INVALID_CURSOR", "the cursor is not one this listing gave", "after") from e
-
-
 async def _admin_scope(principal: Principal, oppija_oid: str | None, hoks_id: int | None) -> Q:
     """An organisation's admin pages through one learner's or one HOKS's rows: those about the HOKSes, study
     rights and links of the admin's own organisation (the same rule as the guard's `audit_event`)."""
@@ -127,7 +111,7 @@ class AuditQuery:
         principal = info.context.principal
         if not 1 <= first <= MAX_PAGE:
             raise DomainError("OUT_OF_RANGE", f"first must be between 1 and {MAX_PAGE}", "first")
-        query = AuditEventRow.filter(id__gt=_after_id(after))
+        query = AuditEventRow.filter(id__gt=after_id("audit", after))
         if oppija_oid is not None:
             query = query.filter(oppija_oid=oppija_oid)
         if hoks_id is not None:
@@ -137,6 +121,8 @@ class AuditQuery:
         rows = await query.order_by("id").limit(first + 1)
         page = rows[:first]
         return AuditEventConnection(
-            edges=[AuditEventEdge(cursor=_cursor(r.id), node=AuditEvent.from_row(r)) for r in page],
-            page_info=PageInfo(has_next_page=len(rows) > first, end_cursor=_cursor(page[-1].id) if page else None),
+            edges=[AuditEventEdge(cursor=id_cursor("audit", r.id), node=AuditEvent.from_row(r)) for r in page],
+            page_info=PageInfo(
+                has_next_page=len(rows) > first, end_cursor=id_cursor("audit", page[-1].id) if page else None
+            ),
         )

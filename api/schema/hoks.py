@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from datetime import date, datetime
 from enum import Enum
 from typing import Annotated, Any, cast
@@ -14,6 +13,7 @@ from api import authorization
 from api.context import Info
 from api.schema.ehoks_tiedot import LISATIEDOT, HankkimistapaTiedot, HoksTiedot, TutkinnonOsaTiedot
 from api.schema.enums import HankkimistavanTyyppi
+from api.schema.id_cursor import after_id, id_cursor
 from api.schema.kesto import JaksonKesto
 from api.schema.kyselylinkki import Kyselylinkki, Palautepaatos, hoks_kyselylinkit, hoks_palautepaatokset
 from api.schema.opiskeluoikeus import Opiskeluoikeus
@@ -233,22 +233,6 @@ class HoksConnection:
     page_info: PageInfo = strawberry.field(description="Whether there is a next page and its cursor.")
 
 
-def _cursor(hoks_id: int) -> str:
-    return base64.urlsafe_b64encode(f"hoks:{hoks_id}".encode()).decode()
-
-
-def _after_id(cursor: str | None) -> int:
-    if cursor is None:
-        return 0
-    try:
-        kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if kind != "hoks":
-            raise ValueError(kind)
-        return int(value)
-    except ValueError as e:
-        raise DomainError("INVALID_CURSOR", "the cursor is not one this listing gave", "after") from e
-
-
 @strawberry.input(description="An interruption of a period.")
 class KeskeytymisajanjaksoInput:
     alku: date = strawberry.field(description="First day.")
@@ -427,7 +411,7 @@ class HoksQuery:
         principal = info.context.principal
         if not 1 <= first <= MAX_PAGE:
             raise DomainError("OUT_OF_RANGE", f"first must be between 1 and {MAX_PAGE}", "first")
-        query = HoksRow.filter(id__gt=_after_id(after), opiskeluoikeus__mitatoity=False).filter(
+        query = HoksRow.filter(id__gt=after_id("hoks", after), opiskeluoikeus__mitatoity=False).filter(
             principal.path_filter(RoleName.READ, "opiskeluoikeus__oppilaitos__path")
         )
         filters: dict[str, Any] = {}
@@ -447,8 +431,10 @@ class HoksQuery:
         )
         page = rows[:first]
         return HoksConnection(
-            edges=[HoksEdge(cursor=_cursor(h.id), node=h) for h in await _with_plans(page)],
-            page_info=PageInfo(has_next_page=len(rows) > first, end_cursor=_cursor(page[-1].id) if page else None),
+            edges=[HoksEdge(cursor=id_cursor("hoks", h.id), node=h) for h in await _with_plans(page)],
+            page_info=PageInfo(
+                has_next_page=len(rows) > first, end_cursor=id_cursor("hoks", page[-1].id) if page else None
+            ),
         )
 
 
