@@ -7,6 +7,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Awaitable, Callable, Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -64,10 +65,13 @@ async def cmd_migrate(_: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from models.demo import generate
+    from models.demo_kyselyt import survey_states
+    from models.rules.calendar import helsinki_day
 
     await open_db(settings)
     try:
         summary = await generate(args.oppijat, seed=args.seed, on_progress=lambda d, t: progress(d, t, "demo"))
+        summary["kyselylinkit_tiloittain"] = await survey_states(helsinki_day(datetime.now(UTC)), args.seed)
     finally:
         await Tortoise.close_connections()
     print(json.dumps(summary, ensure_ascii=False))

@@ -17,12 +17,13 @@ import socket
 import subprocess
 import sys
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from tortoise import Tortoise
 
 from api.dev_outbox import Outbox
+from models.demo_kyselyt import DemoUser
 from models.rules.calendar import helsinki_day
 from models.settings import VAR_DIR, Settings
 
@@ -78,11 +79,22 @@ def has_subcommand(name: str) -> bool:
     )
 
 
-async def prepare(settings: Settings, oppijat: int) -> tuple[str, str | None]:
-    """Migrate, fill an empty database with demo data, and return a fresh token of the demo official and the
-    tunnus of one open survey link to try."""
+@dataclass(frozen=True)
+class Demo:
+    """What the banner prints: tokens, a survey link to open and the kunta whose Valpas list has people."""
+
+    token: str
+    tunnus: str | None
+    kunta: str
+    users: list[DemoUser]
+
+
+async def prepare(settings: Settings, oppijat: int) -> Demo:
+    """Migrate, fill an empty database with demo data (links in every state, answers), and return fresh tokens
+    of the demo official and of a user for every role, one open survey link and the busiest Valpas kunta."""
     from api.cli import open_db, progress, run_migrations
     from models.demo import generate
+    from models.demo_kyselyt import busiest_kunta, demo_users, survey_states
     from models.oppija import Oppija
     from models.organisation import OPH_OID
     from models.services.organisations import oph
@@ -96,9 +108,11 @@ async def prepare(settings: Settings, oppijat: int) -> tuple[str, str | None]:
             print(f"loading demo data ({oppijat} oppijat)…", file=sys.stderr)
             await generate(oppijat, seed=1, on_progress=lambda d, t: progress(d, t, "demo"))
             await decide_demo_feedback()
+            await survey_states(helsinki_day(datetime.now(UTC)))
         await oph()
         await add_user(DEMO_USER, UserKind.OFFICIAL, OPH_OID, RoleName.ADMIN)
-        return await issue_token(DEMO_USER), await open_link()
+        kunta = await busiest_kunta(helsinki_day(datetime.now(UTC)))
+        return Demo(await issue_token(DEMO_USER), await open_link(), kunta, await demo_users(kunta))
     finally:
         await Tortoise.close_connections()
 
@@ -159,8 +173,9 @@ def with_public_url(settings: Settings, host: str, port: int) -> Settings:
     return replace(settings, public_base_url=url)
 
 
-def banner(host: str, port: int, token: str, redis_url: str, worker: bool, tunnus: str | None = None) -> str:
-    base = f"http://{host}:{port}"
+def banner(host: str, port: int, demo: Demo, redis_url: str, worker: bool) -> str:
+    base, token, tunnus = f"http://{host}:{port}", demo.token, demo.tunnus
+    kunta_user = next((u for u in demo.users if u.role.value == "kunta_valvoja"), None)
     query = '{"query":"{ hoksit(first: 3) { edges { node { id oppija { sukunimi } tutkinnonOsat { nimi } } } } }"}'
     return "\n".join(
         [
@@ -180,7 +195,20 @@ def banner(host: str, port: int, token: str, redis_url: str, worker: bool, tunnu
             f"  curl -s {base}/graphql -H 'Authorization: Bearer {token}' \\",
             f"       -H 'Content-Type: application/json' -d '{query}'",
             "",
-            "  Ctrl-C stops the server, the worker and Redis.",
+            "  users for every role (sign in to /raportti with a token, or send it as a Bearer token):",
+            *(f"    {u.name:28} {u.organisation:38} {u.token}" for u in demo.users),
+            "",
+            *(
+                [
+                    f"  Valpas: the automatic check list of kunta {demo.kunta} (people without a study place):",
+                    f"  curl -s '{base}/valpas/automaattinen-tarkistus.csv?kunta={demo.kunta}' "
+                    f"-H 'Authorization: Bearer {kunta_user.token}'",
+                    "",
+                ]
+                if kunta_user
+                else []
+            ),
+            "  Ctrl-C stops the server, the worker, the outbox and Redis.",
             "",
         ]
     )
@@ -224,7 +252,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             smtp_tls="none",
             twilio_api_base=f"http://127.0.0.1:{outbox.sms_port}",
         )
-    token, tunnus = asyncio.run(prepare(settings, args.oppijat))
+    demo = asyncio.run(prepare(settings, args.oppijat))
     children: list[subprocess.Popen[bytes]] = []
     try:
         redis_url = settings.redis_url
@@ -244,7 +272,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         os.environ["REDIS_URL"] = redis_url
         if worker:
             asyncio.run(wake_queued(replace(settings, redis_url=redis_url)))
-        print(banner(args.host, args.port, token, redis_url, worker, tunnus), flush=True)
+        print(banner(args.host, args.port, demo, redis_url, worker), flush=True)
         app = create_app(replace(settings, redis_url=redis_url))
         uvicorn.run(app, host=args.host, port=args.port, log_level="info", **proxy_options(settings))
     finally:
