@@ -27,6 +27,7 @@ class Organisation(Model):
     tyyppi = fields.CharEnumField(OrganisationTyyppi, max_length=20)
     nimi = fields.CharField(max_length=255)
     nimi_sv = fields.CharField(max_length=255, null=True)
+    nimi_en = fields.CharField(max_length=255, null=True)
     parent: fields.ForeignKeyNullableRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name="children", null=True, on_delete=fields.RESTRICT
     )

@@ -27,6 +27,17 @@ _INDEXES = [
     'CREATE INDEX IF NOT EXISTS "idx_oo_tila_oo_alku" ON "opiskeluoikeuden_tila" ("opiskeluoikeus_id", "alku")',
     'CREATE INDEX IF NOT EXISTS "idx_paatason_suoritus_oo" ON "paatason_suoritus" ("opiskeluoikeus_id")',
 ]
+# Oppija search by name (models/services/oppijahaku.py): words anywhere in the name, by trigram, at a million
+# persons (bench/oppijahaku.py). SQLite scans with LIKE.
+SEARCH_SQL: dict[str, list[str]] = {
+    "postgres": [
+        "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+        'CREATE INDEX IF NOT EXISTS "idx_oppija_nimi_trgm" ON "oppija" '
+        "USING gin (lower(sukunimi || ' ' || etunimet) gin_trgm_ops)",
+        'CREATE INDEX IF NOT EXISTS "idx_oppija_hetu" ON "oppija" ("hetu")',
+    ],
+    "sqlite": ['CREATE INDEX IF NOT EXISTS "idx_oppija_hetu" ON "oppija" ("hetu")'],
+}
 
 EXTRA_SQL: dict[str, list[str]] = {
     "postgres": [
@@ -65,6 +76,7 @@ EXTRA_SQL: dict[str, list[str]] = {
         FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()
         """,
         *_INDEXES,
+        *SEARCH_SQL["postgres"],
     ],
     "sqlite": [
         """
@@ -84,11 +96,12 @@ EXTRA_SQL: dict[str, list[str]] = {
         BEGIN SELECT RAISE(ABORT, 'audit_event is append-only: DELETE refused'); END
         """,
         *_INDEXES,
+        *SEARCH_SQL["sqlite"],
     ],
 }
 
 
-async def install(connection: BaseDBAsyncClient) -> None:
+async def install(connection: BaseDBAsyncClient, extras: dict[str, list[str]] = EXTRA_SQL) -> None:
     """Create the triggers and indexes on `connection` (idempotent)."""
-    for statement in EXTRA_SQL[connection.capabilities.dialect]:
+    for statement in extras[connection.capabilities.dialect]:
         await connection.execute_script(statement)

@@ -21,6 +21,7 @@ from api.errors import PolkuErrors
 from api.execution import execution_context_class
 from api.input_check import with_input_check
 from api.schema.audit import AuditQuery
+from api.schema.haku import HakuQuery
 from api.schema.hoks import HoksMutation, HoksQuery
 from api.schema.kysely import KyselyMutation, KyselyQuery
 from api.schema.kyselylinkki import KyselylinkkiMutation, KyselylinkkiQuery
@@ -39,6 +40,7 @@ LOGGED_MESSAGE = 80
 @strawberry.type(description="Reads. Each answers only what the bearer token's roles allow (FORBIDDEN otherwise).")
 class Query(
     AuditQuery,
+    HakuQuery,
     HoksQuery,
     KyselyQuery,
     KyselylinkkiQuery,

@@ -87,6 +87,7 @@ def argument_values(world: AuthzWorld) -> dict[str, list[Any]]:
     return {
         "hoks.id": [world.q_hoks_id, world.p_hoks_id],
         "oppija.oid": [world.q_oid, world.p_oid],
+        "oppijat.haku": [world.q_oid, world.p_oid, "Secretbsukunimi", "Secretysukunimi"],
         "opiskeluoikeus.oid": [world.q_oo_oid, world.p_b_oo_oid],
         "tunnus": world.tunnukset[:2],
         "koulutustoimija": [b_kt],
