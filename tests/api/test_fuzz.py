@@ -123,7 +123,11 @@ async def tokens(db: object) -> list[str]:
 
 
 def _operations(field: str) -> st.SearchStrategy[str]:
-    return st.sampled_from([Mode.POSITIVE, Mode.NEGATIVE]).flatmap(
+    # NEGATIVE mode needs an argument to violate: an argument-less root field (`me`) is generated positively.
+    query, mutation = GRAPHQL_SCHEMA.query_type, GRAPHQL_SCHEMA.mutation_type
+    assert query is not None and mutation is not None
+    modes = [Mode.POSITIVE, Mode.NEGATIVE] if {**query.fields, **mutation.fields}[field].args else [Mode.POSITIVE]
+    return st.sampled_from(modes).flatmap(
         lambda mode: from_schema(GRAPHQL_SCHEMA, fields=[field], custom_scalars=CUSTOM_SCALARS, mode=mode)
     )
 
