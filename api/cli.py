@@ -114,6 +114,25 @@ async def cmd_import_koski(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if not summary.refused else 1
 
 
+async def cmd_koski_sync(args: argparse.Namespace, settings: Settings) -> int:
+    from jobs.koski_client import KoskiClient, KoskiError
+    from models.services.koski_sync import sync
+
+    await open_db(settings)
+    try:
+        async with KoskiClient.from_settings(settings) as client:
+            summary = await sync(client, since=args.since)
+    except KoskiError as e:
+        print(f"koski-sync: {e}", file=sys.stderr)
+        return 2
+    finally:
+        await Tortoise.close_connections()
+    print(summary.line())
+    for oid, reason in summary.refused:
+        print(f"  {oid}: {reason}")
+    return 0 if not summary.refused and not summary.busy else 1
+
+
 async def cmd_import_haku(args: argparse.Namespace, settings: Settings) -> int:
     from models.services.haku import import_lines
 
@@ -217,6 +236,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("file", help="a file, or - for standard input")
     imp.set_defaults(func=cmd_import_koski)
+
+    ks = sub.add_parser("koski-sync", help="mirror the persons Koski's change feed lists since the stored cursor")
+    ks.add_argument("--since", help="start from this ISO instant instead of the stored cursor")
+    ks.set_defaults(func=cmd_koski_sync)
 
     haku = sub.add_parser("import-haku", help="import yhteishaku applications and results, one JSON per line")
     haku.add_argument("file", help="a file, or - for standard input")

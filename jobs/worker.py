@@ -122,6 +122,18 @@ async def yhteystietojen_poisto(ctx: Ctx) -> int:
     return poisto.linkit + poisto.toimitukset
 
 
+async def koski_sync(ctx: Ctx) -> str:
+    """Follow Koski's change feed when KOSKI_URL is set; the feed's lease keeps it one run across workers."""
+    from jobs.koski_client import KoskiClient
+    from models.services.koski_sync import sync
+
+    settings: Settings = ctx["settings"]
+    if not settings.koski_url:
+        return "KOSKI_URL not set"
+    async with KoskiClient.from_settings(settings) as client:
+        return (await sync(client)).line()
+
+
 class WorkerSettings:
     functions: ClassVar[list[Any]] = [func(send_toimitus, name=SEND_FUNCTION, max_tries=MAX_TRIES)]
     cron_jobs: ClassVar[list[Any]] = [
@@ -129,6 +141,7 @@ class WorkerSettings:
         cron(niputus, day={1, 16}, hour=9, minute=5),
         cron(tyopaikkakysely, month={1, 2, 7, 8}, day={1, 16}, hour=9, minute=10),
         cron(yhteystietojen_poisto, hour=3, minute=30),
+        cron(koski_sync, minute=set(range(0, 60, 5)), unique=True, timeout=3600),
     ]
     on_startup = startup
     on_shutdown = shutdown

@@ -41,6 +41,9 @@ class Settings:
     csrf_secret: str | None = None  # None: a random one per process (development only)
     trusted_proxies: tuple[str, ...] = ()  # addresses whose X-Forwarded-For/-Proto `polku serve` believes
     contact_retention_days: int = DEFAULT_RETENTION_DAYS  # on links and deliveries, after the answer period
+    koski_url: str | None = None  # e.g. https://koski.opintopolku.fi; unset: no change-feed sync
+    koski_username: str | None = None
+    koski_password: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -65,5 +68,8 @@ class Settings:
             # ASGI_CSRF_SECRET is the name asgi-csrf itself reads, kept so existing deployments carry on
             csrf_secret=env.get("POLKU_CSRF_SECRET") or env.get("ASGI_CSRF_SECRET") or None,
             contact_retention_days=int(env.get("POLKU_CONTACT_RETENTION_DAYS", cls.contact_retention_days)),
+            koski_url=(env.get("KOSKI_URL") or "").rstrip("/") or None,
+            koski_username=env.get("KOSKI_USERNAME") or None,
+            koski_password=env.get("KOSKI_PASSWORD") or None,
             trusted_proxies=tuple(p.strip() for p in env.get("POLKU_TRUSTED_PROXIES", "").split(",") if p.strip()),
         )

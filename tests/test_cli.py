@@ -109,3 +109,25 @@ async def main():
     await Tortoise.close_connections()
 asyncio.run(main())
 """
+
+
+def test_koski_sync_mirrors_the_feed_and_an_import_takes_a_json_list(env: dict[str, str], tmp_path: Path) -> None:
+    from tests.koski.documents import own
+    from tests.koski.standin import PASSWORD, USER, KoskiStandin, Serving
+
+    examples = own()
+    koski = KoskiStandin()
+    for e in examples:
+        koski.change(e.henkilo_oid, e.sure())
+    with Serving(koski):
+        sync_env = {**env, "KOSKI_URL": koski.url, "KOSKI_USERNAME": USER, "KOSKI_PASSWORD": PASSWORD}
+        first = polku(sync_env, "koski-sync", "--since", "2026-01-01T00:00:00Z")
+        again = polku(sync_env, "koski-sync")
+    assert first.returncode == 0, first.stderr
+    assert f"persons {len(examples)}: accepted {sum(len(e.oo_oids) for e in examples)}, new version 0" in first.stdout
+    assert "accepted 0, new version 0" in again.stdout  # the overlap repeats the newest changes: nothing new
+    listed = tmp_path / "oppijat.json"
+    listed.write_text(json.dumps([e.oppija for e in examples], indent=2), encoding="utf-8")
+    imported = polku(env, "import-koski", str(listed))
+    assert imported.returncode == 0, imported.stdout
+    assert f"unchanged {sum(len(e.oo_oids) for e in examples)}, refused 0" in imported.stdout

@@ -32,6 +32,7 @@ from models.user import RoleName
 VOID_REASONS = frozenset({"vaara_tyyppi", "ei_aloittanut"})
 # Why a study right was voided when Koski itself voided it (a mitatoity tila, or gone from the person's list).
 KOSKI_VOID = "koski"
+STALE_VERSION = "STALE_VERSION"
 
 
 @dataclass(frozen=True)
@@ -54,12 +55,13 @@ class OppijaResult:
 
 
 async def save_oppija(
-    doc: KoskiOppija, principal: Principal, today: date | None = None, *, missing_voids: bool = False
+    doc: KoskiOppija, principal: Principal, today: date | None = None, *, mirror: bool = False
 ) -> OppijaResult:
     """One document in one transaction: the person merged, each study right saved (an equal version unchanged).
 
-    With `missing_voids` (the change feed, whose answer lists all of a person's study rights) a stored study
-    right the document no longer lists is voided, as `voidOpiskeluoikeus` would.
+    As a `mirror` of the change feed, whose answer lists all of a person's study rights, an older version than
+    the stored one is left unchanged (newest wins) and a stored study right the answer no longer lists is
+    voided, as `voidOpiskeluoikeus` would.
     """
     result = OppijaResult(doc.henkilo.oid, [], [], [], [])
     async with in_transaction():
@@ -68,12 +70,15 @@ async def save_oppija(
             try:
                 saved = await save_opiskeluoikeus(oo, principal, today, equal_is_unchanged=True)
             except DomainError as e:
+                if mirror and e.code == STALE_VERSION:
+                    result.unchanged.append(oo.oid)
+                    continue
                 if doc.kaikki:  # name the study right within the person's list
                     e.field = f"opiskeluoikeudet[{i}].{e.field}" if e.field else f"opiskeluoikeudet[{i}]"
                 raise
             target = result.created if saved.created else result.updated if saved.changed else result.unchanged
             target.append(oo.oid)
-        if missing_voids and doc.kaikki:
+        if mirror and doc.kaikki:
             result.voided = await void_missing(doc.henkilo.oid, {oo.oid for oo in doc.opiskeluoikeudet}, principal)
     return result
 
@@ -121,7 +126,7 @@ async def save_opiskeluoikeus(
             return SaveResult(stored.id, created=False, voided=stored.mitatoity, changed=False)
         if stored and stored.versio >= doc.versio:
             raise DomainError(
-                "STALE_VERSION",
+                STALE_VERSION,
                 f"version {doc.versio} refused: version {stored.versio} is already stored",
                 "versionumero",
             )

@@ -1,0 +1,140 @@
+"""Following Koski's change feed (issue 11 §3): changed persons are fetched in batches and mirrored.
+
+One run at a time across all workers and processes: a lease on the feed's row taken by compare-and-set, renewed
+after every page; a killed holder's lease runs out. The cursor moves past a page only after every person on it
+was stored, so a run killed mid-way repeats at most that page, and repeating changes nothing (equal versions
+write nothing). Each person is its own transaction through `save_oppija`, the same path (and the same
+save-time feedback decisions) as the other doors; a person Koski no longer returns has every study right voided.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from tortoise.exceptions import BaseORMException, IntegrityError
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from models.koski_synkronointi import KoskiSynkronointi
+from models.rules.koski import read_document
+from models.services.access import SYSTEM
+from models.services.errors import DomainError
+from models.services.koski import save_oppija, void_missing
+
+FEED = "muuttuneet-oppijat"
+EPOCH = "1970-01-01T00:00:00Z"
+LEASE = timedelta(minutes=10)
+
+
+class Feed(Protocol):
+    async def start_cursor(self, since: str) -> str: ...
+    async def muuttuneet(self, cursor: str, page_size: int) -> tuple[list[str], bool, str]: ...
+    async def oppijat(self, oids: list[str]) -> list[Any]: ...
+
+
+@dataclass
+class SyncSummary:
+    pages: int = 0
+    oppijat: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    voided: int = 0
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    busy: bool = False
+
+    def line(self) -> str:
+        if self.busy:
+            return "another koski-sync is running; nothing done"
+        return (
+            f"pages {self.pages}, persons {self.oppijat}: accepted {self.created}, new version {self.updated}, "
+            f"unchanged {self.unchanged}, voided {self.voided}, refused {len(self.refused)}"
+        )
+
+
+async def acquire(owner: str, now: datetime) -> bool:
+    """Take the feed's lease unless another live holder has it (an atomic conditional UPDATE)."""
+    with contextlib.suppress(IntegrityError):  # created at the same moment by another process
+        await KoskiSynkronointi.get_or_create(nimi=FEED)
+    free = Q(lukittu_asti=None) | Q(lukittu_asti__lt=now) | Q(lukitsija=owner)
+    taken = await KoskiSynkronointi.filter(Q(nimi=FEED) & free).update(lukittu_asti=now + LEASE, lukitsija=owner)
+    return taken == 1
+
+
+async def _advance(owner: str, cursor: str, now: datetime) -> bool:
+    """Store the cursor and renew the lease, only while the lease is still ours."""
+    moved = await KoskiSynkronointi.filter(nimi=FEED, lukitsija=owner).update(cursor=cursor, lukittu_asti=now + LEASE)
+    return moved == 1
+
+
+async def release(owner: str) -> None:
+    await KoskiSynkronointi.filter(nimi=FEED, lukitsija=owner).update(lukittu_asti=None, lukitsija=None)
+
+
+async def sync(
+    feed: Feed,
+    *,
+    since: str | None = None,
+    page_size: int = 1000,
+    batch_size: int = 1000,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> SyncSummary:
+    """Mirror every change since the stored cursor (or `since`, an ISO instant) until the feed says no more."""
+    owner = uuid.uuid4().hex
+    summary = SyncSummary()
+    if not await acquire(owner, clock()):
+        summary.busy = True
+        return summary
+    try:
+        row = await KoskiSynkronointi.get(nimi=FEED)
+        cursor = row.cursor if since is None and row.cursor else await feed.start_cursor(since or EPOCH)
+        while True:
+            oids, more, next_cursor = await feed.muuttuneet(cursor, page_size)
+            unique = list(dict.fromkeys(oids))
+            for start in range(0, len(unique), batch_size):
+                await _mirror_batch(feed, unique[start : start + batch_size], summary)
+            summary.pages += 1
+            if not await _advance(owner, next_cursor, clock()):
+                break  # the lease ran out and another run took over
+            cursor = next_cursor
+            if not more:
+                break
+    finally:
+        await release(owner)
+    return summary
+
+
+async def _mirror_batch(feed: Feed, oids: list[str], summary: SyncSummary) -> None:
+    documents = {}
+    for doc in await feed.oppijat(oids):
+        oid = doc.get("henkilö", {}).get("oid") if isinstance(doc, dict) else None
+        documents[oid] = doc
+    for oid in oids:
+        summary.oppijat += 1
+        try:
+            await _mirror_one(oid, documents.get(oid), summary)
+        except DomainError as e:
+            summary.refused.append((oid, f"{e.field}: {e.message}" if e.field else e.message))
+        except BaseORMException as e:
+            summary.refused.append((oid, f"the database refused it: {e}"))
+
+
+async def _mirror_one(oid: str, doc: Any, summary: SyncSummary) -> None:
+    if doc is None:  # Koski returns no person whose every study right was voided
+        async with in_transaction():
+            summary.voided += len(await void_missing(oid, set(), SYSTEM))
+        return
+    luettu = read_document(doc)
+    if luettu.oppija is None:
+        summary.refused.append((oid, "; ".join(f"{e.field}: {e.message}" for e in luettu.errors)))
+        return
+    result = await save_oppija(luettu.oppija, SYSTEM, mirror=True)
+    summary.created += len(result.created)
+    summary.updated += len(result.updated)
+    summary.unchanged += len(result.unchanged)
+    summary.voided += len(result.voided)
