@@ -5,7 +5,7 @@ from json import dumps, loads
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0008_raportti_istunto')]
+    dependencies = [('models', '0008_raportti_istunto'), ('models', '0008_oppijahaku')]
 
     initial = False
 
