@@ -29,6 +29,7 @@ from api.schema.opiskeluoikeus import OpiskeluoikeusMutation, OpiskeluoikeusQuer
 from api.schema.oppija import OppijaQuery
 from api.schema.raportointi import RaportointiQuery
 from api.schema.valpas import ValpasMutation, ValpasQuery
+from api.schema.valpas_haku import ValpasHakuQuery
 from api.schema.valpas_laatu import ValpasLaatuQuery
 from models.services.errors import DomainError
 
@@ -49,6 +50,7 @@ class Query(
     RaportointiQuery,
     ValpasQuery,
     ValpasLaatuQuery,
+    ValpasHakuQuery,
 ):
     pass
 

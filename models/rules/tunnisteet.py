@@ -94,3 +94,17 @@ def ytunnus_error(ytunnus: str) -> str | None:
     if int(m.group(2)) != expected:
         return "check digit does not match"
     return None
+
+
+_HETU_RE = re.compile(r"^(\d{6})[-+ABCDEFUVWXY](\d{3})([0-9ABCDEFHJKLMNPRSTUVWXY])$")
+_HETU_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
+
+
+def hetu_error(hetu: str) -> str | None:
+    """Why `hetu` is not a well-formed Finnish henkilötunnus (DDMMYY, century sign, NNN, check), or None."""
+    m = _HETU_RE.match(hetu)
+    if not m:
+        return "must be DDMMYY, a century sign, three digits and a check character"
+    if _HETU_CHECK[int(m.group(1) + m.group(2)) % 31] != m.group(3):
+        return "check character does not match"
+    return None
