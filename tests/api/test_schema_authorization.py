@@ -88,6 +88,7 @@ def argument_values(world: AuthzWorld) -> dict[str, list[Any]]:
         "hoks.id": [world.q_hoks_id, world.p_hoks_id],
         "oppija.oid": [world.q_oid, world.p_oid],
         "oppijat.haku": [world.q_oid, world.p_oid, "Secretbsukunimi", "Secretysukunimi"],
+        "valpasHaku.tunniste": [world.q_oid, world.p_oid],
         "opiskeluoikeus.oid": [world.q_oo_oid, world.p_b_oo_oid],
         "tunnus": world.tunnukset[:2],
         "koulutustoimija": [b_kt],
