@@ -21,7 +21,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Scope, Send
 
 from models.settings import Settings
-from survey_ui.editori import editor_page
+from survey_ui.editori import editor_page, organisations, preview
 from survey_ui.i18n import choose_language
 from survey_ui.kehitys import outbox_path, sent_messages
 from survey_ui.ratelimit import Limiter, limiter_for
@@ -71,6 +71,8 @@ def create_survey_app(settings: Settings, limiter: Limiter | None = None) -> ASG
             Route("/tietosuojaseloste", privacy_statement, name="tietosuojaseloste"),
             Route("/saavutettavuusseloste", accessibility_statement, name="saavutettavuusseloste"),
             Route("/editori", editor_page, name="editori"),
+            Route("/editori/organisaatiot", organisations, name="editorin_organisaatiot"),
+            Route("/editori/esikatselu", preview, name="esikatselu"),
             Route("/", start_page, name="aloitus"),
             Route("/kehitys/lahetetyt", sent_messages, name="lahetetyt"),
             Mount("/static/kysely", StaticFiles(directory=STATIC_DIR), name="static"),

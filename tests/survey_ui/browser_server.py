@@ -18,8 +18,9 @@ from api.app import create_app
 from models.db import tortoise_config
 from models.kyselylinkki import Kyselytyyppi
 from models.settings import Settings
+from models.user import RoleName
 from models.vastaus import KyselyAsetus, Lisakysymys
-from tests.factories import provider
+from tests.factories import provider, user_token
 from tests.survey_ui.conftest import make_link
 
 REDIRECT = "https://palaute.example.fi/kiitos"
@@ -65,7 +66,8 @@ async def seed(database_url: str) -> dict[str, str]:
                 tutkinto_nimi="Logistiikan perustutkinto",
             ),
         }
-        return {name: link.tunnus for name, link in links.items()}
+        tunnukset = {name: link.tunnus for name, link in links.items()}
+        return {**tunnukset, "token": await user_token(with_url, RoleName.ADMIN)}
     finally:
         await Tortoise.close_connections()
 

@@ -257,3 +257,32 @@ def test_instructor_form_names_qualification_and_no_learner(server, page):
     assert "Logistiikan perustutkinto" in kysyja and "Testiopisto" in kysyja
     assert "ohjasit työpaikallasi" in kysyja
     assert _axe(page) == []
+
+
+def test_editor_picks_the_provider_previews_with_the_form_and_confirms_retiring(server, page):
+    base, links = server
+    page.goto(f"{base}/editori?lang=fi")
+    page.fill("#token", links["token"])
+    page.locator("#token").dispatch_event("change")
+    expect(page.locator("#koulutustoimija option")).to_have_count(1)  # the one provider this token may read
+    page.get_by_role("button", name="Hae", exact=True).click()
+    expect(page.locator("#lista li")).to_contain_text("Terveiset oppilaitokselle")
+    assert "(Vapaa teksti)" in page.locator("#lista li").first.inner_text()  # a readable type name, no [teksti]
+
+    page.select_option("#tyyppi", "kylla_ei")
+    page.fill("#teksti-fi", "Suosittelisitko työpaikkaa?")
+    page.fill("#teksti-sv", "Skulle du rekommendera arbetsplatsen?")
+    page.fill("#teksti-en", "Would you recommend the workplace?")
+    page.select_option("#nayta-kysymys", ALOITTANEET.kysymykset[0].tunnus)
+    page.fill("#nayta-arvot", "4, 5")
+    preview = page.locator("#esikatselu .kysymys")
+    expect(preview).to_contain_text("Suosittelisitko työpaikkaa?")
+    assert preview.get_attribute("data-arvot") == "4 5"
+    assert page.locator('#esikatselu input[type="radio"]').count() == 2
+    assert _axe(page) == []
+
+    dialogs: list[str] = []
+    page.once("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.get_by_role("button", name="Poista käytöstä").first.click()
+    assert dialogs and dialogs[0].startswith("Poistetaanko kysymys käytöstä?")
+    expect(page.locator("#lista li")).to_contain_text("Terveiset oppilaitokselle")  # dismissed: still there
