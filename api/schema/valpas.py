@@ -18,7 +18,9 @@ from api.schema.hoks import PageInfo
 from api.schema.organisation import Organisation
 from models.oppija import Oppija as OppijaRow
 from models.rules import hakeutumisvalvonta as hv
+from models.rules import kuntailmoitus as ki
 from models.rules import oppivelvollisuus as ov
+from models.rules.calendar import helsinki_day
 from models.services.errors import DomainError
 from models.services.valpas import access as valpas_access
 from models.services.valpas import (
@@ -256,6 +258,24 @@ class Kuntailmoitus:
     muu_haku: bool = strawberry.field(description='The sender\'s "Muu haku" note at the time.')
     created_at: datetime = strawberry.field(description="When it was made.")
     row: strawberry.Private[KuntailmoitusRow]
+
+    @strawberry.field(
+        description="Whether the notice is still active today: the person is oppivelvollinen (no vapautus, not "
+        "18) and has had no study right in force since. The notice itself never changes; null when the person's "
+        "date of birth is unknown."
+    )
+    async def aktiivinen(self, info: Info) -> bool | None:
+        verdict = await self._aktiivisuus(info)
+        return None if verdict is None else verdict.value
+
+    @strawberry.field(description="Why the notice is active or passive.")
+    async def aktiivisuus_reason(self, info: Info) -> ValpasReason | None:
+        verdict = await self._aktiivisuus(info)
+        return None if verdict is None else ValpasReason(code=verdict.reason, text=ki.explain(verdict.reason))
+
+    async def _aktiivisuus(self, info: Info) -> ov.Verdict | None:
+        facts = await info.context.loaders.henkilo_facts.load(self.row.oppija.id)
+        return ki.aktiivinen(facts, helsinki_day(self.row.created_at), info.context.today) if facts else None
 
     @classmethod
     def of(cls, row: KuntailmoitusRow, hidden: bool) -> Kuntailmoitus:

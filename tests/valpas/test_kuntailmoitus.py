@@ -13,7 +13,7 @@ from models.user import RoleName
 from models.valpas import Kuntailmoitus
 from tests.api.conftest import Gql
 from tests.factories import provider, user_token
-from tests.valpas.builders import henkilo_doc, kunta, mutation_names, tallenna, years_ago
+from tests.valpas.builders import TODAY, henkilo_doc, kunta, mutation_names, tallenna, years_ago
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -173,3 +173,19 @@ async def test_the_database_refuses_update_and_delete(gql: Gql) -> None:
         await Kuntailmoitus.filter(id=made["id"]).update(hakenut_muualle=True)
     stored = await Kuntailmoitus.get(id=made["id"])
     assert (stored.postinumero, stored.hakenut_muualle) == ("00100", False)
+
+
+async def test_each_notice_shows_whether_it_is_active_and_a_vapautus_makes_it_passive(gql: Gql) -> None:
+    _, ol, k, oppija = await setup()
+    valvoja = await user_token(ol, RoleName.VALVOJA_HAKEUTUMINEN)
+    made = (await gql(valvoja, CREATE, i=ilmoitus(oppija, ol)))["data"]["createKuntailmoitus"]
+    kunta_user = await user_token(k, RoleName.KUNTA_VALVOJA)
+    state = (
+        "query($k: String!) { kuntailmoituksetVastaanotetut(kunta: $k) { id aktiivinen aktiivisuusReason { code } } }"
+    )
+    before = (await gql(kunta_user, state, k="091"))["data"]["kuntailmoituksetVastaanotetut"]
+    assert before == [{"id": made["id"], "aktiivinen": True, "aktiivisuusReason": {"code": "kuntailmoitus_aktiivinen"}}]
+    vapautus = 'mutation($o: String!, $a: Date!) { addVapautus(oppijaOid: $o, kunta: "091", alku: $a) { alku } }'
+    assert "errors" not in await gql(kunta_user, vapautus, o=oppija, a=TODAY.isoformat())
+    after = (await gql(kunta_user, state, k="091"))["data"]["kuntailmoituksetVastaanotetut"]
+    assert after == [{"id": made["id"], "aktiivinen": False, "aktiivisuusReason": {"code": "vapautus"}}]
