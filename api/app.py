@@ -18,6 +18,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 from api.auth import BearerAuth
 from api.body_limit import BodyLimit
 from api.context import Context
+from api.ops import Metrics, RequestId, metrics_endpoint, readyz
 from api.palaute_routes import routes as palaute_routes
 from api.reports import routes as report_routes
 from api.schema import schema
@@ -68,6 +69,14 @@ def freeze_startup_objects() -> None:
     gc.freeze()
 
 
+def app_from_env() -> Starlette:
+    """The app as uvicorn's process workers build it (`polku serve --workers N`), each in its own process."""
+    from models import logs
+
+    logs.configure()
+    return create_app(Settings.from_env())
+
+
 def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> Starlette:
     """`manage_db=False` leaves the Tortoise connection to the caller (tests open their own database)."""
     settings = settings or Settings.from_env()
@@ -82,7 +91,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
             VAR_DIR.mkdir(parents=True, exist_ok=True)
         # uvicorn runs the lifespan in its own task: RegisterTortoise keeps the ORM context visible to the
         # request tasks too (a bare Tortoise.init leaves it in this task only: "No TortoiseContext is active").
-        async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
+        async with RegisterTortoise(app, config=tortoise_config(settings.database_url, settings.db_pool_size)):
             freeze_startup_objects()
             yield
 
@@ -93,6 +102,8 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
             methods=["GET", "POST"],
         ),
         Route("/healthz", healthz),
+        Route("/readyz", readyz(settings)),
+        Route("/metrics", metrics_endpoint(settings)),
         *report_routes,
         *palaute_routes(settings),
         Route(
@@ -104,6 +115,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     ]
     # Last: the survey pages (/v/{tunnus}, /kiitos, /editori, …) answer every path not matched above.
     routes.append(Mount("/", app=create_survey_app(settings)))
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(SecurityHeaders)])
+    middleware = [Middleware(RequestId), Middleware(Metrics), Middleware(SecurityHeaders)]
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
     app.state.settings = settings
     return app

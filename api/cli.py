@@ -19,6 +19,7 @@ from models.production import NotProductionReady, check_environment
 from models.services.errors import DomainError
 from models.settings import VAR_DIR, Settings
 
+MIGRATE_LOCK = 0x706F6C6B75  # "polku": the advisory lock key `polku migrate` holds
 Command = Callable[[argparse.Namespace, Settings], Awaitable[int] | int]
 
 
@@ -34,8 +35,20 @@ async def run_migrations(settings: Settings) -> None:
 
     if settings.database_url.startswith("sqlite"):
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-    await migrate(config=tortoise_config(settings.database_url))
-    await Tortoise.close_connections()
+        await migrate(config=tortoise_config(settings.database_url))
+        await Tortoise.close_connections()
+        return
+    # Two `polku migrate` at once (two deploys, or a deploy and a CI job) take turns on a session advisory lock,
+    # held on a connection of its own; the second then finds the schema up to date (issue 12 item 5).
+    import asyncpg
+
+    lock = await asyncpg.connect(settings.database_url)
+    try:
+        await lock.execute("SELECT pg_advisory_lock($1)", MIGRATE_LOCK)
+        await migrate(config=tortoise_config(settings.database_url))
+        await Tortoise.close_connections()
+    finally:
+        await lock.close()  # ends the session, and so releases the lock
 
 
 def progress(done: int, total: int, label: str, out: TextIO = sys.stderr) -> None:
@@ -51,9 +64,19 @@ def progress(done: int, total: int, label: str, out: TextIO = sys.stderr) -> Non
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from api.app import create_app, proxy_options
+    from api.app import proxy_options
 
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info", **proxy_options(settings))
+    # An import string and a factory: with --workers each uvicorn process builds its own app, pools included.
+    uvicorn.run(
+        "api.app:app_from_env",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level="info",
+        log_config=None,  # models/logs.py: JSON lines with pid and request id
+        **proxy_options(settings),
+    )
     return 0
 
 
@@ -215,6 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the ASGI app under uvicorn")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="API processes (uvicorn process workers)")
     serve.set_defaults(func=cmd_serve)
 
     dev = sub.add_parser("dev", help="migrate, demo data, own Redis, the worker and the server, in one command")

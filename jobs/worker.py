@@ -24,7 +24,9 @@ from tortoise import Tortoise
 from jobs.deliver import Senders, deliver
 from jobs.failures import TemporaryFailure
 from jobs.tick import SEND_FUNCTION, enqueue, queued_ids, run_due
+from models import metrics
 from models.db import tortoise_config
+from models.kyselylinkki import Toimitus
 from models.production import check_environment
 from models.rules.calendar import HELSINKI, helsinki_day
 from models.services.lahetysajo import NIPUTUS, PAIVITTAIN, TYOPAIKKAKYSELY
@@ -56,7 +58,7 @@ async def startup(ctx: Ctx) -> None:
     settings: Settings = ctx.setdefault("settings", Settings.from_env())
     check_environment(settings)
     if not ctx.get("db_open"):
-        await Tortoise.init(config=tortoise_config(settings.database_url))
+        await Tortoise.init(config=tortoise_config(settings.database_url, settings.db_pool_size))
         ctx["owns_db"] = True
     ctx["senders"] = Senders.open(settings)
     ctx.setdefault("clock", lambda: datetime.now(UTC))
@@ -91,15 +93,25 @@ async def send_toimitus(ctx: Ctx, toimitus_id: int) -> str:
         state = await asyncio.shield(sending)
     except TemporaryFailure as e:
         log.info("delivery deferred", extra={"toimitus_id": toimitus_id, "try": ctx["job_try"], "error": str(e)})
+        metrics.DELIVERIES.labels(await _kanava(toimitus_id), "retry").inc()
         if ctx["job_try"] >= MAX_TRIES:
             return f"still queued after {MAX_TRIES} tries, for the next daily run: {e}"
         raise Retry(defer=ctx["retry_base_s"] * 4 ** (ctx["job_try"] - 1)) from e
     log.info("delivery", extra={"toimitus_id": toimitus_id, "try": ctx["job_try"], "tila": str(state)})
+    metrics.DELIVERIES.labels(await _kanava(toimitus_id), str(state)).inc()
     return str(state)
 
 
+async def _kanava(toimitus_id: int) -> str:
+    """The delivery's channel, for the metrics label (one indexed read after the send)."""
+    found = await Toimitus.filter(id=toimitus_id).values_list("kanava", flat=True)
+    return str(found[0]) if found else "unknown"
+
+
 async def _run(ctx: Ctx, step: str) -> int:
-    _, outcome = await run_due(ctx["clock"](), redis=ctx["redis"], steps=frozenset({step}))
+    with metrics.FEEDBACK_RUN.labels(step).time():
+        _, outcome = await run_due(ctx["clock"](), redis=ctx["redis"], steps=frozenset({step}))
+    log.info("feedback run", extra={"step": step, **outcome})
     return outcome.get("enqueued", 0)
 
 

@@ -70,9 +70,13 @@ def with_polku_connection(connection: dict[str, Any]) -> dict[str, Any]:
     return connection
 
 
-def tortoise_config(database_url: str) -> dict[str, Any]:
+def tortoise_config(database_url: str, pool_size: int | None = None) -> dict[str, Any]:
+    """`pool_size` caps a PostgreSQL process's connections (POLKU_DB_POOL_SIZE; asyncpg's default is 5)."""
+    connection = with_polku_connection(expand_db_url(database_url))
+    if pool_size and connection["engine"] == "tortoise.backends.asyncpg":
+        connection["credentials"].update(minsize=1, maxsize=pool_size)
     return {
-        "connections": {"default": with_polku_connection(expand_db_url(database_url))},
+        "connections": {"default": connection},
         "apps": {
             "models": {
                 "models": MODEL_MODULES,

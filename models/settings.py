@@ -37,6 +37,7 @@ class Settings:
     twilio_from: str | None = None
     twilio_api_base: str | None = None  # e.g. http://127.0.0.1:8025 for a local stand-in
     graphql_max_body_bytes: int = 1_000_000
+    db_pool_size: int = 10  # PostgreSQL connections per process at most (docs/deployment.md)
     environment: str = "development"  # POLKU_ENV: "production" refuses development secrets and defaults
     csrf_secret: str | None = None  # None: a random one per process (development only)
     trusted_proxies: tuple[str, ...] = ()  # addresses whose X-Forwarded-For/-Proto `polku serve` believes
@@ -64,6 +65,7 @@ class Settings:
             twilio_from=env.get("TWILIO_FROM") or None,
             twilio_api_base=env.get("TWILIO_API_BASE") or None,
             graphql_max_body_bytes=int(env.get("POLKU_GRAPHQL_MAX_BODY_BYTES", cls.graphql_max_body_bytes)),
+            db_pool_size=int(env.get("POLKU_DB_POOL_SIZE", cls.db_pool_size)),
             environment=env.get("POLKU_ENV", cls.environment).strip().lower(),
             # ASGI_CSRF_SECRET is the name asgi-csrf itself reads, kept so existing deployments carry on
             csrf_secret=env.get("POLKU_CSRF_SECRET") or env.get("ASGI_CSRF_SECRET") or None,
