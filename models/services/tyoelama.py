@@ -29,7 +29,7 @@ from models.rules.calendar import rahoituskausi
 from models.rules.opiskeluoikeus import OpiskeluoikeusFacts, ammatilliset_suoritukset
 from models.rules.palaute import MAX_DAYS_AFTER_HERATE
 from models.services.access import Principal
-from models.services.bulk import insert_rows
+from models.services.bulk import delete_in, insert_rows
 from models.services.errors import NotFound
 from models.services.facts import CHUNK, KEYS_WITH_OTHERS, LoadedJakso, chunks, load_jaksot, values_in
 from models.services.palaute import Lahetys, e164
@@ -68,8 +68,7 @@ async def record_tyopaikkajaksot(
         jaksot.extend(await load_jaksot(Q(hoks_id__in=chunk), loaded))
     bundled = await _bundled_ids([j.facts.hankkimistapa_id for j in jaksot])
     fresh = [j.facts for j in jaksot if j.facts.hankkimistapa_id not in bundled]
-    for chunk in chunks([f.hankkimistapa_id for f in fresh]):
-        await Tyopaikkajaksoherate.filter(hankkimistapa_id__in=chunk).delete()
+    await delete_in(Tyopaikkajaksoherate, "hankkimistapa_id", [f.hankkimistapa_id for f in fresh])
     now = datetime.now(UTC)
     await insert_rows(
         Tyopaikkajaksoherate,
