@@ -110,6 +110,15 @@ async def save_opiskeluoikeus(
     """
     now = datetime.now(UTC)
     async with in_transaction():
+        if equal_is_unchanged:  # a mirror re-reading an unchanged study right: one read, no writes
+            same = (
+                await Opiskeluoikeus.filter(oid=doc.oid, versio=doc.versio, oppija__oid=doc.henkilo.oid)
+                .prefetch_related("oppilaitos")
+                .first()
+            )
+            if same is not None:
+                principal.require(RoleName.WRITE, same.oppilaitos.path, f"opiskeluoikeus {doc.oid}")
+                return SaveResult(same.id, created=False, voided=same.mitatoity, changed=False)
         koulutustoimija = await ensure_organisation(
             doc.koulutustoimija.oid, OrganisationTyyppi.KOULUTUSTOIMIJA, doc.koulutustoimija.nimi
         )

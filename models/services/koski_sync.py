@@ -5,6 +5,7 @@ after every page; a killed holder's lease runs out. The cursor moves past a page
 was stored, so a run killed mid-way repeats at most that page, and repeating changes nothing (equal versions
 write nothing). Each person is its own transaction through `save_oppija`, the same path (and the same
 save-time feedback decisions) as the other doors; a person Koski no longer returns has every study right voided.
+A batch's stored versions are read first, so a person whose document would write nothing costs no transaction.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from models.koski_synkronointi import KoskiSynkronointi
-from models.rules.koski import read_document
+from models.opiskeluoikeus import Opiskeluoikeus
+from models.oppija import Oppija
+from models.rules.koski import KoskiOppija, read_document
 from models.services.access import SYSTEM
 from models.services.errors import DomainError
 from models.services.koski import save_oppija, void_missing
@@ -114,24 +117,64 @@ async def _mirror_batch(feed: Feed, oids: list[str], summary: SyncSummary) -> No
     for doc in await feed.oppijat(oids):
         oid = doc.get("henkilö", {}).get("oid") if isinstance(doc, dict) else None
         documents[oid] = doc
+    known = await _stored(oids)
     for oid in oids:
         summary.oppijat += 1
         try:
-            await _mirror_one(oid, documents.get(oid), summary)
+            await _mirror_one(oid, documents.get(oid), known, summary)
         except DomainError as e:
             summary.refused.append((oid, f"{e.field}: {e.message}" if e.field else e.message))
         except BaseORMException as e:
             summary.refused.append((oid, f"the database refused it: {e}"))
 
 
-async def _mirror_one(oid: str, doc: Any, summary: SyncSummary) -> None:
+Stored = tuple[dict[str, Oppija], dict[str, dict[str, int]]]
+
+
+async def _stored(oids: list[str]) -> Stored:
+    """The batch's stored persons and their unvoided study rights' versions, in two reads."""
+    persons = {p.oid: p for p in await Oppija.filter(oid__in=oids)}
+    versions: dict[str, dict[str, int]] = {}
+    rows = await Opiskeluoikeus.filter(oppija__oid__in=oids, mitatoity=False).values_list(
+        "oppija__oid", "oid", "versio"
+    )
+    for oppija_oid, oo_oid, versio in rows:
+        versions.setdefault(oppija_oid, {})[oo_oid] = versio
+    return persons, versions
+
+
+def _unchanged(doc: KoskiOppija, known: Stored) -> bool:
+    """True when storing `doc` would write nothing: same details, same study rights at the same versions."""
+    stored = known[0].get(doc.henkilo.oid)
+    if stored is None or doc.henkilo.kotikuntahistoria is not None:
+        return False
+    h = doc.henkilo
+    given: dict[str, object] = {
+        "etunimet": h.etunimet,
+        "sukunimi": h.sukunimi,
+        "hetu": h.hetu,
+        "syntymaaika": h.syntymaaika,
+        "turvakielto": h.turvakielto,
+    }
+    if any(v is not None and getattr(stored, k) != v for k, v in given.items()):
+        return False
+    wanted = {oo.oid: oo.versio for oo in doc.opiskeluoikeudet if not oo.mitatoity}
+    return len(wanted) == len(doc.opiskeluoikeudet) and known[1].get(h.oid, {}) == wanted
+
+
+async def _mirror_one(oid: str, doc: Any, known: Stored, summary: SyncSummary) -> None:
     if doc is None:  # Koski returns no person whose every study right was voided
+        if not known[1].get(oid):
+            return
         async with in_transaction():
             summary.voided += len(await void_missing(oid, set(), SYSTEM))
         return
     luettu = read_document(doc)
     if luettu.oppija is None:
         summary.refused.append((oid, "; ".join(f"{e.field}: {e.message}" for e in luettu.errors)))
+        return
+    if _unchanged(luettu.oppija, known):
+        summary.unchanged += len(luettu.oppija.opiskeluoikeudet)
         return
     result = await save_oppija(luettu.oppija, SYSTEM, mirror=True)
     summary.created += len(result.created)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import bisect
 import socket
 import threading
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ class KoskiStandin:
     fail_next: int = 0
     oids_requests: list[int] = field(default_factory=list)  # batch sizes asked for
     url: str = ""
+    _ordered: list[tuple[datetime, int, str]] = field(default_factory=list)
 
     def change(self, oid: str, document: dict[str, Any] | None, at: datetime | None = None) -> None:
         """Record a change of a person (None: every study right voided) at `at` (default: now)."""
@@ -48,8 +50,9 @@ class KoskiStandin:
     def _page(self, cursor: str, size: int) -> dict[str, Any]:
         _, instant, seq = cursor.split(",")
         after = (datetime.fromisoformat(instant), int(seq))
-        ordered = sorted((when, i, oid) for i, (when, oid) in enumerate(self.changes))
-        rest = [c for c in ordered if (c[0], c[1]) > after]
+        if len(self._ordered) != len(self.changes):
+            self._ordered = sorted((when, i, oid) for i, (when, oid) in enumerate(self.changes))
+        rest = self._ordered[bisect.bisect_right(self._ordered, (after[0], after[1], "\uffff")) :]
         page, more = rest[:size], len(rest) > size
         if not page:
             return {"result": [], "mayHaveMore": False, "nextCursor": cursor}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import copy
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -98,9 +98,13 @@ async def test_a_study_right_that_disappears_is_voided(db: TortoiseContext, stan
     standin.now += timedelta(minutes=5)
     standin.change(oid, {**doc, "opiskeluoikeudet": doc["opiskeluoikeudet"][1:]})
     standin.change(other_oid, None)  # every study right of this person voided: Koski no longer returns them
+    third_oid, third = next((o, d) for o, d in standin.documents.items() if o not in (oid, other_oid))
+    newer = {**third["opiskeluoikeudet"][0], "versionumero": 2, "alkamispäivä": "2020-02-02"}
+    standin.change(third_oid, {**third, "opiskeluoikeudet": [newer, *third["opiskeluoikeudet"][1:]]})
     async with client(standin) as c:
         summary = await sync(c, page_size=50)
-    assert summary.voided == 1 + len(other["opiskeluoikeudet"])
+    assert summary.voided == 1 + len(other["opiskeluoikeudet"]) and summary.updated == 1
+    assert (await Opiskeluoikeus.get(oid=newer["oid"])).alku == date(2020, 2, 2)
     voided = await Opiskeluoikeus.filter(mitatoity=True).values_list("oid", "mitatoinnin_syy")
     assert set(voided) == {(gone, "koski")} | {(oo["oid"], "koski") for oo in other["opiskeluoikeudet"]}
 
