@@ -88,13 +88,15 @@ async def cmd_migrate(_: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from models.demo import generate
-    from models.demo_kyselyt import survey_states
+    from models.demo_kyselyt import DEMO_KUNTA, survey_states, valpas_people
     from models.rules.calendar import helsinki_day
 
     await open_db(settings)
     try:
         summary = await generate(args.oppijat, seed=args.seed, on_progress=lambda d, t: progress(d, t, "demo"))
-        summary["kyselylinkit_tiloittain"] = await survey_states(helsinki_day(datetime.now(UTC)), args.seed)
+        today = helsinki_day(datetime.now(UTC))
+        summary["kyselylinkit_tiloittain"] = await survey_states(today, args.seed)
+        summary["valpas_kunnan_listalla"] = await valpas_people(today, DEMO_KUNTA)
     finally:
         await Tortoise.close_connections()
     print(json.dumps(summary, ensure_ascii=False))

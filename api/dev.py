@@ -94,7 +94,7 @@ async def prepare(settings: Settings, oppijat: int) -> Demo:
     of the demo official and of a user for every role, one open survey link and the busiest Valpas kunta."""
     from api.cli import open_db, progress, run_migrations
     from models.demo import generate
-    from models.demo_kyselyt import busiest_kunta, demo_users, survey_states
+    from models.demo_kyselyt import DEMO_KUNTA, busiest_kunta, demo_users, survey_states, valpas_people
     from models.oppija import Oppija
     from models.organisation import OPH_OID
     from models.services.organisations import oph
@@ -109,6 +109,7 @@ async def prepare(settings: Settings, oppijat: int) -> Demo:
             await generate(oppijat, seed=1, on_progress=lambda d, t: progress(d, t, "demo"))
             await decide_demo_feedback()
             await survey_states(helsinki_day(datetime.now(UTC)))
+            await valpas_people(helsinki_day(datetime.now(UTC)), DEMO_KUNTA)
         await oph()
         await add_user(DEMO_USER, UserKind.OFFICIAL, OPH_OID, RoleName.ADMIN)
         kunta = await busiest_kunta(helsinki_day(datetime.now(UTC)))

@@ -1,4 +1,5 @@
-"""Demo survey links in every state, with answers, and a demo user for every role (issue 15 "the first hour").
+"""Demo survey links in every state with answers, Valpas people on a kunta's list, and a demo user for every
+role (issue 15 "the first hour").
 
 `models.demo.generate` writes learners, plans and study rights; the save-time decisions then make today's
 links. That alone gives a handful of open links and nothing else, so a newcomer saw empty charts. This adds,
@@ -15,9 +16,13 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from models.hoks import Hoks
 from models.kyselylinkki import Kanava, Kyselylinkki, Kyselytyyppi, Toimitus, ToimitusTila
+from models.opiskeluoikeus import OpiskeluoikeudenTila, Opiskeluoikeus, PaatasonSuoritus
+from models.oppija import Kotikunta, Oppija
 from models.organisation import OPH_OID, Organisation, OrganisationTyyppi
 from models.rules.calendar import rahoituskausi
 from models.rules.kysely import KYLLA_EI, LIKERT, MONIVALINTA, TEKSTI, VALINTA, Kysely, validate_answers
+from models.rules.opiskeluoikeus import LASNA, VALMISTUNUT
+from models.rules.tunnisteet import OPISKELUOIKEUS_NODE, OPPIJA_NODE, make_oid
 from models.rules.tyoelama import ended_period_for_send_day, next_send_day
 from models.services.users import add_user, issue_token
 from models.user import RoleName, UserKind
@@ -201,3 +206,62 @@ async def busiest_kunta(today: date) -> str:
     for koodi, _ in KUNNAT:
         counts[koodi] = len([r async for r in automaattinen_tarkistus(koodi, today)])
     return max(counts, key=lambda k: (counts[k], k))
+
+
+DEMO_KUNTA = "091"
+VALPAS_NIMET = (
+    ("Eetu", "Laine"),
+    ("Iida", "Heikkinen"),
+    ("Onni", "Koskinen"),
+    ("Aada", "Järvinen"),
+    ("Leo", "Lehtonen"),
+)
+
+
+async def valpas_people(today: date, kuntakoodi: str) -> int:
+    """Young people of kunta `kuntakoodi` who finished basic education last spring and have no study place yet:
+    the people a kunta's automatic check list exists for (the generated learners mostly moved on to study)."""
+    kunta = await Organisation.get_or_none(tyyppi=OrganisationTyyppi.KUNTA, kuntakoodi=kuntakoodi)
+    schools = await _peruskoulut()
+    school = schools[0] if schools else None
+    if kunta is None or school is None or await Oppija.filter(oid=_valpas_oid(OPPIJA_NODE, 0)).exists():
+        return 0
+    kevat = date(today.year if today.month >= 6 else today.year - 1, 6, 1)
+    for i, (etunimi, sukunimi) in enumerate(VALPAS_NIMET):
+        syntymaaika = date(kevat.year - 16, 1 + 2 * i, 10)
+        oppija = await Oppija.create(
+            oid=_valpas_oid(OPPIJA_NODE, i), etunimet=etunimi, sukunimi=sukunimi, syntymaaika=syntymaaika
+        )
+        await Kotikunta.create(oppija=oppija, kuntakoodi=kuntakoodi, alku=syntymaaika)
+        alku = date(kevat.year - 9, 8, 15)
+        oo = await Opiskeluoikeus.create(
+            oid=_valpas_oid(OPISKELUOIKEUS_NODE, i),
+            oppija=oppija,
+            koulutustoimija_id=school.parent_id,  # type: ignore[attr-defined]
+            oppilaitos=school,
+            tyyppi="perusopetus",
+            alku=alku,
+            arvioitu_loppu=kevat,
+            versio=1,
+        )
+        await OpiskeluoikeudenTila.create(opiskeluoikeus=oo, alku=alku, tila=LASNA)
+        await OpiskeluoikeudenTila.create(opiskeluoikeus=oo, alku=kevat, tila=VALMISTUNUT)
+        await PaatasonSuoritus.create(
+            opiskeluoikeus=oo,
+            tyyppi="perusopetuksenoppimaara",
+            tutkinto_koodi="201101",
+            tutkinto_nimi="Perusopetus",
+            vahvistus=kevat,
+        )
+    return len(VALPAS_NIMET)
+
+
+async def _peruskoulut() -> list[Organisation]:
+    from models.demo import PROVIDERS
+
+    names = [nimi for _, schools in PROVIDERS for nimi, kind in schools if kind == "perusopetus"]
+    return await Organisation.filter(nimi__in=names, tyyppi=OrganisationTyyppi.OPPILAITOS).order_by("id")
+
+
+def _valpas_oid(node: str, i: int) -> str:
+    return make_oid(node, f"{8_800_000_000 + i:010d}")

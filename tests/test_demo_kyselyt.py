@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from models.demo import generate
-from models.demo_kyselyt import demo_users, survey_states
+from models.demo_kyselyt import DEMO_KUNTA, VALPAS_NIMET, busiest_kunta, demo_users, survey_states, valpas_people
 from models.kyselylinkki import Kyselylinkki, Kyselytyyppi
 from models.rules.vastaaminen import LinkinTila
 from models.services.raportointi import anonyymit_tilastot
+from models.services.valpas.automaattinen_tarkistus import automaattinen_tarkistus
 from models.services.vastaus import Aikataulu
 from models.user import RoleName
 from survey_ui.kyselyt import load_all
@@ -39,3 +40,12 @@ async def test_demo_users_cover_every_role(db):
     users = await demo_users("091")
     assert {u.role for u in users} == set(RoleName)
     assert len({u.token for u in users}) == len(users)
+
+
+async def test_demo_puts_people_on_a_kunta_check_list(db):
+    await generate(5, seed=5, today=TODAY)
+    assert await valpas_people(TODAY, DEMO_KUNTA) == len(VALPAS_NIMET)
+    assert await valpas_people(TODAY, DEMO_KUNTA) == 0  # loaded once
+    listed = {r.facts.oppija_oid async for r in automaattinen_tarkistus(DEMO_KUNTA, TODAY)}
+    assert len(listed) >= len(VALPAS_NIMET)
+    assert await busiest_kunta(TODAY) == DEMO_KUNTA
