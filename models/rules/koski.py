@@ -14,15 +14,13 @@ from datetime import date
 from typing import Any
 
 from models.rules.hoks import FieldError
-from models.rules.opiskeluoikeus import Suoritus, TilaJakso
+from models.rules.opiskeluoikeus import MITATOITY, Suoritus, TilaJakso
 from models.rules.tunnisteet import (
     OPISKELUOIKEUS_NODE,
     OPPIJA_NODE,
     ORGANISAATIO_NODE,
     oid_error,
 )
-
-MITATOITY = "mitatoity"
 
 
 @dataclass(frozen=True)

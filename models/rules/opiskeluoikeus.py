@@ -20,9 +20,31 @@ ERONNUT = "eronnut"
 KATSOTAAN_ERONNEEKSI = "katsotaaneronneeksi"
 PERUUTETTU = "peruutettu"
 
-TILAT = frozenset({LASNA, VALIAIKAISESTI_KESKEYTYNYT, LOMA, VALMISTUNUT, ERONNUT, KATSOTAAN_ERONNEEKSI, PERUUTETTU})
-# Tilat after which no feedback is collected (DOMAIN.md §3).
-TERMINAL_TILAT = frozenset({ERONNUT, KATSOTAAN_ERONNEEKSI, PERUUTETTU, VALIAIKAISESTI_KESKEYTYNYT})
+HYVAKSYTYSTI_SUORITETTU = "hyvaksytystisuoritettu"
+KESKEYTYNYT = "keskeytynyt"
+PAATTYNYT = "paattynyt"
+MITATOITY = "mitatoity"
+
+# Koski's set koskiopiskeluoikeudentila today; it is open, so a code outside it is stored too (DOMAIN.md §2).
+TILAT = frozenset(
+    {
+        LASNA,
+        VALIAIKAISESTI_KESKEYTYNYT,
+        LOMA,
+        VALMISTUNUT,
+        HYVAKSYTYSTI_SUORITETTU,
+        ERONNUT,
+        KATSOTAAN_ERONNEEKSI,
+        KESKEYTYNYT,
+        PERUUTETTU,
+        PAATTYNYT,
+        MITATOITY,
+    }
+)
+# Tilat that complete a study right (DOMAIN.md §2).
+COMPLETED_TILAT = frozenset({VALMISTUNUT, HYVAKSYTYSTI_SUORITETTU})
+# Tilat after which no feedback is collected (DOMAIN.md §3; keskeytynyt counts as terminal, §2).
+TERMINAL_TILAT = frozenset({ERONNUT, KATSOTAAN_ERONNEEKSI, PERUUTETTU, VALIAIKAISESTI_KESKEYTYNYT, KESKEYTYNYT})
 # Tilat in which a study right counts as active for Valpas (DOMAIN.md §6.3).
 ACTIVE_TILAT = frozenset({LASNA, VALIAIKAISESTI_KESKEYTYNYT, LOMA})
 
