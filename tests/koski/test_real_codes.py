@@ -44,4 +44,3 @@ def test_osittainen_from_several_qualifications_gets_the_tutkinnon_osia_survey()
     vahvistettu = Suoritus(USEASTA.tyyppi, USEASTA.tutkinto_koodi, USEASTA.tutkinto_nimi, date(2025, 5, 31))
     o = oo(suoritukset=(vahvistettu,), tilat=(TilaJakso(date(2024, 8, 1), LASNA),))
     assert reasons(decide(hoks(), o, today=date(2025, 5, 31))) == {p.TUTKINNON_OSIA_SUORITTANEET: None}
-
