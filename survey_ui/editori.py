@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from api.reports import principal_of
 from models.rules.kysely import KYSELYTYYPIT, DefinitionError, lisa_tunnus, parse_kysymys
+from models.rules.lomake import nykyinen_nimi
 from models.services.errors import DomainError
 from models.services.raportointi import nakyvat_koulutustoimijat
 from survey_ui import kyselyt
@@ -31,7 +32,7 @@ async def editor_page(request: Request) -> Response:
     for tyyppi in KYSELYTYYPIT:
         kysely = kyselyt.latest(tyyppi)
         kysymykset = [(k.tunnus, k.teksti.kielella(kieli)) for k in kysely.kysymykset]
-        surveys.append((tyyppi, kysely.nimi.kielella(kieli), json.dumps(kysymykset, ensure_ascii=False)))
+        surveys.append((tyyppi, nykyinen_nimi(kysely.nimi.kielella(kieli)), json.dumps(kysymykset, ensure_ascii=False)))
     return render(request, kieli, "editori.html", kyselyt=surveys)
 
 

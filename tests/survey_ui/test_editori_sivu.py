@@ -45,3 +45,8 @@ async def test_preview_draws_the_question_as_the_form_does(client):
     injected = {**QUESTION, "teksti": {"fi": "<script>alert(1)</script>", "sv": "x", "en": "x"}}
     escaped = await client.get("/editori/esikatselu", params={"lang": "fi", "m": json.dumps(injected)})
     assert "<script>alert" not in escaped.text and "&lt;script&gt;" in escaped.text
+
+
+async def test_editor_names_surveys_without_their_first_years(client):
+    page = await client.get("/editori?lang=fi")
+    assert "ammatillisen tutkintokoulutuksen aloittaneet</option>" in page.text and "2021-2022" not in page.text
