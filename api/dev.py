@@ -28,6 +28,7 @@ from models.rules.calendar import helsinki_day
 from models.settings import VAR_DIR, Settings
 
 DEMO_USER = "demo-virkailija"
+DEMO_KUNTA = "091"  # Helsinki: the kunta of the README's Valpas queries
 
 
 def free_port() -> int:
@@ -96,10 +97,8 @@ async def prepare(settings: Settings, oppijat: int) -> Demo:
     from models.demo import generate
     from models.demo_kyselyt import DEMO_KUNTA, busiest_kunta, demo_users, survey_states, valpas_people
     from models.oppija import Oppija
-    from models.organisation import OPH_OID
     from models.services.organisations import oph
-    from models.services.users import add_user, issue_token
-    from models.user import RoleName, UserKind
+    from models.services.users import issue_token
 
     await run_migrations(settings)
     await open_db(settings)
@@ -111,11 +110,31 @@ async def prepare(settings: Settings, oppijat: int) -> Demo:
             await survey_states(helsinki_day(datetime.now(UTC)))
             await valpas_people(helsinki_day(datetime.now(UTC)), DEMO_KUNTA)
         await oph()
-        await add_user(DEMO_USER, UserKind.OFFICIAL, OPH_OID, RoleName.ADMIN)
+        await grant_demo_official()
         kunta = await busiest_kunta(helsinki_day(datetime.now(UTC)))
         return Demo(await issue_token(DEMO_USER), await open_link(), kunta, await demo_users(kunta))
     finally:
         await Tortoise.close_connections()
+
+
+async def grant_demo_official() -> None:
+    """The printed token runs every query of the README as printed (issue 14): admin on OPH (every provider's
+    data and the OPH views), the kunta roles in Helsinki (091) and the Valpas valvoja roles in the first
+    demo koulutustoimija, whose oppilaitokset hold the demo's pupils."""
+    from models.organisation import OPH_OID, Organisation, OrganisationTyyppi
+    from models.services.users import add_user
+    from models.user import RoleName, UserKind
+
+    await add_user(DEMO_USER, UserKind.OFFICIAL, OPH_OID, RoleName.ADMIN)
+    kunta = await Organisation.get_or_none(tyyppi=OrganisationTyyppi.KUNTA, kuntakoodi=DEMO_KUNTA)
+    kt = await Organisation.filter(tyyppi=OrganisationTyyppi.KOULUTUSTOIMIJA).order_by("id").first()
+    grants = [(kunta, r) for r in (RoleName.KUNTA_PAAKAYTTAJA, RoleName.KUNTA_VALVOJA)]
+    grants += [
+        (kt, r) for r in (RoleName.VALVOJA_HAKEUTUMINEN, RoleName.VALVOJA_SUORITTAMINEN, RoleName.VALVOJA_MAKSUTTOMUUS)
+    ]
+    for org, role in grants:
+        if org is not None:
+            await add_user(DEMO_USER, UserKind.OFFICIAL, org.oid, role)
 
 
 async def decide_demo_feedback() -> None:
@@ -190,7 +209,7 @@ def banner(host: str, port: int, demo: Demo, redis_url: str, worker: bool) -> st
             f"  health      {base}/healthz",
             f"  Redis       {redis_url}",
             f"  worker      {'running' if worker else 'NOT running (no `polku worker` subcommand)'}",
-            f"  token       {token}   (user {DEMO_USER}, admin on OPH)",
+            f"  token       {token}   (user {DEMO_USER}: admin on OPH, kunta {DEMO_KUNTA}, Valpas valvoja)",
             "",
             "  try:",
             f"  curl -s {base}/graphql -H 'Authorization: Bearer {token}' \\",
