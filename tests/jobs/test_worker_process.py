@@ -55,8 +55,9 @@ STARTED: list[asyncio.subprocess.Process] = []
 
 
 @pytest_asyncio.fixture(autouse=True)
-async def _no_worker_left() -> AsyncIterator[None]:
-    """A failing test must not leave a worker consuming the shared test Redis database."""
+async def _no_worker_left(db: TortoiseContext) -> AsyncIterator[None]:
+    """A failing test must not leave a worker consuming the shared test Redis database (and every process is
+    gone before the test database is dropped)."""
     yield
     while STARTED:
         process = STARTED.pop()
