@@ -352,6 +352,7 @@ class Vapautus:
 
 @strawberry.type(description="A keskeytys (suspension) of compulsory education.")
 class Keskeytys:
+    id: int = strawberry.field(description="Polku's id of the keskeytys (for endKeskeytys).")
     oppija_oid: str = strawberry.field(description="The person's oppija OID.")
     kunta: str = strawberry.field(description="The deciding kunta's kuntakoodi.")
     alku: date = strawberry.field(description="First day.")
@@ -478,7 +479,24 @@ class ValpasMutation:
         loppu: Annotated[date | None, strawberry.argument(description="Last day; null: until further notice.")] = None,
     ) -> Keskeytys:
         row = await records.add_keskeytys(info.context.principal, oppija_oid, kunta, alku, loppu, info.context.today)
-        return Keskeytys(oppija_oid=oppija_oid, kunta=ov.normalise_kuntakoodi(kunta), alku=row.alku, loppu=row.loppu)
+        return Keskeytys(
+            id=row.id, oppija_oid=oppija_oid, kunta=ov.normalise_kuntakoodi(kunta), alku=row.alku, loppu=row.loppu
+        )
+
+    @strawberry.mutation(
+        description="End an open keskeytys (a user of the kunta that recorded it; once). The change is audited "
+        "with the old value; the keskeytys is never deleted."
+    )
+    async def end_keskeytys(
+        self,
+        info: Info,
+        keskeytys: Annotated[int, strawberry.argument(description="The keskeytys id (Keskeytys.id).")],
+        loppu: Annotated[date, strawberry.argument(description="Its last day.")],
+    ) -> Keskeytys:
+        row = await records.end_keskeytys(info.context.principal, keskeytys, loppu)
+        return Keskeytys(
+            id=row.id, oppija_oid=row.oppija.oid, kunta=row.kunta.kuntakoodi or "", alku=row.alku, loppu=row.loppu
+        )
 
     @strawberry.mutation(
         description="Grant a Valpas role: the vastuukäyttäjä grants pääkäyttäjä roles, pääkäyttäjät grant valvoja "
