@@ -5,13 +5,15 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, request_response
+from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
 from tortoise.contrib.starlette import RegisterTortoise
 
@@ -37,12 +39,25 @@ ANONYMOUS = Principal(user_id=None, name="anonymous", grants=())
 
 class PolkuGraphQL(GraphQL[Context, None]):
     def __init__(self, settings: Settings) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if settings.debug else None, allow_queries_via_get=False)
+        super().__init__(schema, graphql_ide=None, allow_queries_via_get=False)
         self.settings = settings
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
         principal = getattr(request.state, "principal", ANONYMOUS)
         return Context(request=request, response=response, principal=principal, settings=self.settings)
+
+
+EXPLORER = Path(__file__).resolve().parent / "explorer"
+
+
+def explorer_routes() -> list[BaseRoute]:
+    """The offline API explorer (POLKU_EXPLORER): GraphiQL and React vendored in api/explorer/, no CDN. The page
+    holds no data; queries go to /graphql with the token pasted into it."""
+
+    async def page(_: Request) -> Response:
+        return FileResponse(EXPLORER / "index.html", media_type="text/html; charset=utf-8")
+
+    return [Route("/graphiql", page), Mount("/graphiql/assets", app=StaticFiles(directory=EXPLORER))]
 
 
 async def healthz(_: Request) -> Response:
@@ -113,6 +128,8 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         ),
         Route("/valpas/tietojen-laatu.csv", BearerAuth(request_response(tietojen_laatu_csv)), methods=["GET"]),
     ]
+    if settings.explorer or settings.debug:
+        routes += explorer_routes()
     # Last: the survey pages (/v/{tunnus}, /kiitos, /editori, …) answer every path not matched above.
     routes.append(Mount("/", app=create_survey_app(settings)))
     middleware = [Middleware(RequestId), Middleware(Metrics), Middleware(SecurityHeaders)]

@@ -204,7 +204,7 @@ def banner(host: str, port: int, demo: Demo, redis_url: str, worker: bool) -> st
             f"  report      {base}/raportti   (sign in with the token below)",
             f"  editor      {base}/editori",
             f"  sent mail   {base}/kehitys/lahetetyt   (every e-mail and SMS, caught locally)",
-            f"  GraphQL     {base}/graphql",
+            f"  GraphQL     {base}/graphql   (explorer: {base}/graphiql, paste the token below)",
             f"  survey      {base}/v/{tunnus}" if tunnus else f"  surveys     {base}/v/<tunnus>  (no open link today)",
             f"  health      {base}/healthz",
             f"  Redis       {redis_url}",
@@ -259,7 +259,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
-    settings = with_public_url(settings, args.host, args.port)
+    settings = replace(with_public_url(settings, args.host, args.port), explorer=True)
     outbox = None
     if not os.environ.get("SMTP_HOST") and not os.environ.get("TWILIO_API_BASE"):
         outbox = Outbox(VAR_DIR / "outbox.jsonl", free_port(), free_port())

@@ -25,6 +25,7 @@ class Settings:
     database_url: str = field(default_factory=default_database_url)
     redis_url: str | None = None
     debug: bool = False
+    explorer: bool = False  # POLKU_EXPLORER (or POLKU_DEBUG): offline GraphiQL at /graphiql; on in `polku dev`
     public_base_url: str = "http://127.0.0.1:8000"
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
@@ -53,6 +54,7 @@ class Settings:
             database_url=env.get("DATABASE_URL") or default_database_url(),
             redis_url=env.get("REDIS_URL") or None,
             debug=_flag("POLKU_DEBUG"),
+            explorer=_flag("POLKU_EXPLORER"),
             public_base_url=env.get("POLKU_PUBLIC_URL", cls.public_base_url).rstrip("/"),
             smtp_host=env.get("SMTP_HOST", cls.smtp_host),
             smtp_port=int(env.get("SMTP_PORT", cls.smtp_port)),

@@ -98,7 +98,7 @@ async def test_graphiql_only_when_debugging(db: TortoiseContext, debug: bool) ->
     app = create_app(Settings(database_url="unused://", debug=debug), manage_db=False)
     transport = httpx.ASGITransport(app=app)
     async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://test") as c:
-        response = await c.get("/graphql", headers={"Accept": "text/html"})
+        response = await c.get("/graphiql", headers={"Accept": "text/html"})
     if debug:
         assert response.status_code == 200 and "graphiql" in response.text.lower()
     else:

@@ -75,7 +75,7 @@ async def seed(database_url: str) -> dict[str, str]:
 def main() -> None:
     database_url, port = sys.argv[1], int(sys.argv[2])
     print(json.dumps(asyncio.run(seed(database_url))), flush=True)
-    app = create_app(Settings(database_url=database_url))
+    app = create_app(Settings(database_url=database_url, explorer=True))
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
 
 
