@@ -65,10 +65,10 @@ async def save_oppija(
     """
     result = OppijaResult(doc.henkilo.oid, [], [], [], [])
     async with in_transaction():
-        await _upsert_oppija(doc.henkilo)
+        oppija = await _upsert_oppija(doc.henkilo)
         for i, oo in enumerate(doc.opiskeluoikeudet):
             try:
-                saved = await save_opiskeluoikeus(oo, principal, today, equal_is_unchanged=True)
+                saved = await save_opiskeluoikeus(oo, principal, today, equal_is_unchanged=True, oppija=oppija)
             except DomainError as e:
                 if mirror and e.code == STALE_VERSION:
                     result.unchanged.append(oo.oid)
@@ -101,6 +101,7 @@ async def save_opiskeluoikeus(
     today: date | None = None,
     *,
     equal_is_unchanged: bool = False,
+    oppija: Oppija | None = None,
 ) -> SaveResult:
     """Store a transfer, or refuse it (STALE_VERSION) when the stored version is newer or, unless
     `equal_is_unchanged` (a mirror re-reading Koski), the same; an equal version then writes nothing.
@@ -141,7 +142,8 @@ async def save_opiskeluoikeus(
             )
         if stored and stored.oppija.oid != doc.henkilo.oid:
             raise DomainError("OPPIJA_MISMATCH", "an opiskeluoikeus cannot move to another oppija", "henkilö.oid")
-        oppija = await _upsert_oppija(doc.henkilo)
+        if oppija is None:  # else the caller merged the person already, in this transaction
+            oppija = await _upsert_oppija(doc.henkilo)
         fields: dict[str, Any] = {
             "oppija": oppija,
             "koulutustoimija": koulutustoimija,
