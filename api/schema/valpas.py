@@ -511,3 +511,17 @@ class ValpasMutation:
     ) -> RoleGrant:
         await role_grants.grant_role(info.context.principal, user, organisation, role)
         return RoleGrant(user=user, organisation=organisation, role=role)
+
+    @strawberry.mutation(
+        description="Revoke a Valpas role: whoever may grant it there. The audit log keeps who held it, where, "
+        "granted by whom and when."
+    )
+    async def revoke_role(
+        self,
+        info: Info,
+        user: Annotated[str, strawberry.argument(description="The user's name.")],
+        organisation: Annotated[str, strawberry.argument(description="The organisation (OID).")],
+        role: Annotated[RoleName, strawberry.argument(description="The role to revoke, e.g. kunta_valvoja.")],
+    ) -> RoleGrant:
+        await role_grants.revoke_role(info.context.principal, user, organisation, role)
+        return RoleGrant(user=user, organisation=organisation, role=role)

@@ -172,3 +172,34 @@ async def test_kunta_user_sees_the_residents_study_rights_at_any_provider_and_eh
     stranger = await user_token(await kunta("049"), RoleName.KUNTA_VALVOJA)
     body = await gql(stranger, query, oid=oid)
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+REVOKE = """mutation($u: String!, $o: String!, $r: Rooli!) {
+  revokeRole(user: $u, organisation: $o, role: $r) { user organisation role } }"""
+
+
+async def test_a_role_is_revoked_by_whoever_may_grant_it_and_the_audit_keeps_it(gql: Gql) -> None:
+    kt, ol = await provider()
+    other_kt, _ = await provider()
+    pk = await user_token(kt, RoleName.PAAKAYTTAJA, name="pk-revoker")
+    target = await person("revoked-valvoja")
+    assert await code(gql, pk, target, ol, RoleName.VALVOJA_HAKEUTUMINEN) is None
+    outsider = await user_token(other_kt, RoleName.PAAKAYTTAJA)
+    valvoja = await user_token(ol, RoleName.VALVOJA_HAKEUTUMINEN)
+    for refused in (outsider, valvoja):
+        body = await gql(refused, REVOKE, u=target, o=ol.oid, r="valvoja_hakeutuminen")
+        assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    body = await gql(pk, REVOKE, u=target, o=ol.oid, r="valvoja_hakeutuminen")
+    assert body["data"]["revokeRole"]["user"] == target
+    assert not await Role.filter(user__name=target).exists()
+    event = await AuditEvent.get(action="revoke", entity="role")
+    assert event.user_name == "pk-revoker" and event.changes["granted_at"][0].startswith(str(days(0).year))
+    assert {k: v[0] for k, v in event.changes.items()} == {
+        "user": target,
+        "organisation": ol.oid,
+        "role": "valvoja_hakeutuminen",
+        "granted_by": "pk-revoker",
+        "granted_at": event.changes["granted_at"][0],
+    }
+    again = await gql(pk, REVOKE, u=target, o=ol.oid, r="valvoja_hakeutuminen")
+    assert again["errors"][0]["extensions"]["code"] == "NOT_FOUND"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from models.organisation import OrganisationTyyppi
+from models.organisation import Organisation, OrganisationTyyppi
 from models.services import audit
 from models.services.access import Principal
 from models.services.errors import DomainError, NotFound
@@ -25,10 +25,11 @@ GRANTS: dict[RoleName, tuple[RoleName, frozenset[OrganisationTyyppi]]] = {
 }
 
 
-async def grant_role(principal: Principal, user_name: str, organisation_oid: str, role: RoleName) -> Role:
-    """Vastuukäyttäjä (on OPH) grants pääkäyttäjä roles; pääkäyttäjät grant valvoja roles in their own
-    organisation (and those below). Rights are personal: nobody grants to themselves, nor to a service user.
-    Every grant is audited."""
+async def _granting_organisation(
+    principal: Principal, organisation_oid: str, role: RoleName, verb: str
+) -> Organisation:
+    """The organisation where `role` is granted or revoked, once the principal is shown to hold the role that
+    grants it there (GRANTS)."""
     rule = GRANTS.get(role)
     if rule is None:
         raise DomainError("INVALID_CHOICE", f"{role.value} is not granted through Valpas", "role")
@@ -39,7 +40,15 @@ async def grant_role(principal: Principal, user_name: str, organisation_oid: str
         raise DomainError(
             "INVALID_CHOICE", f"{role.value} is given in a {allowed}, not a {org.tyyppi.value}", "organisation"
         )
-    principal.require(needed, org.path, f"grant {role.value} in {organisation_oid}")
+    principal.require(needed, org.path, f"{verb} {role.value} in {organisation_oid}")
+    return org
+
+
+async def grant_role(principal: Principal, user_name: str, organisation_oid: str, role: RoleName) -> Role:
+    """Vastuukäyttäjä (on OPH) grants pääkäyttäjä roles; pääkäyttäjät grant valvoja roles in their own
+    organisation (and those below). Rights are personal: nobody grants to themselves, nor to a service user.
+    Every grant is audited."""
+    org = await _granting_organisation(principal, organisation_oid, role, "grant")
     user = await User.get_or_none(name=user_name)
     if user is None:
         raise NotFound("user", user_name, "user")
@@ -61,3 +70,32 @@ async def grant_role(principal: Principal, user_name: str, organisation_oid: str
     except IntegrityError as e:
         raise DomainError("ALREADY_GRANTED", f"{user_name} already holds {role.value} there", "role") from e
     return row
+
+
+async def revoke_role(principal: Principal, user_name: str, organisation_oid: str, role: RoleName) -> None:
+    """Revoke a Valpas role (issue 16.6): by whoever may grant it there. The role row goes (rights are checked
+    from it), the audit log keeps what it was: who held it, where, granted by whom and when. Of two revocations
+    at once one removes the row and the other gets NOT_FOUND."""
+    org = await _granting_organisation(principal, organisation_oid, role, "revoke")
+    async with in_transaction():
+        row = await Role.filter(user__name=user_name, organisation_id=org.id, role=role).first()
+        if row is None or not await Role.filter(id=row.id).delete():
+            raise NotFound("role", f"{role.value} of {user_name} in {organisation_oid}", "role")
+        granted_by = await User.get_or_none(id=row.granted_by_id) if row.granted_by_id else None  # type: ignore[attr-defined]
+        await audit.record(
+            principal,
+            "revoke",
+            "role",
+            row.id,
+            None,
+            audit.diff(
+                {
+                    "user": user_name,
+                    "organisation": organisation_oid,
+                    "role": role.value,
+                    "granted_by": granted_by.name if granted_by else None,
+                    "granted_at": row.granted_at,
+                },
+                None,
+            ),
+        )
