@@ -72,13 +72,18 @@ async def search(
 
     def build(p: sql.Sql) -> str:
         where = []
+        prefix, source = "", "oppija"
         if haku.kind == "oid":
             where.append(f"h.oid = {p(haku.value)}")
         elif haku.kind == "hetu":
             where.append(f"h.hetu = {p(haku.value)}")
         else:
-            name = "lower(h.sukunimi || ' ' || h.etunimet)"
-            where += [f"{name} LIKE {p(_like(w))} ESCAPE '\\'" for w in haku.value]
+            # Materialized: the name matches come from the trigram index first. Left to itself the planner walks
+            # the name-ordered index for the LIMIT, filtering hundreds of thousands of rows (p99 0.5 s at 1 M).
+            name = "lower(sukunimi || ' ' || etunimet)"
+            matches = " AND ".join(f"{name} LIKE {p(_like(w))} ESCAPE '\\'" for w in haku.value)
+            prefix = f"WITH osumat AS MATERIALIZED (SELECT id, oid, sukunimi, etunimet FROM oppija WHERE {matches}) "
+            source = "osumat"
         if after is not None:
             where.append(f"(h.sukunimi, h.etunimet, h.id) > ({p(after[0])}, {p(after[1])}, {p(after[2])})")
         rights = []
@@ -96,7 +101,8 @@ async def search(
             )
         where.append("(" + " OR ".join(rights) + ")")
         return (
-            "SELECT h.id, h.oid, h.sukunimi, h.etunimet FROM oppija h WHERE "
+            prefix
+            + f"SELECT h.id, h.oid, h.sukunimi, h.etunimet FROM {source} h WHERE "
             + " AND ".join(where)
             + f" ORDER BY h.sukunimi, h.etunimet, h.id LIMIT {int(first) + 1}"
         )
