@@ -26,13 +26,21 @@ def camel_path(path: str | None) -> str | None:
     return _SNAKE.sub(lambda m: m.group(1).upper(), path)
 
 
+def client_message(message: str, field: str | None) -> str:
+    """The message names its field as `extensions.field` does: `oppija_oid is …` → `oppijaOid is …` (issue 14)."""
+    if not field or "_" not in field:
+        return message
+    return re.sub(rf"(?<![\w.]){re.escape(field)}(?!\w)", str(camel_path(field)), message)
+
+
 def domain_extensions(error: DomainError) -> dict[str, object]:
     extensions: dict[str, object] = {"code": error.code}
     if error.field is not None:
         extensions["field"] = camel_path(error.field)
     if isinstance(error, ValidationFailed):
         extensions["errors"] = [
-            {"field": camel_path(e.field), "code": e.code, "message": e.message} for e in error.errors
+            {"field": camel_path(e.field), "code": e.code, "message": client_message(e.message, e.field)}
+            for e in error.errors
         ]
     return extensions
 
@@ -45,7 +53,7 @@ class PolkuErrors(MaskErrors):
         original = error.original_error
         if isinstance(original, DomainError):
             return GraphQLError(
-                message=original.message,
+                message=client_message(original.message, original.field),
                 nodes=error.nodes,
                 source=error.source,
                 positions=error.positions,

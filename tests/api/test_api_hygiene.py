@@ -110,3 +110,14 @@ def test_debug_flag_comes_from_polku_debug(monkeypatch: pytest.MonkeyPatch) -> N
     assert Settings.from_env().debug
     monkeypatch.delenv("POLKU_DEBUG")
     assert not Settings.from_env().debug
+
+
+def test_a_message_names_its_field_as_extensions_field_does() -> None:
+    from api.errors import client_message
+
+    assert client_message("oppija_oid 1.2.3 is not valid", "oppija_oid") == "oppijaOid 1.2.3 is not valid"
+    assert (
+        client_message("syy must be vaara_tyyppi or ei_aloittanut", "syy")
+        == "syy must be vaara_tyyppi or ei_aloittanut"
+    )
+    assert client_message("see hoks.oppija_oid", "oppija_oid") == "see hoks.oppija_oid"
