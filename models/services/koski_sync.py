@@ -14,7 +14,7 @@ import contextlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
 from tortoise.exceptions import BaseORMException, IntegrityError
@@ -86,8 +86,10 @@ async def sync(
     page_size: int = 1000,
     batch_size: int = 1000,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    today: date | None = None,
 ) -> SyncSummary:
-    """Mirror every change since the stored cursor (or `since`, an ISO instant) until the feed says no more."""
+    """Mirror every change since the stored cursor (or `since`, an ISO instant) until the feed says no more;
+    `today` is the day the feedback decisions are taken on (default: the Helsinki day now)."""
     owner = uuid.uuid4().hex
     summary = SyncSummary()
     if not await acquire(owner, clock()):
@@ -100,7 +102,7 @@ async def sync(
             oids, more, next_cursor = await feed.muuttuneet(cursor, page_size)
             unique = list(dict.fromkeys(oids))
             for start in range(0, len(unique), batch_size):
-                await _mirror_batch(feed, unique[start : start + batch_size], summary)
+                await _mirror_batch(feed, unique[start : start + batch_size], summary, today)
             summary.pages += 1
             if not await _advance(owner, next_cursor, clock()):
                 break  # the lease ran out and another run took over
@@ -112,7 +114,7 @@ async def sync(
     return summary
 
 
-async def _mirror_batch(feed: Feed, oids: list[str], summary: SyncSummary) -> None:
+async def _mirror_batch(feed: Feed, oids: list[str], summary: SyncSummary, today: date | None) -> None:
     documents = {}
     for doc in await feed.oppijat(oids):
         oid = doc.get("henkilö", {}).get("oid") if isinstance(doc, dict) else None
@@ -121,7 +123,7 @@ async def _mirror_batch(feed: Feed, oids: list[str], summary: SyncSummary) -> No
     for oid in oids:
         summary.oppijat += 1
         try:
-            await _mirror_one(oid, documents.get(oid), known, summary)
+            await _mirror_one(oid, documents.get(oid), known, summary, today)
         except DomainError as e:
             summary.refused.append((oid, f"{e.field}: {e.message}" if e.field else e.message))
         except BaseORMException as e:
@@ -162,7 +164,7 @@ def _unchanged(doc: KoskiOppija, known: Stored) -> bool:
     return len(wanted) == len(doc.opiskeluoikeudet) and known[1].get(h.oid, {}) == wanted
 
 
-async def _mirror_one(oid: str, doc: Any, known: Stored, summary: SyncSummary) -> None:
+async def _mirror_one(oid: str, doc: Any, known: Stored, summary: SyncSummary, today: date | None) -> None:
     if doc is None:  # Koski returns no person whose every study right was voided
         if not known[1].get(oid):
             return
@@ -176,7 +178,7 @@ async def _mirror_one(oid: str, doc: Any, known: Stored, summary: SyncSummary) -
     if _unchanged(luettu.oppija, known):
         summary.unchanged += len(luettu.oppija.opiskeluoikeudet)
         return
-    result = await save_oppija(luettu.oppija, SYSTEM, mirror=True)
+    result = await save_oppija(luettu.oppija, SYSTEM, today, mirror=True)
     summary.created += len(result.created)
     summary.updated += len(result.updated)
     summary.unchanged += len(result.unchanged)
