@@ -4,6 +4,8 @@ The row is locked while its message is handed over, and only a `queued` row is s
 retry, a re-enqueue after a restart, two workers) sends once. Outcomes: sent; failed or bounced with the reason
 (permanent, never retried); or still queued with the reason and the attempt counted (temporary: the caller
 retries later). A link that closed meanwhile (answered, expired, cancelled) is not sent: failed with why.
+The outcome says whether *this* call decided the row: another process may have sent it a moment earlier, and
+`polku tick` and the worker's metrics must not count that send as their own.
 The one gap a database cannot close: a crash after the provider accepted a message but before the commit
 sends that message again on the retry (at-least-once for that instant).
 """
@@ -22,6 +24,15 @@ from jobs.viestit import LinkinTiedot, Nimi, render_email, render_sms
 from models.kyselylinkki import Kanava, Kyselylinkki, Toimitus, ToimitusTila
 from models.services.palaute import closed_reason
 from models.settings import Settings
+
+
+@dataclass(frozen=True)
+class Outcome:
+    tila: ToimitusTila
+    here: bool  # False: the row was no longer queued, another process (or an earlier run) had decided it
+
+    def label(self) -> str:
+        return str(self.tila) if self.here else f"already {self.tila}"
 
 
 @dataclass
@@ -53,13 +64,13 @@ def _tiedot(link: Kyselylinkki, toimitus: Toimitus) -> LinkinTiedot:
     )
 
 
-async def deliver(toimitus_id: int, senders: Senders, today: date) -> ToimitusTila:
+async def deliver(toimitus_id: int, senders: Senders, today: date) -> Outcome:
     """Send one delivery if it is still queued; returns its state. Raises TemporaryFailure after recording it."""
     temporary: TemporaryFailure | None = None
     async with in_transaction():
         toimitus = await Toimitus.filter(id=toimitus_id).select_for_update().first()
         if toimitus is None or toimitus.tila != ToimitusTila.QUEUED:
-            return toimitus.tila if toimitus else ToimitusTila.FAILED
+            return Outcome(toimitus.tila if toimitus else ToimitusTila.FAILED, here=False)
         link = (
             await Kyselylinkki.filter(id=toimitus.kyselylinkki_id)  # type: ignore[attr-defined]
             .select_related("koulutustoimija", "oppilaitos")
@@ -69,7 +80,7 @@ async def deliver(toimitus_id: int, senders: Senders, today: date) -> ToimitusTi
         if closed:
             toimitus.tila, toimitus.virhe = ToimitusTila.FAILED, f"not sent: {closed[1]}"
             await toimitus.save(update_fields=["tila", "virhe", "updated_at"])
-            return toimitus.tila
+            return Outcome(toimitus.tila, here=True)
         toimitus.yritykset += 1
         tiedot = _tiedot(link, toimitus)
         public_url = senders.settings.public_base_url
@@ -91,4 +102,4 @@ async def deliver(toimitus_id: int, senders: Senders, today: date) -> ToimitusTi
         await toimitus.save()
     if temporary is not None:
         raise temporary
-    return toimitus.tila
+    return Outcome(toimitus.tila, here=True)

@@ -49,7 +49,9 @@ async def enqueue(redis: ArqRedis, ids: Iterable[int]) -> int:
 
 
 async def deliver_now(ids: Iterable[int], senders: Senders, now: datetime) -> dict[str, int]:
-    """Deliver synchronously (for `polku tick`); temporary failures stay queued for the worker or the next tick."""
+    """Deliver synchronously (for `polku tick`); temporary failures stay queued for the worker or the next tick.
+
+    Counts are by what this call did: a row another process sent meanwhile counts as "already sent"."""
     today = helsinki_day(now)
     sem = asyncio.Semaphore(SEND_CONCURRENCY)
     counts: dict[str, int] = {}
@@ -57,7 +59,7 @@ async def deliver_now(ids: Iterable[int], senders: Senders, now: datetime) -> di
     async def one(toimitus_id: int) -> None:
         async with sem:
             try:
-                outcome = str(await deliver(toimitus_id, senders, today))
+                outcome = (await deliver(toimitus_id, senders, today)).label()
             except TemporaryFailure:
                 outcome = "retry_later"
             counts[outcome] = counts.get(outcome, 0) + 1
@@ -78,7 +80,7 @@ async def run_due(
 
     A dry run changes nothing and sends nothing: it only reports.
     """
-    report = await run_day(helsinki_day(now), dry_run, steps)
+    report = await run_day(helsinki_day(now), dry_run, steps, now)
     outcome: dict[str, int] = {}
     if dry_run:
         return report, outcome

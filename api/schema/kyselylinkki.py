@@ -25,7 +25,7 @@ from models.organisation import Organisation
 from models.rules import palaute as palaute_rules
 from models.rules import tyoelama as tyoelama_rules
 from models.services.errors import NotFound
-from models.services.lahetysajo import run_day
+from models.services.esikatselu import upcoming_sends
 from models.services.palaute import resend
 from models.services.tyoelama import list_tyopaikkakyselyt
 from models.user import RoleName
@@ -232,21 +232,20 @@ class KyselylinkkiQuery:
     ) -> list[TulevaLahetys]:
         org = await _org(koulutustoimija, "koulutustoimija")
         info.context.principal.require(RoleName.READ, org.path, f"upcoming sends of {koulutustoimija}")
-        report = await run_day(paiva, dry_run=True)
-        mine = [x for x in report.lahetykset if x.koulutustoimija_oid == koulutustoimija]
+        mine = await upcoming_sends(koulutustoimija, paiva)
         existing: dict[str, int] = dict(
-            await LinkRow.filter(tunnus__in=[x.tunnus for x in mine]).values_list("tunnus", "id")  # type: ignore[arg-type]
+            await LinkRow.filter(tunnus__in=[x.tunnus for x in mine if x.tunnus]).values_list("tunnus", "id")  # type: ignore[arg-type]
         )
         return [
             TulevaLahetys(
-                tunnus=x.tunnus if x.tunnus in existing else None,
+                tunnus=x.tunnus,
                 kyselytyyppi=Kyselytyyppi(x.kyselytyyppi),
                 kanava=Kanava(x.kanava),
                 tarkoitus=x.tarkoitus,
                 osoite=x.osoite,
                 syy=x.syy,
                 koulutustoimija_path=org.path,
-                linkki_id=existing.get(x.tunnus),
+                linkki_id=existing.get(x.tunnus) if x.tunnus else None,
             )
             for x in mine
         ]

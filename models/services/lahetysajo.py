@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from typing import TypeVar
 
 from tortoise.transactions import in_transaction
 
+from models.rules.calendar import HELSINKI
 from models.services import palaute, tyoelama
 from models.services.luonnos import siivoa_luonnokset
 from models.services.palaute import Lahetys
@@ -27,6 +28,7 @@ PAIVITTAIN = "paivittain"
 NIPUTUS = "niputus"
 TYOPAIKKAKYSELY = "tyopaikkakysely"
 ALL_STEPS = frozenset({PAIVITTAIN, NIPUTUS, TYOPAIKKAKYSELY})
+DAILY_RUN_AT = time(9, 0)  # the worker's daily cron (jobs/worker.py)
 
 
 @dataclass
@@ -56,20 +58,25 @@ async def _step(fn: Callable[[], Awaitable[T]], dry_run: bool, empty: T) -> T:
     return result
 
 
-async def run_day(today: date, dry_run: bool = False, steps: frozenset[str] = ALL_STEPS) -> Raportti:
+async def run_day(
+    today: date, dry_run: bool = False, steps: frozenset[str] = ALL_STEPS, now: datetime | None = None
+) -> Raportti:
     """Everything due on `today`: student sends, reminders, expiries and the drafts of closed links; the 1st/16th
     bundles (and any missed send day still within its 60 days); the työpaikkakysely links once per window.
+
+    `now` stamps what the run writes (the tick's `--now`, the worker's clock); by default the daily run's hour.
     """
+    stamp = now or datetime.combine(today, DAILY_RUN_AT, HELSINKI)
     report = Raportti(today, dry_run)
     if PAIVITTAIN in steps:
-        report.lahetykset += await _step(lambda: palaute.send_due_links(today), dry_run, [])
+        report.lahetykset += await _step(lambda: palaute.send_due_links(today, stamp), dry_run, [])
     if NIPUTUS in steps:
-        report.lahetykset += await _step(lambda: tyoelama.bundle_due(today), dry_run, [])
+        report.lahetykset += await _step(lambda: tyoelama.bundle_due(today, stamp), dry_run, [])
     if PAIVITTAIN in steps:
         report.lahetykset += await _step(lambda: palaute.send_due_reminders(today), dry_run, [])
         await _step(lambda: tyoelama.record_missed_sends(today), dry_run, 0)
         report.suljetut = await palaute.expired_yesterday(today)
         report.luonnokset = await _step(lambda: siivoa_luonnokset(today), dry_run, 0)
     if TYOPAIKKAKYSELY in steps:
-        report.tyopaikkakyselyt = await _step(lambda: tyoelama.generate_tyopaikkakysely(today), dry_run, [])
+        report.tyopaikkakyselyt = await _step(lambda: tyoelama.generate_tyopaikkakysely(today, stamp), dry_run, [])
     return report

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import phonenumbers
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models.herate import ALOITUS, PAATTO, Opiskelijaherate
@@ -164,46 +165,59 @@ async def _queue(link: Kyselylinkki, kanava: Kanava, tarkoitus: str, osoite: str
     )
 
 
-async def send_due_links(today: date) -> list[Lahetys]:
-    """Activate every made student link whose heratepvm has come (§3 "Sending"); call inside a transaction.
+def due_links(today: date) -> QuerySet[Kyselylinkki]:
+    """Made student links whose heratepvm has come: what the daily run activates (and the preview shows)."""
+    return Kyselylinkki.filter(
+        kyselytyyppi__in=OPISKELIJAKYSELYT, lahetyspvm=None, peruttu_at=None, vastattu_at=None, heratepvm__lte=today
+    ).order_by("id")
 
-    The answer period starts today; a link whose last possible send day has passed is closed unsent with its
-    reason. The päättökysely also goes by SMS to a Finnish mobile; with only a phone number, by SMS alone.
-    """
-    now = datetime.now(UTC)
-    out: list[Lahetys] = []
-    due = (
-        await Kyselylinkki.filter(
-            kyselytyyppi__in=OPISKELIJAKYSELYT,
-            lahetyspvm=None,
-            peruttu_at=None,
-            vastattu_at=None,
-            heratepvm__lte=today,
-        )
-        .select_for_update()
-        .order_by("id")
-        .prefetch_related("koulutustoimija", "hoks")
-    )
-    for link in due:
+
+@dataclass(frozen=True)
+class Aktivointi:
+    """What the run does with one due link: close it unsent (`suljettu` says why) or send to these addresses."""
+
+    suljettu: str | None
+    sahkoposti: str | None = None
+    puhelin: str | None = None
+
+    @staticmethod
+    def of(link: Kyselylinkki, today: date) -> Aktivointi:
         if rules.send_day(link.heratepvm, today) is None:
-            await _close_unsent(link, EI_LAHETETTY_AJOISSA, now)
-            continue
+            return Aktivointi(EI_LAHETETTY_AJOISSA)
         hoks = link.hoks
         assert hoks is not None
         sahkoposti = clean_email(hoks.sahkoposti)
         puhelin = e164(hoks.puhelinnumero) if link.kyselytyyppi != Kyselytyyppi.ALOITTANEET else None
         if sahkoposti is None and puhelin is None:
-            await _close_unsent(link, rules.EI_YHTEYSTIETOJA, now)
+            return Aktivointi(rules.EI_YHTEYSTIETOJA)
+        return Aktivointi(None, sahkoposti, puhelin)
+
+    def kanavat(self) -> list[tuple[Kanava, str]]:
+        return [(k, osoite) for k, osoite in ((Kanava.EMAIL, self.sahkoposti), (Kanava.SMS, self.puhelin)) if osoite]
+
+
+def sending_reason(link: Kyselylinkki) -> str:
+    return f"heratepvm {link.heratepvm.isoformat()} has come: sent on the first daily run on or after it (§3)"
+
+
+async def send_due_links(today: date, now: datetime) -> list[Lahetys]:
+    """Activate every made student link whose heratepvm has come (§3 "Sending"); call inside a transaction.
+
+    The answer period starts today; a link whose last possible send day has passed is closed unsent with its
+    reason. The päättökysely also goes by SMS to a Finnish mobile; with only a phone number, by SMS alone.
+    """
+    out: list[Lahetys] = []
+    for link in await due_links(today).select_for_update().prefetch_related("koulutustoimija", "hoks"):
+        aktivointi = Aktivointi.of(link, today)
+        if aktivointi.suljettu:
+            await _close_unsent(link, aktivointi.suljettu, now)
             continue
         link.lahetyspvm = today
         link.vastausaika_alku, link.vastausaika_loppu = rules.vastausaika(today, link.heratepvm)
-        link.sahkoposti, link.puhelinnumero = sahkoposti, puhelin
+        link.sahkoposti, link.puhelinnumero = aktivointi.sahkoposti, aktivointi.puhelin
         await link.save()
-        syy = f"heratepvm {link.heratepvm.isoformat()} has come: sent on the first daily run on or after it (§3)"
-        if sahkoposti:
-            out.append(await _queue(link, Kanava.EMAIL, "lahetys", sahkoposti, syy))
-        if puhelin:
-            out.append(await _queue(link, Kanava.SMS, "lahetys", puhelin, syy))
+        for kanava, osoite in aktivointi.kanavat():
+            out.append(await _queue(link, kanava, "lahetys", osoite, sending_reason(link)))
     return out
 
 
@@ -215,26 +229,16 @@ async def _close_unsent(link: Kyselylinkki, syy: str, now: datetime) -> None:
     await Opiskelijaherate.filter(kyselylinkki_id=link.id).update(syy=syy)
 
 
-async def send_due_reminders(today: date) -> list[Lahetys]:
-    """Queue the reminders due today: students +5 and +10 by e-mail (§3), instructors +5 per channel (§4.1).
+def reminder_candidates(today: date) -> QuerySet[Kyselylinkki]:
+    """Sent, unanswered links still open today: the ones a reminder may be due for."""
+    return Kyselylinkki.filter(
+        lahetyspvm__not_isnull=True, vastattu_at=None, peruttu_at=None, vastausaika_loppu__gte=today
+    ).order_by("id")
 
-    At most one reminder per link per run (`rules.reminder_due`), so a missed run never sends two at once.
-    The addresses are the ones stored *now* (§3 "Addresses"): a learner's in the HOKS, an instructor's in the
-    bundle's jaksot, so an official's correction reaches the next message.
-    """
-    out: list[Lahetys] = []
-    candidates = (
-        await Kyselylinkki.filter(
-            lahetyspvm__not_isnull=True,
-            vastattu_at=None,
-            peruttu_at=None,
-            vastausaika_loppu__gte=today,
-        )
-        .select_for_update()
-        .order_by("id")
-        .prefetch_related("koulutustoimija", "hoks")
-    )
-    due = [
+
+def reminders_due(candidates: Sequence[Kyselylinkki], today: date) -> list[Kyselylinkki]:
+    """At most one reminder per link per run (`rules.reminder_due`), so a missed run never sends two at once."""
+    return [
         link
         for link in candidates
         if link.lahetyspvm is not None
@@ -243,22 +247,41 @@ async def send_due_reminders(today: date) -> list[Lahetys]:
             link.lahetyspvm, str(link.kyselytyyppi), link.muistutuksia, False, link.vastausaika_loppu, today
         )
     ]
+
+
+async def reminder_addresses(due: Sequence[Kyselylinkki]) -> dict[int, list[tuple[Kanava, str]]]:
+    """Where each due reminder goes: the addresses stored *now* (§3 "Addresses") — a learner's in the HOKS
+    (e-mail only), an instructor's in the bundle's jaksot (e-mail and SMS)."""
     ohjaajat = await current_instructor_contacts([link.id for link in due if link.hoks is None])
+    out: dict[int, list[tuple[Kanava, str]]] = {}
+    for link in due:
+        if link.hoks is not None:
+            sahkoposti, puhelin = clean_email(link.hoks.sahkoposti), None
+        else:
+            sahkoposti, puhelin = ohjaajat.get(link.id, (None, None))
+        if link.kyselytyyppi != Kyselytyyppi.TYOPAIKKAOHJAAJAKYSELY:
+            puhelin = None
+        out[link.id] = [(k, osoite) for k, osoite in ((Kanava.EMAIL, sahkoposti), (Kanava.SMS, puhelin)) if osoite]
+    return out
+
+
+async def send_due_reminders(today: date) -> list[Lahetys]:
+    """Queue the reminders due today: students +5 and +10 by e-mail (§3), instructors +5 per channel (§4.1).
+
+    The addresses are the ones stored *now*, so an official's correction reaches the next message.
+    """
+    candidates = await reminder_candidates(today).select_for_update().prefetch_related("koulutustoimija", "hoks")
+    due = reminders_due(candidates, today)
+    osoitteet = await reminder_addresses(due)
+    out: list[Lahetys] = []
     for link in due:
         assert link.lahetyspvm is not None
         n = link.muistutuksia + 1
         link.muistutuksia = n
         await link.save(update_fields=["muistutuksia"])
         syy = reminder_reason(link.lahetyspvm, str(link.kyselytyyppi), n, today)
-        tarkoitus = f"muistutus{n}"
-        if link.hoks is not None:
-            sahkoposti, puhelin = clean_email(link.hoks.sahkoposti), None
-        else:
-            sahkoposti, puhelin = ohjaajat.get(link.id, (None, None))
-        if sahkoposti:
-            out.append(await _queue(link, Kanava.EMAIL, tarkoitus, sahkoposti, syy))
-        if puhelin and link.kyselytyyppi == Kyselytyyppi.TYOPAIKKAOHJAAJAKYSELY:
-            out.append(await _queue(link, Kanava.SMS, tarkoitus, puhelin, syy))
+        for kanava, osoite in osoitteet[link.id]:
+            out.append(await _queue(link, kanava, f"muistutus{n}", osoite, syy))
     return out
 
 

@@ -112,22 +112,25 @@ def due_send_days(today: date, done: set[date]) -> list[date]:
     return [d for d in days if rules.is_send_day(d) and d not in done]
 
 
-async def bundle_due(today: date) -> list[Lahetys]:
-    """Run every due send day's bundling (a missed one is caught up today); call inside a transaction."""
+async def unrun_send_days(today: date) -> list[date]:
+    """The send days due today whose bundling has not run yet (a missed one is caught up today)."""
     rows = await Ajo.filter(tyyppi=NIPUTUS, paiva__gte=today - timedelta(days=MAX_DAYS_AFTER_HERATE)).values("paiva")
-    done: set[date] = {r["paiva"] for r in rows}
+    return due_send_days(today, {r["paiva"] for r in rows})
+
+
+async def bundle_due(today: date, now: datetime) -> list[Lahetys]:
+    """Run every due send day's bundling; call inside a transaction. `now` stamps the links and deliveries."""
     out: list[Lahetys] = []
-    for send_day in due_send_days(today, done):
-        out.extend(await _bundle(send_day, today))
+    for send_day in await unrun_send_days(today):
+        out.extend(await _bundle(send_day, today, now))
     return out
 
 
-async def _bundle(send_day: date, today: date) -> list[Lahetys]:
-    try:
-        async with in_transaction():
-            await Ajo.create(tyyppi=NIPUTUS, paiva=send_day)
-    except IntegrityError:
-        return []  # another run got there first
+async def bundles_for(
+    send_day: date, today: date, scope: Q | None = None
+) -> tuple[list[rules.Bundle], dict[int, LoadedJakso]]:
+    """The instructor bundles `send_day` makes from the jaksot not yet bundled (within `scope`, a filter on
+    Hankkimistapa), with those jaksot by id."""
     first, last = rules.ended_period_for_send_day(send_day)
     # Each send day loads only the jaksot of its own half-month, so catching up N missed days costs N small
     # passes (issue 18). Late jaksot whose own day passed unsent go on the current send day
@@ -135,10 +138,26 @@ async def _bundle(send_day: date, today: date) -> list[Lahetys]:
     own = Q(loppu__gte=first, loppu__lte=last)
     if send_day == today:
         own |= Q(loppu__gte=send_day - LOOKBACK, loppu__lt=first, id__not_in=Subquery(_instructor_members()))
-    jaksot = await load_jaksot(own)
+    jaksot = await load_jaksot(own & scope if scope is not None else own)
     bundled = await _bundled_ids([j.facts.hankkimistapa_id for j in jaksot])
     by_id = {j.facts.hankkimistapa_id: j for j in jaksot if j.facts.hankkimistapa_id not in bundled}
-    bundles = rules.bundle((j.facts for j in by_id.values()), send_day, today)
+    return rules.bundle((j.facts for j in by_id.values()), send_day, today), by_id
+
+
+def bundle_reason(b: rules.Bundle, send_day: date) -> str:
+    return (
+        f"bundle of {len(b.jakso_ids)} jakso(t) scheduled for {b.heratepvm.isoformat()}, "
+        f"sent on the send day {send_day.isoformat()} (§4.1)"
+    )
+
+
+async def _bundle(send_day: date, today: date, now: datetime) -> list[Lahetys]:
+    try:
+        async with in_transaction():
+            await Ajo.create(tyyppi=NIPUTUS, paiva=send_day)
+    except IntegrityError:
+        return []  # another run got there first
+    bundles, by_id = await bundles_for(send_day, today)
     if not bundles:
         return []
     orgs = dict(
@@ -152,7 +171,6 @@ async def _bundle(send_day: date, today: date) -> list[Lahetys]:
     oppilaitokset = {
         r["id"]: r["oppilaitos_id"] for r in await values_in(Opiskeluoikeus, "id", oo_ids, ("id", "oppilaitos_id"))
     }
-    now = datetime.now(UTC)
     out: list[Lahetys] = []
     for start in range(0, len(bundles), CHUNK):
         part = list(zip(bundles[start : start + CHUNK], latest_of[start : start + CHUNK], strict=True))
@@ -170,13 +188,7 @@ async def _bundle(send_day: date, today: date) -> list[Lahetys]:
                 for jakso_id in b.jakso_ids
             ],
         )
-        syy = {
-            link.tunnus: (
-                f"bundle of {len(b.jakso_ids)} jakso(t) scheduled for {b.heratepvm.isoformat()}, "
-                f"sent on the send day {send_day.isoformat()} (§4.1)"
-            )
-            for link, (b, _) in zip(links, part, strict=True)
-        }
+        syy = {link.tunnus: bundle_reason(b, send_day) for link, (b, _) in zip(links, part, strict=True)}
         out.extend(await _queue_many(links, ids, "lahetys", syy, now))
     return out
 
@@ -314,7 +326,7 @@ async def kesto_erittelyt(hankkimistapa_ids: Sequence[int]) -> dict[int, rules.K
 # --- Työpaikkakysely (§4.2) ---------------------------------------------------------------------------------
 
 
-async def generate_tyopaikkakysely(today: date) -> list[str]:
+async def generate_tyopaikkakysely(today: date, now: datetime) -> list[str]:
     """Make the window's links once, one per (koulutustoimija, y-tunnus); they are handed over, never sent."""
     window = rules.tyopaikkakysely_window(today)
     if window is None:
@@ -331,7 +343,6 @@ async def generate_tyopaikkakysely(today: date) -> list[str]:
     orgs = dict(
         await Organisation.filter(oid__in=sorted({k[0] for k in groups})).values_list("oid", "id")  # type: ignore[arg-type]
     )
-    now = datetime.now(UTC)
     links = [
         UusiLinkki(
             tunnus=new_tunnus(),

@@ -3,7 +3,7 @@ recorded with its person's oppija OID, and every refusal with who, what and why;
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
@@ -78,7 +78,7 @@ async def test_tyopaikkakyselyt_are_audited_with_the_learners_of_their_jaksot(
     s = Setting(kt, ol, doc["henkilö"]["oid"], doc["oid"])
     await hoks_service.create_hoks(plan(s, jakso("j1", keskeytymisajanjaksot=())), s.writer(), date(2021, 9, 1))
     async with in_transaction():
-        await generate_tyopaikkakysely(date(2022, 1, 3))
+        await generate_tyopaikkakysely(date(2022, 1, 3), datetime(2022, 1, 3, 9, tzinfo=UTC))
     token = await user_token(kt, RoleName.READ, name="tp-reader")
     body = await gql(token, "query($kt: String!) { tyopaikkakyselyt(koulutustoimija: $kt) { jaksoja } }", kt=kt.oid)
     assert body["data"]["tyopaikkakyselyt"] == [{"jaksoja": 1}]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Awaitable, Callable
-from datetime import date
+from datetime import UTC, date, datetime
 
 import httpx
 import pytest
@@ -45,7 +45,7 @@ async def _tyopaikkakysely(client: httpx.AsyncClient) -> httpx.Response:
     tapa = jakso("j1", keskeytymisajanjaksot=(), tyopaikan_nimi=FORMULA)
     await hoks_service.create_hoks(plan(s, tapa), s.writer(), date(2021, 9, 1))
     async with in_transaction():
-        await generate_tyopaikkakysely(date(2022, 1, 3))
+        await generate_tyopaikkakysely(date(2022, 1, 3), datetime(2022, 1, 3, 9, tzinfo=UTC))
     token = await user_token(kt, RoleName.READ)
     return await client.get("/tyopaikkakysely.csv", params={"koulutustoimija": kt.oid}, headers=_auth(token))
 

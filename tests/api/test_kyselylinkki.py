@@ -4,7 +4,7 @@ and Twilio's status callback (DOMAIN.md §3–4). Dates are relative to the requ
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import httpx
 from twilio.request_validator import RequestValidator
@@ -129,12 +129,12 @@ async def test_upcoming_sends_say_what_and_why_without_changing_anything(setting
 
 async def test_tyopaikkakysely_links_in_graphql_and_csv(setting: Setting, gql: Gql, client: httpx.AsyncClient) -> None:
     await hoks_service.create_hoks(plan(setting, jakso("j1", keskeytymisajanjaksot=())), setting.writer(), TODAY)
-    from datetime import date
 
     from tortoise.transactions import in_transaction
 
     async with in_transaction():
-        [tunnus] = await generate_tyopaikkakysely(date(2022, 1, 3))  # jaksot ended 1.7.–31.12.2021
+        # jaksot ended 1.7.–31.12.2021
+        [tunnus] = await generate_tyopaikkakysely(date(2022, 1, 3), datetime(2022, 1, 3, 9, tzinfo=UTC))
     token = await user_token(setting.koulutustoimija, RoleName.READ)
     query = """query($kt: String!) { tyopaikkakyselyt(koulutustoimija: $kt) {
       tyopaikanNimi jaksoja linkki { tunnus ytunnus vastausaikaAlku vastausaikaLoppu lahetyspvm } } }"""

@@ -3,7 +3,7 @@ database, decided on like any plan, refused with a clear error when Koski has no
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -107,7 +107,7 @@ async def test_a_jakso_under_a_yhteinen_osa_alue_is_bundled_for_its_instructor(d
     await _mirror(doc)
     await import_ehoks(doc, SYSTEM, date(2026, 10, 1))
     async with in_transaction():
-        sent = await bundle_due(date(2026, 10, 16))
+        sent = await bundle_due(date(2026, 10, 16), datetime(2026, 10, 16, 9, tzinfo=UTC))
     jakso = await Hankkimistapa.get(yksiloiva_tunniste="yhteinen-1")
     member = await NippuJasen.get(hankkimistapa_id=jakso.id).prefetch_related("kyselylinkki")
     assert member.kyselylinkki.kyselytyyppi == Kyselytyyppi.TYOPAIKKAOHJAAJAKYSELY
