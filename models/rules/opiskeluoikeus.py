@@ -50,6 +50,8 @@ ACTIVE_TILAT = frozenset({LASNA, VALIAIKAISESTI_KESKEYTYNYT, LOMA})
 
 AMMATILLINEN_TUTKINTO = "ammatillinentutkinto"
 AMMATILLINEN_TUTKINTO_OSITTAINEN = "ammatillinentutkintoosittainen"
+# Koski's koulutusmoduuli of an osittainen tutkinto made of units from several qualifications (DOMAIN.md §2).
+USEASTA_TUTKINNOSTA = "ammatillinentutkintoosittainenuseastatutkinnosta"
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,12 @@ def ammatilliset_suoritukset(oo: OpiskeluoikeusFacts) -> tuple[Suoritus, ...]:
     VALMA, TELMA, TUVA and every other type are left out: no feedback is collected from them (DOMAIN.md §2, §3).
     """
     return tuple(s for s in oo.suoritukset if s.tyyppi in AMMATILLISET_SUORITUSTYYPIT)
+
+
+def tutkinto_koodi(suoritus: Suoritus) -> str | None:
+    """The qualification a suoritus is for, or None. Units from several qualifications have no single tutkinto
+    (DOMAIN.md §2): Koski's koulutusmoduuli code for them names none, so it must not bundle or report as one."""
+    return None if suoritus.tutkinto_koodi == USEASTA_TUTKINNOSTA else suoritus.tutkinto_koodi
 
 
 def tila_periods(tilat: Iterable[TilaJakso], tila: str) -> tuple[Period, ...]:

@@ -85,7 +85,7 @@ REASONS: dict[str, str] = {
     ),
     OPISKELUOIKEUS_TERMINAALITILASSA: (
         "On the day before the trigger date the opiskeluoikeus was eronnut, katsotaan eronneeksi, "
-        "peruutettu or väliaikaisesti keskeytynyt."
+        "peruutettu, keskeytynyt or väliaikaisesti keskeytynyt."
     ),
     HERATEPVM_LIIAN_KAUKANA: "The trigger date is more than 14 days in the future, which the data rules forbid.",
     VASTAUSAIKA_UMPEUTUNUT: "More than 60 days have passed since the trigger date, so the answer period is over.",

@@ -23,6 +23,7 @@ from models.rules.opiskeluoikeus import (
     ammatilliset_suoritukset,
     terminal_before,
     tila_periods,
+    tutkinto_koodi,
 )
 from models.rules.palaute import (
     EI_AMMATILLINEN_TUTKINTO,
@@ -88,7 +89,7 @@ REASONS: dict[str, str] = {
     JAKSO_KESKEYTYNYT: "The jakso was interrupted: a keskeytymisajanjakso covers its last day, or one is still open.",
     OPISKELUOIKEUS_TERMINAALITILASSA: (
         "On the day before the jakso's last day the opiskeluoikeus was eronnut, katsotaan eronneeksi, "
-        "peruutettu or väliaikaisesti keskeytynyt."
+        "peruutettu, keskeytynyt or väliaikaisesti keskeytynyt."
     ),
     VASTAUSAIKA_UMPEUTUNUT: (
         "More than 60 days have passed since the jakso's scheduled send day, so the answer period is over."
@@ -260,12 +261,13 @@ def normalise_ohjaaja_nimi(nimi: str) -> str:
 
 
 def tutkinto_of(jakso: TyopaikkajaksoFacts) -> str | None:
-    """The jakso's tutkinto code, falling back to the OO's ammatillinen suoritus when the jakso has none."""
+    """The jakso's tutkinto code, falling back to the OO's ammatillinen suoritus when the jakso has none (units
+    from several qualifications have none, DOMAIN.md §2)."""
     if jakso.tutkinto_koodi:
         return jakso.tutkinto_koodi.strip()
     for suoritus in ammatilliset_suoritukset(jakso.opiskeluoikeus):
-        if suoritus.tutkinto_koodi:
-            return suoritus.tutkinto_koodi
+        if koodi := tutkinto_koodi(suoritus):
+            return koodi
     return None
 
 

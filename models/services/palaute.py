@@ -23,7 +23,7 @@ from models.kyselylinkki import Kanava, Kyselylinkki, Kyselytyyppi, NippuJasen, 
 from models.oppija import Oppija
 from models.rules import palaute as rules
 from models.rules import tyoelama as tyoelama_rules
-from models.rules.opiskeluoikeus import OpiskeluoikeusFacts
+from models.rules.opiskeluoikeus import OpiskeluoikeusFacts, tutkinto_koodi
 from models.rules.sahkoposti import sahkoposti_error
 from models.services import audit
 from models.services.access import Principal
@@ -121,7 +121,7 @@ async def record_opiskelijapalaute(
                 kyselytyyppi=Kyselytyyppi(d.kyselytyyppi),
                 koulutustoimija_id=oo.koulutustoimija_id,  # type: ignore[attr-defined]
                 oppilaitos_id=oo.oppilaitos_id,  # type: ignore[attr-defined]
-                tutkinto_koodi=suoritus.tutkinto_koodi if suoritus else None,
+                tutkinto_koodi=tutkinto_koodi(suoritus) if suoritus else None,
                 tutkinto_nimi=suoritus.tutkinto_nimi if suoritus else None,
                 hoks=hoks,
                 oppija=hoks.oppija,

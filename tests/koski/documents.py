@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "koski"
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "reference-data" / "koski" / "examples"
 CORPUS_MISSING = f"Koski's example corpus is not here ({CORPUS}); only the project's own fixtures were tested"
@@ -74,6 +76,19 @@ def own() -> list[Example]:
 
 def corpus() -> list[Example]:
     return read_shape(_load(sorted(CORPUS.glob("*.json")))) if CORPUS.is_dir() else []
+
+
+def own_example(stem: str) -> Example:
+    """One of the project's own fixtures (tests/fixtures/koski/<stem>.json), read-shaped."""
+    return read_shape(_load([FIXTURES / f"{stem}.json"]), first_oo=90_000_000)[0]
+
+
+def corpus_example(stem: str) -> Example:
+    """One of Koski's examples by file stem, read-shaped; the calling test is skipped when the corpus is absent."""
+    path = CORPUS / f"{stem}.json"
+    if not path.is_file():
+        pytest.skip(CORPUS_MISSING)
+    return read_shape(_load([path]))[0]
 
 
 def shaped(examples: list[Example], shape: str) -> tuple[list[str], list[list[str]]]:
