@@ -12,6 +12,7 @@ from types import TracebackType
 from typing import Any
 
 import httpx
+import msgspec
 
 from models.settings import Settings
 
@@ -57,6 +58,9 @@ class KoskiClient:
         await self._http.aclose()
 
     async def _request(self, method: str, path: str, **kw: Any) -> Any:
+        return msgspec.json.decode(await self._body(method, path, **kw))
+
+    async def _body(self, method: str, path: str, **kw: Any) -> bytes:
         delay = self.backoff_s
         for attempt in range(1, self.tries + 1):
             try:
@@ -65,7 +69,7 @@ class KoskiClient:
                 problem = f"{type(e).__name__}: {e}"
             else:
                 if response.status_code < 400:
-                    return response.json()
+                    return response.content
                 if response.status_code < 500 and response.status_code != 429:
                     raise KoskiError(f"{method} {path}: HTTP {response.status_code} {response.text[:200]}")
                 problem = f"HTTP {response.status_code}"
@@ -86,9 +90,13 @@ class KoskiClient:
         page = await self._request("GET", FEED_PATH, params={"cursor": cursor, "pageSize": page_size})
         return [str(oid) for oid in page["result"]], bool(page["mayHaveMore"]), str(page["nextCursor"])
 
-    async def oppijat(self, oids: list[str]) -> list[Any]:
-        """The persons' Oppija documents (person by OID; one with no study rights left is absent)."""
+    async def oppijat(self, oids: list[str]) -> list[msgspec.Raw]:
+        """The persons' Oppija documents (person by OID; one with no study rights left is absent), each as its
+        undecoded JSON: a person is some 30 KB, and most of a re-read need not be decoded (`koski_sync`)."""
         if len(oids) > MAX_BATCH:
             raise ValueError(f"at most {MAX_BATCH} OIDs per request")
-        answer = await self._request("POST", OIDS_PATH, json=oids)
-        return answer if isinstance(answer, list) else []
+        body = await self._body("POST", OIDS_PATH, json=oids)
+        try:
+            return msgspec.json.decode(body, type=list[msgspec.Raw])
+        except msgspec.ValidationError:  # not a list: no persons
+            return []

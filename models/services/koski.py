@@ -9,6 +9,7 @@ the oppija as a data-quality item instead of refusing the transfer.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -19,11 +20,12 @@ from models.hoks import Hoks
 from models.kyselylinkki import Kyselylinkki
 from models.opiskeluoikeus import OpiskeluoikeudenTila, Opiskeluoikeus, PaatasonSuoritus
 from models.oppija import Kotikunta, Oppija
-from models.organisation import OrganisationTyyppi
+from models.organisation import Organisation, OrganisationTyyppi
 from models.rules.calendar import helsinki_day
 from models.rules.koski import Henkilo, KoskiOpiskeluoikeus, KoskiOppija, puuttuvat_tiedot
 from models.services import audit
 from models.services.access import Principal
+from models.services.bulk import insert_rows
 from models.services.errors import DomainError, NotFound
 from models.services.herate import record_herateet
 from models.services.organisations import ensure_organisation
@@ -91,7 +93,7 @@ async def void_missing(oppija_oid: str, kept: set[str], principal: Principal) ->
         .select_for_update()
     )
     for oo in gone:
-        await _void(oo, KOSKI_VOID, principal)
+        await mark_voided(oo, KOSKI_VOID, principal)
     return [oo.oid for oo in gone]
 
 
@@ -120,16 +122,7 @@ async def save_opiskeluoikeus(
             if same is not None:
                 principal.require(RoleName.WRITE, same.oppilaitos.path, f"opiskeluoikeus {doc.oid}")
                 return SaveResult(same.id, created=False, voided=same.mitatoity, changed=False)
-        koulutustoimija = await ensure_organisation(
-            doc.koulutustoimija.oid, OrganisationTyyppi.KOULUTUSTOIMIJA, doc.koulutustoimija.nimi
-        )
-        oppilaitos = (
-            koulutustoimija
-            if doc.oppilaitos.oid == doc.koulutustoimija.oid
-            else await ensure_organisation(
-                doc.oppilaitos.oid, OrganisationTyyppi.OPPILAITOS, doc.oppilaitos.nimi, parent=koulutustoimija
-            )
-        )
+        koulutustoimija, oppilaitos = await organisations(doc, {})
         principal.require(RoleName.WRITE, oppilaitos.path, f"opiskeluoikeus {doc.oid}")
         stored = await Opiskeluoikeus.filter(oid=doc.oid).select_for_update().prefetch_related("oppija").first()
         if stored and stored.versio == doc.versio and equal_is_unchanged and stored.oppija.oid == doc.henkilo.oid:
@@ -144,16 +137,8 @@ async def save_opiskeluoikeus(
             raise DomainError("OPPIJA_MISMATCH", "an opiskeluoikeus cannot move to another oppija", "henkilö.oid")
         if oppija is None:  # else the caller merged the person already, in this transaction
             oppija = await _upsert_oppija(doc.henkilo)
-        fields: dict[str, Any] = {
-            "oppija": oppija,
-            "koulutustoimija": koulutustoimija,
-            "oppilaitos": oppilaitos,
-            "tyyppi": doc.tyyppi,
-            "alku": doc.alku,
-            "arvioitu_loppu": doc.arvioitu_loppu,
-            "versio": doc.versio,
-        }
-        arrived = await _vahvistus_arrivals(stored)
+        fields = opiskeluoikeus_fields(doc, oppija, koulutustoimija, oppilaitos)
+        arrived = (await vahvistus_arrivals([stored.id])).get(stored.id, {}) if stored else {}
         if stored:
             await OpiskeluoikeudenTila.filter(opiskeluoikeus=stored).delete()
             await PaatasonSuoritus.filter(opiskeluoikeus=stored).delete()
@@ -161,52 +146,117 @@ async def save_opiskeluoikeus(
             oo = stored
         else:
             oo = await Opiskeluoikeus.create(oid=doc.oid, **fields)
+        # model objects here: tortoise checks each value (a code longer than its column is this one's refusal)
         await OpiskeluoikeudenTila.bulk_create(
-            [OpiskeluoikeudenTila(opiskeluoikeus=oo, alku=t.alku, tila=t.tila) for t in doc.tilat]
+            [OpiskeluoikeudenTila(**dict(zip(TILA_COLUMNS, row, strict=True))) for row in tila_rows(oo.id, doc)]
         )
         await PaatasonSuoritus.bulk_create(
             [
-                PaatasonSuoritus(
-                    opiskeluoikeus=oo,
-                    tyyppi=s.tyyppi,
-                    tutkinto_koodi=s.tutkinto_koodi,
-                    tutkinto_nimi=s.tutkinto_nimi,
-                    vahvistus=s.vahvistus,
-                    vahvistus_tallennettu=arrived.get((s.tyyppi, s.tutkinto_koodi), now) if s.vahvistus else None,
-                )
-                for s in doc.suoritukset
+                PaatasonSuoritus(**dict(zip(SUORITUS_COLUMNS, row, strict=True)))
+                for row in suoritus_rows(oo.id, doc, arrived, now)
             ]
         )
-        await audit.record(
-            principal,
-            "update" if stored else "create",
-            "opiskeluoikeus",
-            doc.oid,
-            oppija.oid,
-            {"versio": [stored.versio if stored else None, doc.versio]},
-        )
+        await audit.record_many(principal, [audit_row(doc, stored.versio if stored else None)])
         if doc.mitatoity and not oo.mitatoity:
-            await _void(oo, KOSKI_VOID, principal)
+            await mark_voided(oo, KOSKI_VOID, principal)
         hoks = await Hoks.get_or_none(opiskeluoikeus=oo)
         if hoks is not None:
             await record_herateet(hoks.id, today or helsinki_day(datetime.now(UTC)))
         return SaveResult(oo.id, created=stored is None, voided=doc.mitatoity)
 
 
-async def _vahvistus_arrivals(stored: Opiskeluoikeus | None) -> dict[tuple[str, str | None], datetime]:
-    """When each vahvistettu suoritus of the stored version first arrived: a new transfer replaces the rows but
-    keeps these, since the päättökysely goes by whichever trigger reached Polku first (§3)."""
-    if stored is None:
-        return {}
-    rows = await PaatasonSuoritus.filter(opiskeluoikeus=stored, vahvistus_tallennettu__not_isnull=True).values(
-        "tyyppi", "tutkinto_koodi", "vahvistus_tallennettu"
+async def vahvistus_arrivals(ids: list[int]) -> dict[int, dict[tuple[str, str | None], datetime]]:
+    """When each vahvistettu suoritus of these stored study rights first arrived: a new transfer replaces the rows
+    but keeps these, since the päättökysely goes by whichever trigger reached Polku first (§3)."""
+    rows = await PaatasonSuoritus.filter(opiskeluoikeus_id__in=ids, vahvistus_tallennettu__not_isnull=True).values(
+        "opiskeluoikeus_id", "tyyppi", "tutkinto_koodi", "vahvistus_tallennettu"
     )
-    return {(r["tyyppi"], r["tutkinto_koodi"]): r["vahvistus_tallennettu"] for r in rows}
+    out: dict[int, dict[tuple[str, str | None], datetime]] = {}
+    for r in rows:
+        out.setdefault(r["opiskeluoikeus_id"], {})[(r["tyyppi"], r["tutkinto_koodi"])] = r["vahvistus_tallennettu"]
+    return out
+
+
+async def organisations(doc: KoskiOpiskeluoikeus, known: dict[str, Organisation]) -> tuple[Organisation, Organisation]:
+    """The study right's koulutustoimija and oppilaitos, from `known` or the database, created when unknown."""
+    kt = known.get(doc.koulutustoimija.oid) or await ensure_organisation(
+        doc.koulutustoimija.oid, OrganisationTyyppi.KOULUTUSTOIMIJA, doc.koulutustoimija.nimi
+    )
+    known[kt.oid] = kt
+    ol = known.get(doc.oppilaitos.oid) or await ensure_organisation(
+        doc.oppilaitos.oid, OrganisationTyyppi.OPPILAITOS, doc.oppilaitos.nimi, parent=kt
+    )
+    known[ol.oid] = ol
+    return kt, ol
+
+
+def opiskeluoikeus_fields(
+    doc: KoskiOpiskeluoikeus, oppija: Oppija, koulutustoimija: Organisation, oppilaitos: Organisation
+) -> dict[str, Any]:
+    """What a transfer replaces of the stored study right (voiding is separate: a new version never un-voids)."""
+    return {
+        "oppija": oppija,
+        "koulutustoimija": koulutustoimija,
+        "oppilaitos": oppilaitos,
+        "tyyppi": doc.tyyppi,
+        "alku": doc.alku,
+        "arvioitu_loppu": doc.arvioitu_loppu,
+        "versio": doc.versio,
+    }
+
+
+TILA_COLUMNS = ("opiskeluoikeus_id", "alku", "tila")
+SUORITUS_COLUMNS = (
+    "opiskeluoikeus_id",
+    "tyyppi",
+    "tutkinto_koodi",
+    "tutkinto_nimi",
+    "vahvistus",
+    "vahvistus_tallennettu",
+)
+
+
+def tila_rows(oo_id: int, doc: KoskiOpiskeluoikeus) -> list[tuple[Any, ...]]:
+    return [(oo_id, t.alku, t.tila) for t in doc.tilat]
+
+
+def suoritus_rows(
+    oo_id: int, doc: KoskiOpiskeluoikeus, arrived: dict[tuple[str, str | None], datetime], now: datetime
+) -> list[tuple[Any, ...]]:
+    return [
+        (
+            oo_id,
+            s.tyyppi,
+            s.tutkinto_koodi,
+            s.tutkinto_nimi,
+            s.vahvistus,
+            arrived.get((s.tyyppi, s.tutkinto_koodi), now) if s.vahvistus else None,
+        )
+        for s in doc.suoritukset
+    ]
+
+
+def audit_row(doc: KoskiOpiskeluoikeus, stored_versio: int | None) -> audit.Row:
+    action = "create" if stored_versio is None else "update"
+    return (action, "opiskeluoikeus", doc.oid, doc.henkilo.oid, {"versio": [stored_versio, doc.versio]})
 
 
 async def _upsert_oppija(h: Henkilo) -> Oppija:
     """Merge the person: given details replace stored ones, missing ones keep them; writes only on a change."""
-    oppija = await Oppija.filter(oid=h.oid).select_for_update().first()
+    stored = await Oppija.filter(oid=h.oid).select_for_update().first()
+    oppija = stored or Oppija(oid=h.oid, etunimet="", sukunimi="")
+    if merge_henkilo(oppija, h) or stored is None:
+        await oppija.save()
+    if h.kotikuntahistoria is not None:
+        rows = await Kotikunta.filter(oppija=oppija).values_list("kuntakoodi", "alku", "loppu")
+        if (wanted := kotikunnat_changed(h, rows)) is not None:
+            await Kotikunta.filter(oppija=oppija).delete()
+            await insert_rows(Kotikunta, KOTIKUNTA_COLUMNS, [(oppija.id, *k) for k in wanted])
+    return oppija
+
+
+def merge_henkilo(oppija: Oppija, h: Henkilo) -> bool:
+    """Given details replace stored ones, missing ones keep them; the missing list follows. True on a change."""
     given: dict[str, Any] = {
         "etunimet": h.etunimet,
         "sukunimi": h.sukunimi,
@@ -215,26 +265,24 @@ async def _upsert_oppija(h: Henkilo) -> Oppija:
         "turvakielto": h.turvakielto,
     }
     values = {k: v for k, v in given.items() if v is not None}
-    new = oppija is None
-    if oppija is None:
-        oppija = Oppija(oid=h.oid, etunimet="", sukunimi="")
-    changed = [k for k, v in values.items() if getattr(oppija, k) != v]
+    changed = any(getattr(oppija, k) != v for k, v in values.items())
     oppija.update_from_dict(values)
     puuttuvat = puuttuvat_tiedot(oppija.etunimet, oppija.sukunimi, oppija.syntymaaika) or None
     if puuttuvat != oppija.puuttuvat_tiedot:
         oppija.puuttuvat_tiedot = puuttuvat
-        changed.append("puuttuvat_tiedot")
-    if new or changed:
-        await oppija.save()
-    if h.kotikuntahistoria is not None:
-        stored = await Kotikunta.filter(oppija=oppija).order_by("alku").values_list("kuntakoodi", "alku", "loppu")
-        wanted = sorted((k.kuntakoodi, k.alku, k.loppu) for k in h.kotikuntahistoria)
-        if sorted(tuple(row) for row in stored) != wanted:
-            await Kotikunta.filter(oppija=oppija).delete()
-            await Kotikunta.bulk_create(
-                [Kotikunta(oppija=oppija, kuntakoodi=k, alku=a, loppu=lo) for k, a, lo in wanted]
-            )
-    return oppija
+        changed = True
+    return changed
+
+
+KOTIKUNTA_COLUMNS = ("oppija_id", "kuntakoodi", "alku", "loppu")
+
+
+def kotikunnat_changed(h: Henkilo, stored: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]] | None:
+    """The kotikunta history the document gives, when it differs from the stored rows; else None."""
+    if h.kotikuntahistoria is None:
+        return None
+    wanted = sorted((k.kuntakoodi, k.alku, k.loppu) for k in h.kotikuntahistoria)
+    return None if sorted(tuple(row) for row in stored) == wanted else wanted
 
 
 async def void_opiskeluoikeus(oid: str, syy: str, principal: Principal) -> Opiskeluoikeus:
@@ -247,11 +295,11 @@ async def void_opiskeluoikeus(oid: str, syy: str, principal: Principal) -> Opisk
         principal.require(RoleName.WRITE, oo.oppilaitos.path, f"opiskeluoikeus {oid}")
         if oo.mitatoity:
             raise DomainError("ALREADY_VOIDED", f"opiskeluoikeus {oid} is already voided", "oid")
-        await _void(oo, syy, principal)
+        await mark_voided(oo, syy, principal)
         return oo
 
 
-async def _void(oo: Opiskeluoikeus, syy: str, principal: Principal) -> None:
+async def mark_voided(oo: Opiskeluoikeus, syy: str, principal: Principal) -> None:
     now = datetime.now(UTC)
     oo.mitatoity = True
     oo.mitatoity_at = now

@@ -3,21 +3,24 @@
 One run at a time across all workers and processes: a lease on the feed's row taken by compare-and-set, renewed
 after every page; a killed holder's lease runs out. The cursor moves past a page only after every person on it
 was stored, so a run killed mid-way repeats at most that page, and repeating changes nothing (equal versions
-write nothing). Each person is its own transaction through `save_oppija`, the same path (and the same
-save-time feedback decisions) as the other doors; a person Koski no longer returns has every study right voided.
-A batch's stored versions are read first, so a person whose document would write nothing costs no transaction.
+write nothing). A batch's changed persons are stored together by `mirror_batch`, which decides as `save_oppija`
+does (and runs the same save-time feedback decisions as the other doors) and leaves to `save_oppija`, one
+transaction a person, what it cannot store; a person Koski no longer returns has every study right voided.
+A batch's stored versions are read first, so a person whose document would write nothing costs no transaction,
+and a person given by OID alone is judged on a skim of the document (its study rights' OIDs and versions).
 """
 
 from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
-from tortoise.exceptions import BaseORMException, IntegrityError
+import msgspec
+from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
@@ -27,17 +30,19 @@ from models.oppija import Oppija
 from models.rules.koski import KoskiOppija, read_document
 from models.services.access import SYSTEM
 from models.services.errors import DomainError
-from models.services.koski import save_oppija, void_missing
+from models.services.koski import OppijaResult, save_oppija, void_missing
+from models.services.koski_batch import DATABASE_ERRORS, mirror_batch
 
 FEED = "muuttuneet-oppijat"
 EPOCH = "1970-01-01T00:00:00Z"
 LEASE = timedelta(minutes=10)
+T = TypeVar("T")
 
 
 class Feed(Protocol):
     async def start_cursor(self, since: str) -> str: ...
     async def muuttuneet(self, cursor: str, page_size: int) -> tuple[list[str], bool, str]: ...
-    async def oppijat(self, oids: list[str]) -> list[Any]: ...
+    async def oppijat(self, oids: list[str]) -> list[msgspec.Raw]: ...
 
 
 @dataclass
@@ -50,6 +55,12 @@ class SyncSummary:
     voided: int = 0
     refused: list[tuple[str, str]] = field(default_factory=list)
     busy: bool = False
+
+    def count(self, result: OppijaResult) -> None:
+        self.created += len(result.created)
+        self.updated += len(result.updated)
+        self.unchanged += len(result.unchanged)
+        self.voided += len(result.voided)
 
     def line(self) -> str:
         if self.busy:
@@ -115,19 +126,36 @@ async def sync(
 
 
 async def _mirror_batch(feed: Feed, oids: list[str], summary: SyncSummary, today: date | None) -> None:
-    documents = {}
-    for doc in await feed.oppijat(oids):
-        oid = doc.get("henkilö", {}).get("oid") if isinstance(doc, dict) else None
-        documents[oid] = doc
+    """The batch's changed documents together through `mirror_batch`; those it leaves, one by one."""
+    documents: dict[Any, tuple[msgspec.Raw, _Skimmed | None]] = {}
+    for raw in await feed.oppijat(oids):
+        skimmed = _skim(raw)
+        henkilo = skimmed.henkilo if skimmed else _decoded(raw).get("henkilö")
+        documents[henkilo.get("oid") if isinstance(henkilo, dict) else None] = (raw, skimmed)
     known = await _stored(oids)
+    changed = []
     for oid in oids:
         summary.oppijat += 1
-        try:
-            await _mirror_one(oid, documents.get(oid), known, summary, today)
-        except DomainError as e:
-            summary.refused.append((oid, f"{e.field}: {e.message}" if e.field else e.message))
-        except BaseORMException as e:
-            summary.refused.append((oid, f"the database refused it: {e}"))
+        luettu = await _guarded(oid, summary, _read(oid, documents.get(oid), known, summary))
+        if luettu is not None:
+            changed.append(luettu)
+    results, rest = await mirror_batch(changed, SYSTEM, today)
+    for result in results:
+        summary.count(result)
+    for doc in rest:
+        if saved := await _guarded(doc.henkilo.oid, summary, save_oppija(doc, SYSTEM, today, mirror=True)):
+            summary.count(saved)
+
+
+async def _guarded(oid: str, summary: SyncSummary, step: Awaitable[T]) -> T | None:
+    """A person's step, its refusal recorded instead of ending the run."""
+    try:
+        return await step
+    except DomainError as e:
+        summary.refused.append((oid, f"{e.field}: {e.message}" if e.field else e.message))
+    except DATABASE_ERRORS as e:
+        summary.refused.append((oid, f"the database refused it: {e}"))
+    return None
 
 
 Stored = tuple[dict[str, Oppija], dict[str, dict[str, int]]]
@@ -164,22 +192,58 @@ def _unchanged(doc: KoskiOppija, known: Stored) -> bool:
     return len(wanted) == len(doc.opiskeluoikeudet) and known[1].get(h.oid, {}) == wanted
 
 
-async def _mirror_one(oid: str, doc: Any, known: Stored, summary: SyncSummary, today: date | None) -> None:
-    if doc is None:  # Koski returns no person whose every study right was voided
-        if not known[1].get(oid):
-            return
-        async with in_transaction():
-            summary.voided += len(await void_missing(oid, set(), SYSTEM))
-        return
-    luettu = read_document(doc)
+class _SkimmedOpiskeluoikeus(msgspec.Struct):
+    oid: Any = None
+    versionumero: Any = None
+
+
+class _Skimmed(msgspec.Struct):
+    """What decides whether a /sure/oids document changes anything. msgspec passes over the rest (the
+    suoritukset, nearly all of a document) without building it: a re-read of unchanged persons costs little."""
+
+    henkilo: Any = msgspec.field(default=None, name="henkilö")
+    opiskeluoikeudet: list[_SkimmedOpiskeluoikeus] = msgspec.field(default_factory=list)
+
+
+def _skim(raw: msgspec.Raw) -> _Skimmed | None:
+    try:
+        return msgspec.json.decode(raw, type=_Skimmed)
+    except msgspec.ValidationError:  # not the expected shape: the full reading says what is wrong
+        return None
+
+
+def _decoded(raw: msgspec.Raw) -> Any:
+    doc = msgspec.json.decode(raw)
+    return doc if isinstance(doc, dict) else {}
+
+
+def _skimmed_unchanged(oid: str, skimmed: _Skimmed | None, known: Stored) -> bool:
+    """True when a person given by OID alone (as /sure/oids gives them) lists exactly the stored study rights at
+    the stored versions: `save_oppija` would then write nothing (an equal version is unchanged)."""
+    if skimmed is None or skimmed.henkilo != {"oid": oid} or oid not in known[0]:
+        return False
+    versions = {oo.oid: oo.versionumero for oo in skimmed.opiskeluoikeudet if type(oo.versionumero) is int}
+    return len(versions) == len(skimmed.opiskeluoikeudet) and known[1].get(oid, {}) == versions
+
+
+async def _read(
+    oid: str, document: tuple[msgspec.Raw, _Skimmed | None] | None, known: Stored, summary: SyncSummary
+) -> KoskiOppija | None:
+    """The person's document when it may change something; a person Koski no longer returns is voided here."""
+    if document is None:  # Koski returns no person whose every study right was voided
+        if known[1].get(oid):
+            async with in_transaction():
+                summary.voided += len(await void_missing(oid, set(), SYSTEM))
+        return None
+    raw, skimmed = document
+    if _skimmed_unchanged(oid, skimmed, known):
+        summary.unchanged += len(skimmed.opiskeluoikeudet) if skimmed else 0
+        return None
+    luettu = read_document(msgspec.json.decode(raw))
     if luettu.oppija is None:
         summary.refused.append((oid, "; ".join(f"{e.field}: {e.message}" for e in luettu.errors)))
-        return
+        return None
     if _unchanged(luettu.oppija, known):
         summary.unchanged += len(luettu.oppija.opiskeluoikeudet)
-        return
-    result = await save_oppija(luettu.oppija, SYSTEM, today, mirror=True)
-    summary.created += len(result.created)
-    summary.updated += len(result.updated)
-    summary.unchanged += len(result.unchanged)
-    summary.voided += len(result.voided)
+        return None
+    return luettu.oppija
