@@ -1,8 +1,9 @@
 """The one place where failures become GraphQL errors.
 
-A `DomainError` keeps its message and gains `extensions` naming the machine-readable code and the input field
-(camelCase, as the client sent it). GraphQL's own validation errors pass through. Anything else is an
-unexpected failure: logged with its traceback, shown only as "Unexpected error." so nothing internal leaks.
+A `DomainError`'s message is shown in the client's language (`api.i18n`) and gains `extensions` naming the
+machine-readable code and the input field (camelCase, as the client sent it). GraphQL's own validation errors
+pass through. Anything else is an unexpected failure: logged with its traceback, shown only as "Unexpected
+error." so nothing internal leaks.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 
+from api.i18n import kieli_of, viesti
 from models.services.errors import DomainError, ValidationFailed
 
 log = logging.getLogger("polku.api")
@@ -33,13 +35,17 @@ def client_message(message: str, field: str | None) -> str:
     return re.sub(rf"(?<![\w.]){re.escape(field)}(?!\w)", str(camel_path(field)), message)
 
 
-def domain_extensions(error: DomainError) -> dict[str, object]:
+def error_message(error: DomainError, kieli: str) -> str:
+    return client_message(viesti(error.viesti, kieli), error.field)
+
+
+def domain_extensions(error: DomainError, kieli: str) -> dict[str, object]:
     extensions: dict[str, object] = {"code": error.code}
     if error.field is not None:
         extensions["field"] = camel_path(error.field)
     if isinstance(error, ValidationFailed):
         extensions["errors"] = [
-            {"field": camel_path(e.field), "code": e.code, "message": client_message(e.message, e.field)}
+            {"field": camel_path(e.field), "code": e.code, "message": client_message(viesti(e.teksti, kieli), e.field)}
             for e in error.errors
         ]
     return extensions
@@ -52,13 +58,15 @@ class PolkuErrors(MaskErrors):
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error
         if isinstance(original, DomainError):
+            request = getattr(self.execution_context.context, "request", None)
+            kieli = kieli_of(getattr(request, "headers", None))
             return GraphQLError(
-                message=client_message(original.message, original.field),
+                message=error_message(original, kieli),
                 nodes=error.nodes,
                 source=error.source,
                 positions=error.positions,
                 path=error.path,
-                extensions=domain_extensions(original),
+                extensions=domain_extensions(original, kieli),
             )
         log.error("unexpected error in GraphQL resolver", exc_info=original)
         masked = super().anonymise_error(error)

@@ -3,8 +3,8 @@
 graphql-core coerces the variables while it builds the executor and, on failure, returns errors whose
 `original_error` is set, which the error mask shows as INTERNAL, with the whole rejected value in the log. Here the
 executor's `build` checks every variable first, the way graphql-core would coerce it, and refuses the request
-with one VALIDATION_FAILED naming every bad field (camelCase path, as the client wrote it) in the client's
-language (Accept-Language, domain `api`). The same walk refuses what graphql-core accepts but the database can't
+with one VALIDATION_FAILED naming every bad field (camelCase path, as the client wrote it); `api.errors` shows it
+in the client's language. The same walk refuses what graphql-core accepts but the database can't
 hold: NUL characters (PostgreSQL text can't store them) and strings longer than their column. Literal arguments
 in the document are checked the same way (their types graphql-core's own validation has already checked).
 
@@ -13,13 +13,10 @@ Messages and logs never repeat a rejected value: a log line holds at most its fi
 
 from __future__ import annotations
 
-import gettext
 import inspect
 import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from graphql import (
@@ -51,12 +48,8 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from models.rules.hoks import FieldError
 from models.services.errors import ValidationFailed
-from survey_ui.i18n import OLETUSKIELI, from_accept_language
 
 log = logging.getLogger("polku.api")
-
-DOMAIN = "api"
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 
 # Identifiers given as arguments (OIDs, tunnukset, cursors) are at most this long: the widest column they are
 # looked up in (models: oid, tunnus CharField(max_length=64)). Longer ones can't match, and tortoise refuses to
@@ -111,16 +104,8 @@ class Problem:
     prefix: str = ""  # the first characters of the refused value, for the log only
 
 
-@cache
-def translations(kieli: str) -> gettext.NullTranslations:
-    return gettext.translation(DOMAIN, str(LOCALES_DIR), languages=[kieli])
-
-
-def refusal(problems: list[Problem], kieli: str) -> ValidationFailed:
-    _ = translations(kieli).gettext
-    return ValidationFailed(
-        [FieldError(p.field, p.code, _(MESSAGES[p.code]).format(**dict(p.params))) for p in problems]
-    )
+def refusal(problems: list[Problem]) -> ValidationFailed:
+    return ValidationFailed([FieldError.of(p.field, p.code, MESSAGES[p.code], **dict(p.params)) for p in problems])
 
 
 def _join(path: str, key: str | int) -> str:
@@ -310,12 +295,6 @@ def problems_of(
     return problems
 
 
-def _language(context: Any) -> str:
-    request = getattr(context, "request", None)
-    headers = getattr(request, "headers", None)
-    return from_accept_language(headers.get("accept-language", "")) if headers is not None else OLETUSKIELI
-
-
 class InputCheckedExecutionContext(StrawberryGraphQLCoreExecutionContext):
     """Checks the request's input before graphql-core builds the executor (see the module docstring)."""
 
@@ -337,7 +316,7 @@ class InputCheckedExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 "refused input: %s",
                 "; ".join(f"{p.field or '(input)'} {p.code} {p.prefix}".rstrip() for p in problems[:10]),
             )
-            refused = refusal(problems, _language(context_value))
+            refused = refusal(problems)
             return [GraphQLError(refused.message, original_error=refused)]
         return super().build(
             schema, document, root_value, context_value, raw_variable_values, operation_name, *args, **kwargs

@@ -1,11 +1,14 @@
-"""Every message of every gettext domain under locales/ exists, non-empty, in fi, sv and en (issue 4).
+"""Every message of every gettext domain under locales/ exists, non-empty, in fi, sv and en (issues 4 and 14).
 
 A message counts as present in a domain when any language's catalog (or the domain's .pot, if committed) has it;
-for domain `kysely` also every message the survey pages use (extracted from the sources with babel.cfg).
+for domain `kysely` also every message the survey pages use (extracted from the sources with babel.cfg); for
+domain `api` every message the API and services write (read from the sources: the literal message of each
+DomainError, Forbidden, NotFound, FieldError and Viesti) and every reason text of the feedback and Valpas rules.
 """
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
+
+from models.rules import hakeutumisvalvonta, kuntailmoitus, oppivelvollisuus, palaute, tietojen_laatu, tyoelama
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"
@@ -35,6 +40,73 @@ def _used_by_survey_pages() -> set[str]:
     return {msg[2] if isinstance(msg[2], str) else msg[2][0] for msg in extract_from_dir(ROOT, method_map, options_map)}
 
 
+# Where a message is written: the call's name and the position of its message argument (`X.of` as X; a
+# DomainError subclass's `super().__init__("CODE", message, …)` as DomainError; `N_` marks a message in a table).
+MESSAGE_ARGUMENT = {
+    "DomainError": 1,
+    "Forbidden": 0,
+    "ObjectForbidden": 0,
+    "NotFound": 0,
+    "FieldError": 2,
+    "Viesti": 0,
+    "N_": 0,
+}
+SOURCES = ("api", "models", "jobs")
+REASON_TEXTS = (
+    palaute.REASONS,
+    tyoelama.REASONS,
+    oppivelvollisuus.REASON_TEXTS,
+    oppivelvollisuus.DATA_QUALITY_TEXTS,
+    hakeutumisvalvonta.REASON_TEXTS,
+    kuntailmoitus.TEXTS,
+    tietojen_laatu.TEXTS,
+)
+
+
+def _is_domain_error_init(call: ast.Call) -> bool:
+    f, code = call.func, call.args[0] if call.args else None
+    return (
+        isinstance(f, ast.Attribute)
+        and f.attr == "__init__"
+        and isinstance(f.value, ast.Call)
+        and isinstance(f.value.func, ast.Name)
+        and f.value.func.id == "super"
+        and isinstance(code, ast.Constant)
+        and isinstance(code.value, str)
+        and code.value.isupper()
+    )
+
+
+def _message_argument(call: ast.Call) -> ast.expr | None:
+    f = call.func
+    if isinstance(f, ast.Name):
+        name = f.id
+    elif isinstance(f, ast.Attribute) and f.attr == "of" and isinstance(f.value, ast.Name):
+        name = f.value.id
+    elif _is_domain_error_init(call):
+        name = "DomainError"
+    else:
+        return None
+    i = MESSAGE_ARGUMENT.get(name)
+    return call.args[i] if i is not None and len(call.args) > i else None
+
+
+def _written_by_the_api() -> set[str]:
+    found = set()
+    for folder in SOURCES:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text())):
+                argument = _message_argument(node) if isinstance(node, ast.Call) else None
+                if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+                    found.add(argument.value)
+    return found | {text for texts in REASON_TEXTS for text in texts.values()}
+
+
+def test_the_api_messages_are_found_in_the_sources():
+    written = _written_by_the_api()
+    assert {"{what} {key} not found", "is required", palaute.REASONS[palaute.VASTAUSAIKA_UMPEUTUNUT]} <= written
+
+
 def test_there_are_catalogs_to_check():
     assert "kysely" in DOMAINS
 
@@ -53,6 +125,8 @@ def test_every_message_is_translated_in_every_language(domain):
         wanted |= _ids(_catalog(LOCALES / f"{domain}.pot"))
     if domain == "kysely":
         wanted |= _used_by_survey_pages()
+    if domain == "api":
+        wanted |= _written_by_the_api()
     problems = []
     for kieli, catalog in catalogs.items():
         for msgid in sorted(wanted):

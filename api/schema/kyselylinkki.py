@@ -1,7 +1,8 @@
 """Kyselylinkit in the official views: links with their deliveries, resend, upcoming sends, työpaikkakysely.
 
 DOMAIN.md §3–4. Reading a link needs a read right in its oppilaitos (or, for a workplace link, its
-koulutustoimija); a resend is authorized like a HOKS update. Reasons for "no link" are shown in words.
+koulutustoimija); a resend is authorized like a HOKS update. Reasons for "no link" and for a send are shown in
+words, in the client's language (`api.i18n`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import strawberry
 
 from api import authorization
 from api.context import Info
+from api.i18n import teksti, viesti
 from api.schema.enums import PaatoksenSyy
 from jobs.tick import wake
 from jobs.viestit import link_url
@@ -24,6 +26,7 @@ from models.kyselylinkki import Toimitus as ToimitusRow
 from models.organisation import Organisation
 from models.rules import palaute as palaute_rules
 from models.rules import tyoelama as tyoelama_rules
+from models.rules.viesti import Viesti
 from models.services.errors import NotFound
 from models.services.esikatselu import upcoming_sends
 from models.services.palaute import resend
@@ -147,7 +150,11 @@ class Palautepaatos:
     hankkimistapa_id: int | None = strawberry.field(description="The jakso decided on (instructor surveys).")
     heratepvm: date | None = strawberry.field(description="The trigger day.")
     syy: PaatoksenSyy | None = strawberry.field(description="Why no link was made; null when one was.")
-    selitys: str | None = strawberry.field(description="The reason in words.")
+    selitys_en: strawberry.Private[str | None]
+
+    @strawberry.field(description="The reason in words, in the language of Accept-Language (fi, sv, en).")
+    def selitys(self, info: Info) -> str | None:
+        return teksti(self.selitys_en, info.context.kieli) if self.selitys_en else None
 
 
 def student_decision(row: Opiskelijaherate) -> Palautepaatos:
@@ -156,7 +163,7 @@ def student_decision(row: Opiskelijaherate) -> Palautepaatos:
         hankkimistapa_id=None,
         heratepvm=row.heratepvm,
         syy=PaatoksenSyy(row.syy) if row.syy else None,
-        selitys=palaute_rules.REASONS.get(row.syy) if row.syy else None,
+        selitys_en=palaute_rules.REASONS.get(row.syy) if row.syy else None,
     )
 
 
@@ -166,7 +173,7 @@ def jakso_decision(row: Tyopaikkajaksoherate) -> Palautepaatos:
         hankkimistapa_id=row.hankkimistapa_id,  # type: ignore[attr-defined]
         heratepvm=row.heratepvm,
         syy=PaatoksenSyy(row.syy) if row.syy else None,
-        selitys=tyoelama_rules.REASONS.get(row.syy) if row.syy else None,
+        selitys_en=tyoelama_rules.REASONS.get(row.syy) if row.syy else None,
     )
 
 
@@ -188,9 +195,13 @@ class TulevaLahetys:
     kanava: Kanava = strawberry.field(description="The channel.")
     tarkoitus: str = strawberry.field(description="lahetys, muistutus1, muistutus2, …")
     osoite: str = strawberry.field(description="The e-mail address or phone number.")
-    syy: str = strawberry.field(description="Why it would be sent, in words.")
+    syy_en: strawberry.Private[Viesti]
     koulutustoimija_path: strawberry.Private[str]
     linkki_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="Why it would be sent, in words, in the language of Accept-Language (fi, sv, en).")
+    def syy(self, info: Info) -> str:
+        return viesti(self.syy_en, info.context.kieli)
 
 
 @authorization.guarded(authorization.tyopaikkakysely, audit=authorization.seen_tyopaikkakysely)
@@ -243,7 +254,7 @@ class KyselylinkkiQuery:
                 kanava=Kanava(x.kanava),
                 tarkoitus=x.tarkoitus,
                 osoite=x.osoite,
-                syy=x.syy,
+                syy_en=x.syy,
                 koulutustoimija_path=org.path,
                 linkki_id=existing.get(x.tunnus) if x.tunnus else None,
             )

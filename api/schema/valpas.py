@@ -13,6 +13,7 @@ import strawberry
 
 from api import authorization
 from api.context import Info
+from api.i18n import teksti
 from api.schema import valpas_cursor
 from api.schema.hoks import PageInfo
 from api.schema.organisation import Organisation
@@ -42,11 +43,15 @@ MAX_PAGE = 100
 @strawberry.type(description="Why a rule decided as it did: a stable code and a plain-language explanation.")
 class ValpasReason:
     code: str = strawberry.field(description="Machine-readable reason code (stable).")
-    text: str = strawberry.field(description="The reason in words.")
+    english: strawberry.Private[str]
+
+    @strawberry.field(description="The reason in words, in the language of Accept-Language (fi, sv, en).")
+    def text(self, info: Info) -> str:
+        return teksti(self.english, info.context.kieli)
 
     @classmethod
     def of(cls, code: str) -> ValpasReason:
-        return cls(code=code, text=ov.explain(code))
+        return cls(code=code, english=ov.explain(code))
 
 
 @authorization.guarded(authorization.oppivelvollisuus)
@@ -214,7 +219,7 @@ class HakeutumisRivi:
             syntymaaika=r.facts.syntymaaika,
             perusopetus_oid=r.opiskeluoikeus_oid,
             listed_until=r.valvonta.listed_until,
-            listed_reason=ValpasReason(code=r.valvonta.reason, text=hv.REASON_TEXTS[r.valvonta.reason]),
+            listed_reason=ValpasReason(code=r.valvonta.reason, english=hv.REASON_TEXTS[r.valvonta.reason]),
             hakemukset=[YhteishakuHakemus.of(h) for h in r.hakemukset],
             sai_paikan=r.sai_paikan,
             varoitus=r.varoitus.value,
@@ -271,7 +276,7 @@ class Kuntailmoitus:
     @strawberry.field(description="Why the notice is active or passive.")
     async def aktiivisuus_reason(self, info: Info) -> ValpasReason | None:
         verdict = await self._aktiivisuus(info)
-        return None if verdict is None else ValpasReason(code=verdict.reason, text=ki.explain(verdict.reason))
+        return None if verdict is None else ValpasReason(code=verdict.reason, english=ki.explain(verdict.reason))
 
     async def _aktiivisuus(self, info: Info) -> ov.Verdict | None:
         facts = await info.context.loaders.henkilo_facts.load(self.row.oppija.id)

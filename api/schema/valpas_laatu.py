@@ -49,7 +49,7 @@ class TietojenLaatuRivi:
             opiskeluoikeus_oid=r.opiskeluoikeus_oid,
             opiskeluoikeus_tyyppi=r.opiskeluoikeus_tyyppi,
             oppilaitos_oid=r.oppilaitos_oid,
-            ongelmat=[ValpasReason(code=f, text=laatu.TEXTS[f]) for f in r.flags],
+            ongelmat=[ValpasReason(code=f, english=laatu.TEXTS[f]) for f in r.flags],
             oppilaitos_path=r.oppilaitos_path,
         )
 

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -13,6 +14,7 @@ from typing import Any
 from models.rules.calendar import same_day_years_later
 from models.rules.sahkoposti import sahkoposti_error
 from models.rules.tunnisteet import OPISKELUOIKEUS_NODE, OPPIJA_NODE, oid_error, ytunnus_error
+from models.rules.viesti import Viesti
 
 OSA_TYYPIT = ("ammatillinen", "paikallinen", "yhteinen")
 TYOPAIKKAJAKSO_TYYPIT = frozenset({"oppisopimus", "koulutussopimus"})
@@ -29,6 +31,17 @@ class FieldError:
     field: str
     code: str
     message: str
+    # The message as a catalog template with its values, when it has values in it; else `message` is the msgid.
+    viesti: Viesti | None = dataclasses.field(default=None, compare=False)
+
+    @classmethod
+    def of(cls, field: str, code: str, template: str, **arvot: object) -> FieldError:
+        viesti = Viesti.of(template, **arvot)
+        return cls(field, code, str(viesti), viesti)
+
+    @property
+    def teksti(self) -> Viesti:
+        return self.viesti or Viesti(self.message)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from datetime import date
 from tortoise.expressions import Q
 
 from models.kyselylinkki import Kanava, Kyselytyyppi
+from models.rules.viesti import Viesti
 from models.services import palaute, tyoelama
 
 
@@ -28,7 +29,7 @@ class Tuleva:
     kanava: str
     tarkoitus: str
     osoite: str
-    syy: str
+    syy: Viesti  # shown in the client's language by the API
 
 
 async def upcoming_sends(koulutustoimija_oid: str, paiva: date) -> list[Tuleva]:

@@ -25,6 +25,7 @@ from models.rules import palaute as rules
 from models.rules import tyoelama as tyoelama_rules
 from models.rules.opiskeluoikeus import OpiskeluoikeusFacts, tutkinto_koodi
 from models.rules.sahkoposti import sahkoposti_error
+from models.rules.viesti import Viesti
 from models.services import audit
 from models.services.access import Principal
 from models.services.errors import DomainError, NotFound
@@ -48,7 +49,7 @@ class Lahetys:
     kanava: str
     tarkoitus: str
     osoite: str
-    syy: str
+    syy: Viesti  # shown in the client's language by the API
 
 
 def hoks_facts(hoks: Hoks, oppija_oid: str, oo_oid: str) -> rules.HoksFacts:
@@ -151,7 +152,7 @@ def _is_open(link: Kyselylinkki, today: date) -> bool:
     )
 
 
-async def _queue(link: Kyselylinkki, kanava: Kanava, tarkoitus: str, osoite: str, syy: str) -> Lahetys:
+async def _queue(link: Kyselylinkki, kanava: Kanava, tarkoitus: str, osoite: str, syy: Viesti) -> Lahetys:
     toimitus = await Toimitus.create(kyselylinkki=link, kanava=kanava, tarkoitus=tarkoitus, osoite=osoite)
     return Lahetys(
         toimitus.id,
@@ -196,8 +197,11 @@ class Aktivointi:
         return [(k, osoite) for k, osoite in ((Kanava.EMAIL, self.sahkoposti), (Kanava.SMS, self.puhelin)) if osoite]
 
 
-def sending_reason(link: Kyselylinkki) -> str:
-    return f"heratepvm {link.heratepvm.isoformat()} has come: sent on the first daily run on or after it (§3)"
+def sending_reason(link: Kyselylinkki) -> Viesti:
+    return Viesti.of(
+        "heratepvm {heratepvm} has come: sent on the first daily run on or after it (§3)",
+        heratepvm=link.heratepvm.isoformat(),
+    )
 
 
 async def send_due_links(today: date, now: datetime) -> list[Lahetys]:
@@ -285,13 +289,18 @@ async def send_due_reminders(today: date) -> list[Lahetys]:
     return out
 
 
-def reminder_reason(sent_day: date, kind: str, n: int, today: date) -> str:
+def reminder_reason(sent_day: date, kind: str, n: int, today: date) -> Viesti:
     """Why reminder `n` goes today, with that link's own reminder day (issue 13 item 5)."""
     due = rules.reminder_days(sent_day, kind)[n - 1]
-    text = f"reminder {n}: due on {due.isoformat()}, {(due - sent_day).days} days after the send on {sent_day}"
+    arvot = {"n": n, "due": due.isoformat(), "days": (due - sent_day).days, "sent": sent_day.isoformat()}
     if today > due:
-        text += f"; caught up today ({(today - due).days} days late, after a missed run)"
-    return text + ", still unanswered"
+        return Viesti.of(
+            "reminder {n}: due on {due}, {days} days after the send on {sent}; caught up today ({late} days late, "
+            "after a missed run), still unanswered",
+            late=(today - due).days,
+            **arvot,
+        )
+    return Viesti.of("reminder {n}: due on {due}, {days} days after the send on {sent}, still unanswered", **arvot)
 
 
 def clean_email(value: str | None) -> str | None:
@@ -379,7 +388,9 @@ async def resend(tunnus: str, sahkoposti: str | None, principal: Principal, toda
         if problem:
             raise DomainError("INVALID_EMAIL", f"not a deliverable e-mail address: {problem}", "sahkoposti")
         n = await Toimitus.filter(kyselylinkki=link, tarkoitus__startswith="uudelleen").count() + 1
-        lahetys = await _queue(link, Kanava.EMAIL, f"uudelleen{n}", address, f"resent by {principal.name}")
+        lahetys = await _queue(
+            link, Kanava.EMAIL, f"uudelleen{n}", address, Viesti.of("resent by {user}", user=principal.name)
+        )
         await audit.record(
             principal,
             "resend",

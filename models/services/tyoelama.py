@@ -28,6 +28,7 @@ from models.rules import tyoelama as rules
 from models.rules.calendar import rahoituskausi
 from models.rules.opiskeluoikeus import OpiskeluoikeusFacts, ammatilliset_suoritukset
 from models.rules.palaute import MAX_DAYS_AFTER_HERATE
+from models.rules.viesti import Viesti
 from models.services.access import Principal
 from models.services.bulk import delete_in, insert_rows
 from models.services.errors import NotFound
@@ -144,10 +145,12 @@ async def bundles_for(
     return rules.bundle((j.facts for j in by_id.values()), send_day, today), by_id
 
 
-def bundle_reason(b: rules.Bundle, send_day: date) -> str:
-    return (
-        f"bundle of {len(b.jakso_ids)} jakso(t) scheduled for {b.heratepvm.isoformat()}, "
-        f"sent on the send day {send_day.isoformat()} (§4.1)"
+def bundle_reason(b: rules.Bundle, send_day: date) -> Viesti:
+    return Viesti.of(
+        "bundle of {n} jakso(t) scheduled for {heratepvm}, sent on the send day {send_day} (§4.1)",
+        n=len(b.jakso_ids),
+        heratepvm=b.heratepvm.isoformat(),
+        send_day=send_day.isoformat(),
     )
 
 
@@ -258,7 +261,7 @@ async def _create_links(links: list[UusiLinkki]) -> dict[str, int]:
 
 
 async def _queue_many(
-    links: list[UusiLinkki], ids: dict[str, int], tarkoitus: str, syy: dict[str, str], now: datetime
+    links: list[UusiLinkki], ids: dict[str, int], tarkoitus: str, syy: dict[str, Viesti], now: datetime
 ) -> list[Lahetys]:
     """Queue one delivery per channel per link in bulk, and describe them."""
     rows = [

@@ -34,7 +34,7 @@ async def test_born_on_2004_01_01_is_covered_until_the_day_before_18(gql: Gql) -
     o = (await ask(gql, syntymaaika=date(2004, 1, 1)))["oppivelvollisuus"]
     assert o["covered"] is True
     assert o["reason"]["code"] == "covered"
-    assert o["reason"]["text"].startswith("Born in 2004 or later")
+    assert o["reason"]["text"].startswith("Syntynyt vuonna 2004 tai myöhemmin")  # Finnish without Accept-Language
     assert o["oppivelvollinenUntil"] == "2021-12-31"
     assert o["oppivelvollinenUntilReason"]["code"] == "turns_18"
     assert o["maksuttomuusUntil"] == "2024-12-31"
