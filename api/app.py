@@ -25,6 +25,7 @@ from api.palaute_routes import routes as palaute_routes
 from api.reports import routes as report_routes
 from api.schema import schema
 from api.valpas_export import automaattinen_tarkistus_csv, tietojen_laatu_csv
+from api.valpas_export_oppilaitos import routes as valpas_oppilaitos_routes
 from models.db import tortoise_config
 from models.production import check_environment
 from models.services.access import Principal
@@ -127,6 +128,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
             methods=["GET"],
         ),
         Route("/valpas/tietojen-laatu.csv", BearerAuth(request_response(tietojen_laatu_csv)), methods=["GET"]),
+        *valpas_oppilaitos_routes,
     ]
     if settings.explorer or settings.debug:
         routes += explorer_routes()

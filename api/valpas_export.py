@@ -77,7 +77,7 @@ def _laatu_line(r: LaatuRivi) -> tuple[object, ...]:
     )
 
 
-async def _stream(
+async def stream_csv(
     request: Request,
     open_chunks: Callable[[Principal, date], AsyncIterator[list[T]]],
     header: Sequence[str],
@@ -113,7 +113,7 @@ async def _stream(
 
 async def automaattinen_tarkistus_csv(request: Request) -> Response:
     kunta = normalise_kuntakoodi(request.query_params.get("kunta", ""))
-    return await _stream(
+    return await stream_csv(
         request,
         lambda principal, today: automaattinen_tarkistus_export(principal, kunta, today),
         HEADER,
@@ -125,7 +125,7 @@ async def automaattinen_tarkistus_csv(request: Request) -> Response:
 async def tietojen_laatu_csv(request: Request) -> Response:
     """`GET /valpas/tietojen-laatu.csv?organisaatio=OID`: the organisation's whole data-quality list."""
     organisaatio = request.query_params.get("organisaatio", "")
-    return await _stream(
+    return await stream_csv(
         request,
         lambda principal, _today: tietojen_laatu_export(principal, organisaatio),
         LAATU_HEADER,

@@ -31,6 +31,7 @@ from api.schema.raportointi import RaportointiQuery
 from api.schema.valpas import ValpasMutation, ValpasQuery
 from api.schema.valpas_haku import ValpasHakuQuery
 from api.schema.valpas_laatu import ValpasLaatuQuery
+from api.schema.valpas_oppilaitos import ValpasOppilaitosQuery
 from models.services.errors import DomainError
 
 log = logging.getLogger("polku.api")
@@ -51,6 +52,7 @@ class Query(
     ValpasQuery,
     ValpasLaatuQuery,
     ValpasHakuQuery,
+    ValpasOppilaitosQuery,
 ):
     pass
 

@@ -66,6 +66,20 @@ async def _tietojen_laatu(client: httpx.AsyncClient) -> httpx.Response:
     return await client.get("/valpas/tietojen-laatu.csv", params={"organisaatio": ol.oid}, headers=_auth(token))
 
 
+async def _suorittamisvalvonta(client: httpx.AsyncClient) -> httpx.Response:
+    kt, ol = await provider()
+    await tallenna(henkilo_doc(ol, kt, sukunimi=FORMULA, syntymaaika=years_ago(16), tyyppi="lukiokoulutus"))
+    token = await user_token(ol, RoleName.VALVOJA_SUORITTAMINEN)
+    return await client.get("/valpas/suorittamisvalvonta.csv", params={"oppilaitos": ol.oid}, headers=_auth(token))
+
+
+async def _maksuttomuus(client: httpx.AsyncClient) -> httpx.Response:
+    kt, ol = await provider()
+    await tallenna(henkilo_doc(ol, kt, etunimet=FORMULA, syntymaaika=years_ago(17), tyyppi="ammatillinenkoulutus"))
+    token = await user_token(ol, RoleName.VALVOJA_MAKSUTTOMUUS)
+    return await client.get("/valpas/maksuttomuus.csv", params={"oppilaitos": ol.oid}, headers=_auth(token))
+
+
 async def _answers(n: int, tutkinto: str = "351301") -> str:
     kt, ol = await provider()
     for i in range(n):
@@ -96,6 +110,8 @@ ROUTES: dict[str, Request] = {
     "/tyopaikkakysely.csv": _tyopaikkakysely,
     "/valpas/automaattinen-tarkistus.csv": _automaattinen_tarkistus,
     "/valpas/tietojen-laatu.csv": _tietojen_laatu,
+    "/valpas/suorittamisvalvonta.csv": _suorittamisvalvonta,
+    "/valpas/maksuttomuus.csv": _maksuttomuus,
     "/raportit/vastaukset.csv": _vastaukset,
     "/raportit/tilastot.csv": _tilastot,
 }

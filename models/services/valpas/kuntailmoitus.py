@@ -11,10 +11,12 @@ from tortoise.transactions import in_transaction
 
 from models.oppija import Oppija
 from models.organisation import Organisation, OrganisationTyyppi
+from models.rules import kuntailmoitus as ki
 from models.rules.hoks import FieldError
 from models.services import audit
 from models.services.access import Principal
 from models.services.errors import Forbidden, ValidationFailed
+from models.services.valpas import suorittamisvalvonta
 from models.services.valpas.access import (
     ILMOITTAJA_ROLES,
     KUNTA_ROLES,
@@ -25,6 +27,8 @@ from models.services.valpas.access import (
     require_kunta_user,
     require_resident,
 )
+from models.services.valpas.opiskelijat import valvottu_oppilaitos
+from models.user import RoleName
 from models.valpas import Kieli, Kuntailmoitus, MuuHaku
 
 
@@ -93,16 +97,27 @@ def validate_yhteystiedot(y: Yhteystiedot, kieli: str) -> tuple[Yhteystiedot, li
 
 
 async def _require_ilmoittaja(principal: Principal, tekija: Organisation, oppija: Oppija, today: date) -> None:
-    """A provider's hakeutumisen/suorittamisen valvoja for their own pupils, or a kunta user for a resident of
-    their own kunta (§6.3)."""
+    """A kunta user for a resident of their own kunta; from an oppilaitos, `kuntailmoitus.oppilaitos_saa_ilmoittaa`
+    decides (§6.3)."""
     if tekija.tyyppi == OrganisationTyyppi.KUNTA:
         require_kunta_user(principal, tekija, "make a kuntailmoitus")
         await require_resident(oppija, tekija, today)
         return
-    if not principal.can_any(ILMOITTAJA_ROLES, tekija.path):
-        raise Forbidden(f"{principal.name} is not a hakeutumisen or suorittamisen valvoja of {tekija.oid}")
-    if not await pupil_of(oppija, tekija):
-        raise Forbidden(f"oppija {oppija.oid} is not a pupil of {tekija.oid}")
+    hakeutumisen = principal.can(RoleName.VALVOJA_HAKEUTUMINEN, tekija.path)
+    suorittamisen = principal.can(RoleName.VALVOJA_SUORITTAMINEN, tekija.path)
+    oma = (hakeutumisen or suorittamisen) and await pupil_of(oppija, tekija)
+    valvonnassa = False
+    if suorittamisen and oma:
+        oppilaitos = await valvottu_oppilaitos(principal, tekija.oid, RoleName.VALVOJA_SUORITTAMINEN, "notify")
+        valvonnassa = bool(await suorittamisvalvonta.on_listalla(oppilaitos, oppija, today))
+    verdict = ki.oppilaitos_saa_ilmoittaa(
+        hakeutumisen_valvoja=hakeutumisen,
+        suorittamisen_valvoja=suorittamisen,
+        oma_oppilas=oma,
+        suorittamisvalvonnassa=valvonnassa,
+    )
+    if not verdict:
+        raise Forbidden(f"{principal.name} may not notify about {oppija.oid}: {ki.explain(verdict.reason)}")
 
 
 async def create_kuntailmoitus(principal: Principal, data: KuntailmoitusInput, today: date) -> Kuntailmoitus:

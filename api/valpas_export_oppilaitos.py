@@ -1,0 +1,93 @@
+"""An oppilaitos' Valpas lists as CSV, streamed like the kunta's (api/valpas_export.py):
+`GET /valpas/suorittamisvalvonta.csv?oppilaitos=OID` for its suorittamisen valvojat and
+`GET /valpas/maksuttomuus.csv?oppilaitos=OID` for its maksuttomuuden valvojat. The same service call as the
+GraphQL list, so both show the same students."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route, request_response
+
+from api.auth import BearerAuth
+from api.valpas_export import stream_csv
+from models.rules import maksuttomuus as mk
+from models.rules import suorittamisvalvonta as sv
+from models.services.valpas import maksuttomuus, suorittamisvalvonta
+from models.services.valpas.opiskelijat import Lista, R
+
+SUORITTAMINEN_HEADER = (
+    "oppija_oid",
+    "sukunimi",
+    "etunimet",
+    "syntymäaika",
+    "opiskeluoikeus_oid",
+    "opiskeluoikeus_tyyppi",
+    "tila",
+    "päättynyt",
+    "syy",
+    "oppivelvollisuus_päättyy",
+    "keskeytetty",
+)
+MAKSUTTOMUUS_HEADER = (
+    "oppija_oid",
+    "sukunimi",
+    "etunimet",
+    "syntymäaika",
+    "opiskeluoikeus_oid",
+    "maksuttomuus_päättyy",
+    "päättymisen_syy",
+)
+
+
+def _suorittaminen_line(r: suorittamisvalvonta.SuorittamisRivi) -> tuple[object, ...]:
+    return (
+        r.facts.oppija_oid,
+        r.key[0],
+        r.key[1],
+        r.facts.syntymaaika,
+        r.valvonta.opiskeluoikeus_oid,
+        r.opiskeluoikeus_tyyppi,
+        r.tila,
+        r.valvonta.paattynyt,
+        sv.explain(r.valvonta.reason),
+        r.oppivelvollinen_until.date,
+        r.keskeytetty,
+    )
+
+
+def _maksuttomuus_line(r: maksuttomuus.MaksuttomuusRivi) -> tuple[object, ...]:
+    until = r.maksuttomuus.until
+    return (
+        r.facts.oppija_oid,
+        r.key[0],
+        r.key[1],
+        r.facts.syntymaaika,
+        r.maksuttomuus.opiskeluoikeus_oid,
+        until.date,
+        mk.explain(until.reason),
+    )
+
+
+def _csv_route(path: str, lista: Lista[R], header: Sequence[str], line: Callable[[R], Sequence[object]]) -> BaseRoute:
+    """`GET path?oppilaitos=OID`: the list's whole CSV, named after the path."""
+
+    async def endpoint(request: Request) -> Response:
+        oppilaitos = request.query_params.get("oppilaitos", "")
+        return await stream_csv(
+            request,
+            lambda principal, today: lista.export(principal, oppilaitos, today),
+            header,
+            line,
+            path.rsplit("/", 1)[-1],
+        )
+
+    return Route(path, BearerAuth(request_response(endpoint)), methods=["GET"])
+
+
+routes: list[BaseRoute] = [
+    _csv_route("/valpas/suorittamisvalvonta.csv", suorittamisvalvonta.LISTA, SUORITTAMINEN_HEADER, _suorittaminen_line),
+    _csv_route("/valpas/maksuttomuus.csv", maksuttomuus.LISTA, MAKSUTTOMUUS_HEADER, _maksuttomuus_line),
+]

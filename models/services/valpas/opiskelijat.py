@@ -1,0 +1,170 @@
+"""An oppilaitos' students after perusopetus, in name order, for its valvojat' lists (suorittamisvalvonta and
+maksuttomuus, DOMAIN.md §6.3).
+
+SQL narrows the people to a superset of either list — someone with a valid study right of a qualifying type
+after perusopetus at the oppilaitos (or a toimipiste below it), born in the list's window, with no vapautus in
+force — and loads their facts; the list's pure rule decides each one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Generic, Protocol, TypeVar
+
+from models.oppija import Oppija
+from models.organisation import Organisation
+from models.rules import oppivelvollisuus as ov
+from models.rules import suorittamisvalvonta as sv
+from models.rules.calendar import helsinki_day
+from models.services import audit
+from models.services.access import Principal
+from models.services.errors import Forbidden
+from models.services.sql import Sql, fetch, moment
+from models.services.valpas.access import organisation
+from models.services.valpas.facts import load_facts
+from models.services.valpas.paging import ListKey, chunked, first_page
+from models.user import RoleName
+
+
+@dataclass(frozen=True)
+class Opiskelija:
+    oppija_id: int
+    key: ListKey
+    facts: ov.HenkiloFacts
+    oppilaitoksen_oot: frozenset[str]  # the person's study rights at the oppilaitos (OIDs)
+    ilmoitettu: date | None  # the latest day the oppilaitos made a kuntailmoitus about the person
+
+
+@dataclass(frozen=True)
+class Oppilaitos:
+    """The oppilaitos of a list with the ids and OIDs of it and its toimipisteet."""
+
+    row: Organisation
+    ids: tuple[int, ...]
+    oids: frozenset[str]
+
+
+async def valvottu_oppilaitos(principal: Principal, oid: str, role: RoleName, what: str) -> Oppilaitos:
+    """The oppilaitos, when the principal holds `role` there (a valvoja of the oppilaitos or above it)."""
+    row = await organisation(oid, "oppilaitos")
+    if not principal.can(role, row.path):
+        raise Forbidden(f"{principal.name} is not a {role.value} of {oid} and may not {what}")
+    below = await Organisation.filter(path__startswith=row.path).values_list("id", "oid")
+    return Oppilaitos(row, tuple(int(i) for i, _ in below), frozenset(str(o) for _, o in below))
+
+
+def _candidate_sql(
+    p: Sql, ids: tuple[int, ...], born_from: date, today: date, after: ListKey | None, limit: int
+) -> str:
+    """Our own values (ids, dates, codes) are literals so PostgreSQL plans for the actual oppilaitos; only the
+    cursor's names are parameters."""
+    lit = p.literal
+    tyypit = ", ".join(lit(t) for t in sorted(sv.TYYPIT))
+    sql = f"""
+        SELECT p.id, p.sukunimi, p.etunimet, p.oid FROM oppija p
+        WHERE p.syntymaaika >= {lit(max(born_from, ov.BORN_FROM))}
+          AND p.syntymaaika < {lit(date(today.year - 6, 1, 1))}
+          AND EXISTS (SELECT 1 FROM opiskeluoikeus o
+                      WHERE o.oppija_id = p.id AND o.mitatoity = FALSE AND o.tyyppi IN ({tyypit})
+                        AND o.oppilaitos_id IN ({", ".join(str(int(i)) for i in ids)}))
+          AND NOT EXISTS (SELECT 1 FROM valpas_vapautus v WHERE v.oppija_id = p.id AND v.alku <= {lit(today)})
+    """
+    if after is not None:
+        sql += f" AND (p.sukunimi, p.etunimet, p.oid) > ({p.many(after)})"
+    return sql + f" ORDER BY p.sukunimi, p.etunimet, p.oid LIMIT {int(limit)}"
+
+
+async def _ilmoitettu(oppilaitos: Oppilaitos, oppija_ids: list[int]) -> dict[int, date]:
+    """The latest (Helsinki) day the oppilaitos or a toimipiste made a kuntailmoitus about each person."""
+    if not oppija_ids:
+        return {}
+    latest: dict[int, date] = {}
+    for r in await fetch(
+        lambda p: (
+            "SELECT oppija_id, MAX(created_at) FROM valpas_kuntailmoitus "
+            f"WHERE oppija_id IN ({p.many(oppija_ids)}) "
+            f"AND tekija_organisaatio_id IN ({', '.join(str(i) for i in oppilaitos.ids)}) GROUP BY oppija_id"
+        )
+    ):
+        made = moment(r[1])
+        if made is not None:
+            latest[int(r[0])] = helsinki_day(made)
+    return latest
+
+
+async def _with_facts(oppilaitos: Oppilaitos, candidates: list[tuple[int, ListKey]]) -> list[Opiskelija]:
+    ids = [pid for pid, _ in candidates]
+    facts = await load_facts(ids)
+    ilmoitettu = await _ilmoitettu(oppilaitos, ids)
+    return [
+        Opiskelija(pid, key, person, own, ilmoitettu.get(pid))
+        for pid, key in candidates
+        if (person := facts.get(pid)) is not None
+        and (own := frozenset(oo.oid for oo in person.opiskeluoikeudet if oo.oppilaitos_oid in oppilaitos.oids))
+    ]
+
+
+async def opiskelijat(
+    oppilaitos: Oppilaitos, born_from: date, today: date, after: ListKey | None = None, batch: int = 500
+) -> AsyncIterator[Opiskelija]:
+    """The candidates in name order from `after` on, born on or after `born_from`, with their facts."""
+    while True:
+        rows = await fetch(
+            lambda p, after=after: _candidate_sql(p, oppilaitos.ids, born_from, today, after, batch)  # type: ignore[misc]
+        )
+        candidates = [(int(r[0]), (str(r[1]), str(r[2]), str(r[3]))) for r in rows]
+        for opiskelija in await _with_facts(oppilaitos, candidates):
+            yield opiskelija
+        if len(candidates) < batch:
+            return
+        after = candidates[-1][1]
+
+
+async def opiskelija(oppilaitos: Oppilaitos, oppija: Oppija) -> Opiskelija | None:
+    """One person as the lists see them (None: no known birth date or no study right at the oppilaitos)."""
+    found = await _with_facts(oppilaitos, [(oppija.id, (oppija.sukunimi, oppija.etunimet, oppija.oid))])
+    return found[0] if found else None
+
+
+class Rivi(Protocol):
+    @property
+    def facts(self) -> ov.HenkiloFacts: ...
+
+
+R = TypeVar("R", bound=Rivi)
+Rows = Callable[[Oppilaitos, date, "ListKey | None", int], AsyncIterator[R]]
+
+
+@dataclass(frozen=True)
+class Lista(Generic[R]):
+    """One oppilaitos list: who may read it (`role`), its audit entity, and its rows from a cursor on."""
+
+    role: RoleName
+    entity: str
+    rows: Rows[R]
+
+    async def _oppilaitos(self, principal: Principal, oid: str, what: str) -> Oppilaitos:
+        return await valvottu_oppilaitos(principal, oid, self.role, f"{what} its {self.entity} list")
+
+    async def _audit(self, principal: Principal, oppilaitos: Oppilaitos, rows: list[R]) -> None:
+        await audit.record_reads(principal, self.entity, ((oppilaitos.row.oid, r.facts.oppija_oid) for r in rows))
+
+    async def page(
+        self, principal: Principal, oppilaitos_oid: str, today: date, first: int, after: ListKey | None
+    ) -> tuple[list[R], bool]:
+        """One page (and whether more follow) for the oppilaitos' valvoja; the rows read are audited."""
+        oppilaitos = await self._oppilaitos(principal, oppilaitos_oid, "read")
+        page, more = await first_page(self.rows(oppilaitos, today, after, first + 21), first)
+        await self._audit(principal, oppilaitos, page)
+        return page, more
+
+    async def export(
+        self, principal: Principal, oppilaitos_oid: str, today: date, batch: int = 2000
+    ) -> AsyncIterator[list[R]]:
+        """The whole list in chunks for CSV; authorization before the first chunk, each chunk audited as sent."""
+        oppilaitos = await self._oppilaitos(principal, oppilaitos_oid, "export")
+        async for chunk in chunked(self.rows(oppilaitos, today, None, batch), batch):
+            await self._audit(principal, oppilaitos, chunk)
+            yield chunk
