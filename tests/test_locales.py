@@ -17,7 +17,16 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from models.rules import hakeutumisvalvonta, kuntailmoitus, oppivelvollisuus, palaute, tietojen_laatu, tyoelama
+from models.rules import (
+    hakeutumisvalvonta,
+    kuntailmoitus,
+    maksuttomuus,
+    oppivelvollisuus,
+    palaute,
+    suorittamisvalvonta,
+    tietojen_laatu,
+    tyoelama,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"
@@ -60,6 +69,8 @@ REASON_TEXTS = (
     hakeutumisvalvonta.REASON_TEXTS,
     kuntailmoitus.TEXTS,
     tietojen_laatu.TEXTS,
+    suorittamisvalvonta.REASON_TEXTS,
+    maksuttomuus.REASON_TEXTS,
 )
 
 

@@ -73,7 +73,7 @@ class SuorittamisRivi(Opiskelija):
             opiskeluoikeus_tyyppi=r.opiskeluoikeus_tyyppi,
             tila=r.tila,
             paattynyt=r.valvonta.paattynyt,
-            reason=ValpasReason(code=r.valvonta.reason, text=sv.explain(r.valvonta.reason)),
+            reason=ValpasReason(code=r.valvonta.reason, english=sv.explain(r.valvonta.reason)),
             oppivelvollinen_until=r.oppivelvollinen_until.date,
             keskeytetty=r.keskeytetty,
         )
@@ -98,7 +98,7 @@ class MaksuttomuusRivi(Opiskelija):
             **_opiskelija(r.facts, r.key, oppilaitos_path),
             opiskeluoikeus_oid=r.maksuttomuus.opiskeluoikeus_oid or "",
             maksuttomuus_until=until.date,
-            maksuttomuus_until_reason=ValpasReason(code=until.reason, text=mk.explain(until.reason)),
+            maksuttomuus_until_reason=ValpasReason(code=until.reason, english=mk.explain(until.reason)),
         )
 
 

@@ -13,6 +13,7 @@ from models.oppija import Oppija
 from models.organisation import Organisation, OrganisationTyyppi
 from models.rules import kuntailmoitus as ki
 from models.rules.hoks import FieldError
+from models.rules.viesti import Viesti
 from models.services import audit
 from models.services.access import Principal
 from models.services.errors import Forbidden, ValidationFailed
@@ -108,7 +109,7 @@ async def _require_ilmoittaja(principal: Principal, tekija: Organisation, oppija
     oma = (hakeutumisen or suorittamisen) and await pupil_of(oppija, tekija)
     valvonnassa = False
     if suorittamisen and oma:
-        oppilaitos = await valvottu_oppilaitos(principal, tekija.oid, RoleName.VALVOJA_SUORITTAMINEN, "notify")
+        oppilaitos = await valvottu_oppilaitos(principal, tekija.oid, RoleName.VALVOJA_SUORITTAMINEN)
         valvonnassa = bool(await suorittamisvalvonta.on_listalla(oppilaitos, oppija, today))
     verdict = ki.oppilaitos_saa_ilmoittaa(
         hakeutumisen_valvoja=hakeutumisen,
@@ -117,7 +118,12 @@ async def _require_ilmoittaja(principal: Principal, tekija: Organisation, oppija
         suorittamisvalvonnassa=valvonnassa,
     )
     if not verdict:
-        raise Forbidden(f"{principal.name} may not notify about {oppija.oid}: {ki.explain(verdict.reason)}")
+        raise Forbidden(
+            "{user} may not notify about {oppija}: {syy}",
+            user=principal.name,
+            oppija=oppija.oid,
+            syy=Viesti(ki.explain(verdict.reason)),
+        )
 
 
 async def create_kuntailmoitus(principal: Principal, data: KuntailmoitusInput, today: date) -> Kuntailmoitus:

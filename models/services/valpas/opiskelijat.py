@@ -46,11 +46,11 @@ class Oppilaitos:
     oids: frozenset[str]
 
 
-async def valvottu_oppilaitos(principal: Principal, oid: str, role: RoleName, what: str) -> Oppilaitos:
+async def valvottu_oppilaitos(principal: Principal, oid: str, role: RoleName) -> Oppilaitos:
     """The oppilaitos, when the principal holds `role` there (a valvoja of the oppilaitos or above it)."""
     row = await organisation(oid, "oppilaitos")
     if not principal.can(role, row.path):
-        raise Forbidden(f"{principal.name} is not a {role.value} of {oid} and may not {what}")
+        raise Forbidden("{user} is not a {role} of {oppilaitos}", user=principal.name, role=role.value, oppilaitos=oid)
     below = await Organisation.filter(path__startswith=row.path).values_list("id", "oid")
     return Oppilaitos(row, tuple(int(i) for i, _ in below), frozenset(str(o) for _, o in below))
 
@@ -145,9 +145,6 @@ class Lista(Generic[R]):
     entity: str
     rows: Rows[R]
 
-    async def _oppilaitos(self, principal: Principal, oid: str, what: str) -> Oppilaitos:
-        return await valvottu_oppilaitos(principal, oid, self.role, f"{what} its {self.entity} list")
-
     async def _audit(self, principal: Principal, oppilaitos: Oppilaitos, rows: list[R]) -> None:
         await audit.record_reads(principal, self.entity, ((oppilaitos.row.oid, r.facts.oppija_oid) for r in rows))
 
@@ -155,7 +152,7 @@ class Lista(Generic[R]):
         self, principal: Principal, oppilaitos_oid: str, today: date, first: int, after: ListKey | None
     ) -> tuple[list[R], bool]:
         """One page (and whether more follow) for the oppilaitos' valvoja; the rows read are audited."""
-        oppilaitos = await self._oppilaitos(principal, oppilaitos_oid, "read")
+        oppilaitos = await valvottu_oppilaitos(principal, oppilaitos_oid, self.role)
         page, more = await first_page(self.rows(oppilaitos, today, after, first + 21), first)
         await self._audit(principal, oppilaitos, page)
         return page, more
@@ -164,7 +161,7 @@ class Lista(Generic[R]):
         self, principal: Principal, oppilaitos_oid: str, today: date, batch: int = 2000
     ) -> AsyncIterator[list[R]]:
         """The whole list in chunks for CSV; authorization before the first chunk, each chunk audited as sent."""
-        oppilaitos = await self._oppilaitos(principal, oppilaitos_oid, "export")
+        oppilaitos = await valvottu_oppilaitos(principal, oppilaitos_oid, self.role)
         async for chunk in chunked(self.rows(oppilaitos, today, None, batch), batch):
             await self._audit(principal, oppilaitos, chunk)
             yield chunk
