@@ -57,7 +57,8 @@ class KoskiStandin:
         after = (datetime.fromisoformat(instant), int(seq))
         if len(self._ordered) != len(self.changes):
             self._ordered = sorted((when, i, oid) for i, (when, oid) in enumerate(self.changes))
-        rest = self._ordered[bisect.bisect_right(self._ordered, (after[0], after[1], "\uffff")) :]
+        first = bisect.bisect_right(self._ordered, (after[0], after[1], "\uffff"))
+        rest = self._ordered[first : first + size + 1]
         page, more = rest[:size], len(rest) > size
         if not page:
             return {"result": [], "mayHaveMore": False, "nextCursor": cursor}
