@@ -20,10 +20,11 @@ from models.opiskeluoikeus import OpiskeluoikeudenTila, Opiskeluoikeus, Paatason
 from models.oppija import Kotikunta, Oppija
 from models.organisation import OPH_OID, Organisation, OrganisationTyyppi
 from models.rules.calendar import rahoituskausi
-from models.rules.kysely import KYLLA_EI, LIKERT, MONIVALINTA, TEKSTI, VALINTA, Kysely, validate_answers
+from models.rules.kysely import KYLLA_EI, LIKERT, MONIVALINTA, TEKSTI, VALINTA, Kysely
 from models.rules.opiskeluoikeus import LASNA, VALMISTUNUT
 from models.rules.tunnisteet import OPISKELUOIKEUS_NODE, OPPIJA_NODE, make_oid
 from models.rules.tyoelama import ended_period_for_send_day, next_send_day
+from models.rules.vastauslomake import validate_answers
 from models.services.users import add_user, issue_token
 from models.user import RoleName, UserKind
 from models.vastaus import Vastaus

@@ -15,8 +15,9 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.requests import Request
 
-from models.rules.kysely import KIELET, LIIAN_PITKA, PAKOLLINEN, TUNTEMATON_KYSYMYS, VIRHEELLINEN_ARVO
+from models.rules.kysely import KIELET
 from models.rules.lomake import nykyinen_nimi
+from models.rules.vastauslomake import LIIAN_PITKA, PAKOLLINEN, TUNTEMATON_KYSYMYS, VIRHEELLINEN_ARVO
 
 DOMAIN = "kysely"
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"

@@ -20,9 +20,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from models.kyselylinkki import Kyselytyyppi
-from models.rules.kysely import KYSELYTYYPIT, Kysely, Kysymys, validate_answers
+from models.rules.kysely import KYSELYTYYPIT, Kysely, Kysymys
 from models.rules.lomake import luonnoksen_arvot, puolikuukausi
 from models.rules.vastaaminen import LinkinTila, is_safe_uudelleenohjaus_url
+from models.rules.vastauslomake import validate_answers
 from models.services.errors import NotFound
 from models.services.luonnos import tallenna_luonnos
 from models.services.vastaus import Kysyja, LinkkiEiAvoin, Lomakelinkki, lomakelinkki, tallenna_vastaus

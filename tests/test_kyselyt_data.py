@@ -8,16 +8,8 @@ from importlib import resources
 
 import pytest
 
-from models.rules.kysely import (
-    KIELET,
-    KYSELYTYYPIT,
-    TEKSTI,
-    TYYPIT,
-    Kysely,
-    Teksti,
-    parse_kysely,
-    validate_answers,
-)
+from models.rules.kysely import KIELET, KYSELYTYYPIT, TEKSTI, TYYPIT, Kysely, Teksti, parse_kysely
+from models.rules.vastauslomake import validate_answers
 from survey_ui.kyselyt import latest, load_all
 
 FILES = sorted(e.name for e in resources.files("survey_ui.kyselyt").iterdir() if e.name.endswith(".json"))

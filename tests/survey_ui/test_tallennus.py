@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from models.rules.kysely import validate_answers
 from models.rules.vastaaminen import LinkinTila
+from models.rules.vastauslomake import validate_answers
 from models.services.vastaus import LinkkiEiAvoin, lomakelinkki, tallenna_vastaus
 from models.vastaus import Vastaus
 from survey_ui.kyselyt import latest
