@@ -26,8 +26,8 @@ from models.rules.opiskeluoikeus import (
     OpiskeluoikeusFacts,
     tila_on,
 )
+from models.rules.perusopetus import PERUSOPETUKSEN_VUOSILUOKKA
 
-PERUSOPETUKSEN_VUOSILUOKKA = "perusopetuksenvuosiluokka"
 # Nivelvaihe: the programmes between perusopetus and a secondary qualification; their pupils look for a place too.
 NIVELVAIHE_TYYPIT = frozenset({ov.PERUSOPETUKSEN_LISAOPETUS, ov.TUVA, ov.VALMA, ov.TELMA})
 TYYPIT = frozenset({ov.PERUSOPETUS}) | NIVELVAIHE_TYYPIT

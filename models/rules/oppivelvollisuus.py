@@ -15,12 +15,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from models.rules import perusopetus
 from models.rules.calendar import Period, add_days, in_period, same_day_years_later
 from models.rules.opiskeluoikeus import (
     ACTIVE_TILAT,
     AMMATILLINEN_TUTKINTO,
     ERONNUT,
     KATSOTAAN_ERONNEEKSI,
+    KESKEYTYNYT,
+    PAATTYNYT,
     PERUUTETTU,
     OpiskeluoikeusFacts,
     TilaJakso,
@@ -28,13 +31,14 @@ from models.rules.opiskeluoikeus import (
     tila_on,
     tila_periods,
 )
+from models.rules.perusopetus import AIKUISTEN_PERUSOPETUS as AIKUISTEN_PERUSOPETUS
+from models.rules.perusopetus import PERUSOPETUKSEN_OPPIMAARA as PERUSOPETUKSEN_OPPIMAARA
+from models.rules.perusopetus import PERUSOPETUS as PERUSOPETUS
 
 # --- Koski codes ----------------------------------------------------------------------------------
 
-# Opiskeluoikeus tyypit.
-PERUSOPETUS = "perusopetus"
+# Opiskeluoikeus tyypit (perusopetus and aikuisten perusopetus with the marks of its completion, perusopetus.py).
 PERUSOPETUKSEN_LISAOPETUS = "perusopetuksenlisaopetus"
-AIKUISTEN_PERUSOPETUS = "aikuistenperusopetus"
 LUKIOKOULUTUS = "lukiokoulutus"
 AMMATILLINEN_KOULUTUS = "ammatillinenkoulutus"
 TUVA = "tuva"
@@ -48,8 +52,7 @@ YLIOPPILASTUTKINTO = "ylioppilastutkinto"  # the OO tyyppi and the suoritus tyyp
 
 # Päätason suoritus tyypit. An `ammatillinentutkintoosittainen` ends nothing (DOMAIN.md §6.2).
 # The codes `ammatillinentutkinto` / `ammatillinentutkintoosittainen` live in `opiskeluoikeus.py`; the
-# ylioppilastutkinto suoritus uses YLIOPPILASTUTKINTO above.
-PERUSOPETUKSEN_OPPIMAARA = "perusopetuksenoppimaara"
+# ylioppilastutkinto suoritus uses YLIOPPILASTUTKINTO above; the perusopetus ones are in `perusopetus.py`.
 
 # OO types whose active study right means the person is fulfilling compulsory education (DOMAIN.md §6.3).
 QUALIFYING_TYYPIT = frozenset(
@@ -73,8 +76,9 @@ QUALIFYING_TYYPIT = frozenset(
 JATKO_OPINTO_TYYPIT = QUALIFYING_TYYPIT - {PERUSOPETUS}
 # The lukio side of a yhdistelmätutkinto (DOMAIN.md §6.2).
 YHDISTELMA_LUKIO_TYYPIT = frozenset({LUKIOKOULUTUS, YLIOPPILASTUTKINTO})
-# Final tilat meaning the person stopped pursuing that study right without completing it.
-DROPPED_TILAT = frozenset({ERONNUT, KATSOTAAN_ERONNEEKSI, PERUUTETTU})
+# Final tilat meaning the person stopped pursuing that study right without completing it (DOMAIN.md §2: Koski's
+# keskeytynyt is terminal like eronnut; paattynyt ends a study right without a completion).
+DROPPED_TILAT = frozenset({ERONNUT, KATSOTAAN_ERONNEEKSI, PERUUTETTU, KESKEYTYNYT, PAATTYNYT})
 
 # --- Kunta codes (DOMAIN.md §6.1) -----------------------------------------------------------------
 
@@ -379,9 +383,9 @@ def _vahvistukset(oos: Iterable[OpiskeluoikeusFacts], suoritus_tyyppi: str) -> l
 
 
 def perusopetus_valmistunut(person: HenkiloFacts) -> date | None:
-    """The EARLIEST perusopetuksen oppimäärä vahvistus: that one decides, even if it is an error (FAQ)."""
-    marks = _vahvistukset(valid_opiskeluoikeudet(person), PERUSOPETUKSEN_OPPIMAARA)
-    return marks[0][0] if marks else None
+    """The EARLIEST perusopetus valmistunut mark (`perusopetus.valmistunut`): that one decides, even if it is an
+    error (FAQ)."""
+    return min((m for oo in valid_opiskeluoikeudet(person) if (m := perusopetus.valmistunut(oo))), default=None)
 
 
 def perusopetus_valmistunut_ennen_15v(person: HenkiloFacts) -> tuple[OpiskeluoikeusFacts, ...]:
@@ -390,21 +394,13 @@ def perusopetus_valmistunut_ennen_15v(person: HenkiloFacts) -> tuple[Opiskeluoik
     DOMAIN.md §6.1: flagged on the person and in a data-quality list for the organisation that recorded the
     OO, hence the OOs (their koulutustoimija/oppilaitos) are returned, not just a yes/no.
     """
-    marks = _vahvistukset(valid_opiskeluoikeudet(person), PERUSOPETUKSEN_OPPIMAARA)
-    seen: dict[str, OpiskeluoikeusFacts] = {}
-    for _, oo in marks:
-        if valmistunut_ennen_15v(oo, person.syntymaaika):
-            seen.setdefault(oo.oid, oo)
-    return tuple(seen.values())
+    return tuple(oo for oo in valid_opiskeluoikeudet(person) if valmistunut_ennen_15v(oo, person.syntymaaika))
 
 
 def valmistunut_ennen_15v(oo: OpiskeluoikeusFacts, syntymaaika: date) -> bool:
     """The OO holds a perusopetus valmistunut mark dated before its pupil (born `syntymaaika`) turned 15."""
-    turned_15 = same_day_years_later(syntymaaika, 15)
-    return any(
-        s.tyyppi == PERUSOPETUKSEN_OPPIMAARA and s.vahvistus is not None and s.vahvistus < turned_15
-        for s in oo.suoritukset
-    )
+    mark = perusopetus.valmistunut(oo)
+    return mark is not None and mark < same_day_years_later(syntymaaika, 15)
 
 
 def data_quality_flags(person: HenkiloFacts) -> tuple[str, ...]:
@@ -516,11 +512,19 @@ class Yhdistelma:
     lukio_puoli: tuple[OpiskeluoikeusFacts, ...]
 
 
+def _tutkintoon_johtava(oo: OpiskeluoikeusFacts) -> bool:
+    """An ammatillinenkoulutus OO for a whole ammatillinen tutkinto: Koski records VALMA, TELMA, an osittainen
+    tutkinto and other vocational training under the same OO type, and none of those completes a tutkinto."""
+    return oo.tyyppi == AMMATILLINEN_KOULUTUS and any(s.tyyppi == AMMATILLINEN_TUTKINTO for s in oo.suoritukset)
+
+
 def yhdistelmatutkinto(person: HenkiloFacts) -> Yhdistelma | None:
-    """The OOs pursued as a yhdistelmätutkinto: an ammatillinenkoulutus OO whose active periods overlap those
-    of a lukiokoulutus or ylioppilastutkinto OO. None when no such pair exists."""
+    """The OOs pursued as a yhdistelmätutkinto: an OO for a whole ammatillinen tutkinto whose active periods
+    overlap those of a lukiokoulutus or ylioppilastutkinto OO. None when no such pair exists. Koski's
+    ylioppilastutkinto OO has no tila rows, so in real data the lukio OO shows the overlap; the YO vahvistus
+    counts wherever it is recorded."""
     oos = valid_opiskeluoikeudet(person)
-    ammatilliset = [oo for oo in oos if oo.tyyppi == AMMATILLINEN_KOULUTUS]
+    ammatilliset = [oo for oo in oos if _tutkintoon_johtava(oo)]
     lukio = [oo for oo in oos if oo.tyyppi in YHDISTELMA_LUKIO_TYYPIT]
     pairs = [(a, b, d) for a in ammatilliset for b in lukio if (d := _first_common_day(a, b)) is not None]
     if not pairs:
@@ -535,7 +539,7 @@ def yhdistelmatutkinto(person: HenkiloFacts) -> Yhdistelma | None:
 
 
 def _dropped_after(oos: tuple[OpiskeluoikeusFacts, ...]) -> date | None:
-    """When every OO of one side ended as eronnut/katsotaaneronneeksi/peruutettu: the last day any was still
+    """When every OO of one side ended without a completion (`DROPPED_TILAT`): the last day any was still
     pursued (the day before its final tila). None while any of them is still open or ended otherwise."""
     last_days: list[date] = []
     for oo in oos:
@@ -554,7 +558,7 @@ def _yhdistelma_decisions(person: HenkiloFacts) -> list[DateDecision | None]:
     Decision (DOMAIN.md §6.2, FAQ "ei päättele ... yhdistelmätutkinnon"): completions dated before the overlap
     began, and ammatillinen tutkinnot of OOs outside the pair, end free education on their own. Inside the
     pair, free education lasts until the later of the two is completed; if only one is completed and every
-    study right of the other side ended as eronnut/katsotaaneronneeksi/peruutettu, it ends when both had
+    study right of the other side ended without a completion (eronnut, keskeytynyt, …), it ends when both had
     happened (completion and the last day still pursuing the other). One completed and the other still pursued
     (or lukio valmistunut awaiting the YO): no end yet, the 20-year cap applies.
     """

@@ -16,9 +16,12 @@ from models.rules.opiskeluoikeus import (
     AMMATILLINEN_TUTKINTO,
     AMMATILLINEN_TUTKINTO_OSITTAINEN,
     ERONNUT,
+    HYVAKSYTYSTI_SUORITETTU,
     KATSOTAAN_ERONNEEKSI,
+    KESKEYTYNYT,
     LASNA,
     LOMA,
+    PAATTYNYT,
     VALIAIKAISESTI_KESKEYTYNYT,
     VALMISTUNUT,
     OpiskeluoikeusFacts,
@@ -420,8 +423,9 @@ class TestOppivelvollisuusUntil:
 
 
 def amis_oo(*tilat: tuple[str, str], tutkinto: str | None = None) -> OpiskeluoikeusFacts:
-    sv = (vahvistettu(AMMATILLINEN_TUTKINTO, tutkinto),) if tutkinto else ()
-    return oo(AMMATILLINEN_KOULUTUS, *tilat, suoritukset=sv)
+    """An OO for a whole ammatillinen tutkinto, confirmed on `tutkinto` (None: not yet)."""
+    sv = vahvistettu(AMMATILLINEN_TUTKINTO, tutkinto) if tutkinto else Suoritus(AMMATILLINEN_TUTKINTO)
+    return oo(AMMATILLINEN_KOULUTUS, *tilat, suoritukset=(sv,))
 
 
 def lukio_oo(*tilat: tuple[str, str]) -> OpiskeluoikeusFacts:
@@ -607,6 +611,34 @@ class TestYhdistelmatutkinto:
         # Decision: overlap is read from active tilat only; a bare YO record pairs with nothing.
         person = henkilo(self.BORN, amis_oo(("2021-08-01", LASNA), tutkinto="2024-05-31"), yo_oo("2024-12-01"))
         assert maksuttomuus_until(person) == ends("2024-05-31", AMMATILLINEN_TUTKINTO_COMPLETED)
+
+    @pytest.mark.parametrize(
+        "suoritus", [Suoritus("valma"), Suoritus("telma"), vahvistettu(AMMATILLINEN_TUTKINTO_OSITTAINEN, "2024-05-31")]
+    )
+    def test_ammatillinen_training_for_no_whole_tutkinto_is_no_yhdistelma(self, suoritus: Suoritus) -> None:
+        # Koski records VALMA, TELMA and osittainen tutkinnot as ammatillinenkoulutus too: the YO ends it alone
+        valma = oo(AMMATILLINEN_KOULUTUS, ("2021-08-01", LASNA), ("2022-05-31", VALMISTUNUT), suoritukset=(suoritus,))
+        person = henkilo(
+            self.BORN, valma, lukio_oo(("2021-08-01", LASNA), ("2024-05-31", VALMISTUNUT)), yo_oo("2024-05-31")
+        )
+        assert yhdistelmatutkinto(person) is None
+        assert maksuttomuus_until(person) == ends("2024-05-31", YLIOPPILASTUTKINTO_COMPLETED)
+
+    @pytest.mark.parametrize(
+        ("tila", "until"),
+        [
+            (KESKEYTYNYT, ends("2024-09-30", YHDISTELMATUTKINTO_OTHER_PART_DROPPED)),
+            (PAATTYNYT, ends("2024-09-30", YHDISTELMATUTKINTO_OTHER_PART_DROPPED)),
+            (HYVAKSYTYSTI_SUORITETTU, ends("2025-12-31", YEAR_TURNING_20)),  # completed: the YO may still follow
+        ],
+    )
+    def test_koskis_other_final_tilat_of_the_lukio(self, tila: str, until: DateDecision) -> None:
+        person = henkilo(
+            self.BORN,
+            amis_oo(("2021-08-01", LASNA), ("2024-05-31", VALMISTUNUT), tutkinto="2024-05-31"),
+            lukio_oo(("2021-08-01", LASNA), ("2024-10-01", tila)),
+        )
+        assert maksuttomuus_until(person) == until
 
     def test_a_lukio_oo_that_was_never_active_does_not_pair(self) -> None:
         person = henkilo(

@@ -2,8 +2,9 @@
 (`models.rules.tietojen_laatu`), so the valvoja who recorded them finds and fixes them in Koski without
 looking person by person.
 
-SQL narrows the organisation's study rights to a superset (no birth date, no tila rows, or an oppimäärä
-vahvistus before the 15th birthday as the database counts years); the rule decides each one.
+SQL narrows the organisation's study rights to a superset (no birth date, no tila rows, or a perusopetus
+valmistunut mark — a completing suoritus's vahvistus or a perusopetus study right's valmistunut tila row — before
+the 15th birthday as the database counts years); the rule decides each one.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from models.organisation import Organisation
-from models.rules import oppivelvollisuus as ov
+from models.rules import perusopetus
 from models.rules import tietojen_laatu as laatu
-from models.rules.opiskeluoikeus import OpiskeluoikeusFacts, Suoritus, TilaJakso
+from models.rules.opiskeluoikeus import VALMISTUNUT, OpiskeluoikeusFacts, Suoritus, TilaJakso
 from models.services import audit
 from models.services.access import Principal
 from models.services.errors import Forbidden
@@ -53,6 +54,8 @@ def _candidate_sql(p: Sql, path: str, after: LaatuKey | None, limit: int) -> str
     turned_15 = (
         "sp.syntymaaika + INTERVAL '15 years'" if p.dialect == "postgres" else "date(sp.syntymaaika, '+15 years')"
     )
+    paattavat = ", ".join(lit(t) for t in sorted({t for t, _ in perusopetus.PAATTAVAT_SUORITUKSET}))
+    tilalla = ", ".join(lit(t) for t in sorted(perusopetus.TILALLA_MERKITSEVAT))
     sql = f"""
         SELECT p.sukunimi, p.etunimet, p.oid, o.oid, p.syntymaaika, o.id, o.tyyppi, ol.oid, ol.path
         FROM opiskeluoikeus o JOIN oppija p ON p.id = o.oppija_id JOIN organisation ol ON ol.id = o.oppilaitos_id
@@ -61,7 +64,10 @@ def _candidate_sql(p: Sql, path: str, after: LaatuKey | None, limit: int) -> str
                OR NOT EXISTS (SELECT 1 FROM opiskeluoikeuden_tila t WHERE t.opiskeluoikeus_id = o.id)
                OR o.id IN (SELECT s.opiskeluoikeus_id FROM paatason_suoritus s
                            JOIN opiskeluoikeus so ON so.id = s.opiskeluoikeus_id JOIN oppija sp ON sp.id = so.oppija_id
-                           WHERE s.tyyppi = {lit(ov.PERUSOPETUKSEN_OPPIMAARA)} AND s.vahvistus < {turned_15}))
+                           WHERE s.tyyppi IN ({paattavat}) AND s.vahvistus < {turned_15})
+               OR o.id IN (SELECT t.opiskeluoikeus_id FROM opiskeluoikeuden_tila t
+                           JOIN opiskeluoikeus so ON so.id = t.opiskeluoikeus_id JOIN oppija sp ON sp.id = so.oppija_id
+                           WHERE t.tila = {lit(VALMISTUNUT)} AND so.tyyppi IN ({tilalla}) AND t.alku < {turned_15}))
     """
     if after is not None:
         sql += f" AND (p.sukunimi, p.etunimet, p.oid, o.oid) > ({p.many(after)})"
@@ -69,18 +75,18 @@ def _candidate_sql(p: Sql, path: str, after: LaatuKey | None, limit: int) -> str
 
 
 async def _details(oo_ids: list[int]) -> tuple[dict[int, list[Suoritus]], dict[int, list[TilaJakso]]]:
-    """The candidates' oppimäärä suoritukset and tila rows (candidates are few: the superset of problems)."""
+    """The candidates' suoritukset and tila rows (candidates are few: the superset of problems)."""
     suoritukset: dict[int, list[Suoritus]] = defaultdict(list)
     tilat: dict[int, list[TilaJakso]] = defaultdict(list)
     if not oo_ids:
         return suoritukset, tilat
     for r in await fetch(
         lambda p: (
-            "SELECT opiskeluoikeus_id, tyyppi, vahvistus FROM paatason_suoritus "
-            f"WHERE tyyppi = {p.literal(ov.PERUSOPETUKSEN_OPPIMAARA)} AND opiskeluoikeus_id IN ({p.many(oo_ids)})"
+            "SELECT opiskeluoikeus_id, tyyppi, tutkinto_koodi, vahvistus FROM paatason_suoritus "
+            f"WHERE opiskeluoikeus_id IN ({p.many(oo_ids)}) ORDER BY id"
         )
     ):
-        suoritukset[r[0]].append(Suoritus(r[1], vahvistus=day(r[2])))
+        suoritukset[r[0]].append(Suoritus(r[1], r[2], vahvistus=day(r[3])))
     for r in await fetch(
         lambda p: (
             "SELECT opiskeluoikeus_id, alku, tila FROM opiskeluoikeuden_tila "
@@ -100,7 +106,7 @@ async def tietojen_laatu(
         suoritukset, tilat = await _details([int(r[5]) for r in rows])
         for r in rows:
             key: LaatuKey = (str(r[0]), str(r[1]), str(r[2]), str(r[3]))
-            # Only what the rule reads: the tila rows and the oppimäärä marks.
+            # Only what the rule reads: the tila rows and the suoritukset (type, code, vahvistus).
             facts = OpiskeluoikeusFacts(
                 oid=key[3],
                 oppija_oid=key[2],
