@@ -73,15 +73,17 @@ class SyntheticKoski(KoskiStandin):
 
     def __init__(self, n: int) -> None:
         super().__init__()
-        self.encoded = [json.dumps(oo, ensure_ascii=False).split(json.dumps(oo["oid"]), 1) for oo in templates()]
+        self.encoded = [
+            json.dumps(oo, ensure_ascii=False).encode().split(json.dumps(oo["oid"]).encode(), 1) for oo in templates()
+        ]
         self.index = {person_oid(i): i for i in range(n)}
 
     def served(self, oid: str) -> bytes:
-        parts = []
-        for k in rights_of(self.index[oid]):
+        parts = [f'{{"henkilö": {{"oid": "{oid}"}}, "opiskeluoikeudet": ['.encode()]
+        for j, k in enumerate(rights_of(self.index[oid])):
             before, after = self.encoded[k % len(self.encoded)]
-            parts.append(f'{before}"1.2.246.562.15.{k + 1:011d}"{after}')
-        return f'{{"henkilö": {{"oid": "{oid}"}}, "opiskeluoikeudet": [{", ".join(parts)}]}}'.encode()
+            parts += [b", " if j else b"", before, f'"1.2.246.562.15.{k + 1:011d}"'.encode(), after]
+        return b"".join([*parts, b"]}"])
 
 
 def expected_rows(n: int) -> tuple[int, int]:
