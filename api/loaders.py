@@ -21,6 +21,8 @@ from models.services.hoks import StoredOsa, stored_osat
 from models.services.palaute import links_by_hoks
 from models.services.tyoelama import kesto_erittelyt
 from models.services.valpas.facts import load_facts
+from models.services.valpas.korjaukset import keskeytys_historia, vapautus_historia
+from models.valpas import Keskeytys, Vapautus
 
 M = TypeVar("M", bound=Model)
 
@@ -104,6 +106,16 @@ class Loaders:
             return [facts.get(i) for i in ids]
 
         return self._get("henkilo_facts", lambda: DataLoader(load_fn=load))
+
+    @property
+    def keskeytykset(self) -> DataLoader[int, list[Keskeytys]]:
+        """A person's Valpas keskeytys history with its people, per oppija id."""
+        return self._get("keskeytykset", lambda: DataLoader(load_fn=keskeytys_historia))
+
+    @property
+    def vapautukset(self) -> DataLoader[int, list[Vapautus]]:
+        """A person's Valpas vapautus history with its people, per oppija id."""
+        return self._get("vapautukset", lambda: DataLoader(load_fn=vapautus_historia))
 
     @property
     def tutkinnon_osat(self) -> DataLoader[int, list[StoredOsa]]:

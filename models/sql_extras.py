@@ -1,5 +1,5 @@
 """Database objects the ORM cannot declare: the kuntailmoitus immutability triggers, the audit log's append-only
-triggers and the Valpas list indexes.
+triggers, the Valpas list indexes and the one-vapautus-in-force index.
 
 Why a trigger: DOMAIN.md §6.3 says a kuntailmoitus, once made, cannot be edited or cancelled. The service has no
 such path, and the database refuses UPDATE and DELETE too, so no script or console slip can change one. The
@@ -26,6 +26,12 @@ _INDEXES = [
     'CREATE INDEX IF NOT EXISTS "idx_opiskeluoikeus_oppilaitos" ON "opiskeluoikeus" ("oppilaitos_id")',
     'CREATE INDEX IF NOT EXISTS "idx_oo_tila_oo_alku" ON "opiskeluoikeuden_tila" ("opiskeluoikeus_id", "alku")',
     'CREATE INDEX IF NOT EXISTS "idx_paatason_suoritus_oo" ON "paatason_suoritus" ("opiskeluoikeus_id")',
+]
+# A vapautus is cancelled, never deleted (issue 16.6): one uncancelled per person, any number cancelled. The
+# partial index is also what makes two kunta users recording one at once refuse the second (DUPLICATE).
+VAPAUTUS_SQL = [
+    'CREATE UNIQUE INDEX IF NOT EXISTS "uidx_valpas_vapautus_voimassa" ON "valpas_vapautus" ("oppija_id") '
+    "WHERE mitatoity_at IS NULL"
 ]
 # Oppija search by name (models/services/oppijahaku.py): words anywhere in the name, by trigram, at a million
 # persons (bench/oppijahaku.py). SQLite scans with LIKE.
@@ -101,7 +107,12 @@ EXTRA_SQL: dict[str, list[str]] = {
 }
 
 
-async def install(connection: BaseDBAsyncClient, extras: dict[str, list[str]] = EXTRA_SQL) -> None:
+# What a schema from `generate_schemas` needs (tests, benchmarks). EXTRA_SQL stays as migrations 0002 and 0007
+# installed it: the statements on columns a later migration adds are that migration's own.
+ALL_SQL: dict[str, list[str]] = {dialect: [*EXTRA_SQL[dialect], *VAPAUTUS_SQL] for dialect in EXTRA_SQL}
+
+
+async def install(connection: BaseDBAsyncClient, extras: dict[str, list[str]] = ALL_SQL) -> None:
     """Create the triggers and indexes on `connection` (idempotent)."""
     for statement in extras[connection.capabilities.dialect]:
         await connection.execute_script(statement)

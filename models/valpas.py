@@ -25,7 +25,10 @@ class Kieli(StrEnum):
 
 
 class Vapautus(Model):
-    """Exemption from compulsory education (OVL 2 §), recorded by the kunta, one per person."""
+    """Exemption from compulsory education (OVL 2 §), recorded by the kunta; cancelled, never deleted.
+
+    A mistaken one is cancelled (mitätöity): it stays in the person's history with who cancelled it and when.
+    At most one uncancelled per person (a partial unique index, `models/sql_extras.py`)."""
 
     id = fields.IntField(primary_key=True)
     oppija: fields.ForeignKeyRelation[Oppija] = fields.ForeignKeyField(
@@ -39,14 +42,20 @@ class Vapautus(Model):
         "models.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
     created_at = fields.DatetimeField(auto_now_add=True)
+    mitatoity_at = fields.DatetimeField(null=True)
+    mitatoija: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
 
     class Meta:
         table = "valpas_vapautus"
-        unique_together = (("oppija",),)
 
 
 class Keskeytys(Model):
-    """Keskeytys of compulsory education recorded by the kunta: shown to officials, changes no dates (§6.3)."""
+    """Keskeytys of compulsory education recorded by the kunta: shown to officials, changes no dates (§6.3).
+
+    Corrections keep the old state on the row: ending an open one records who ended it and when (it was open
+    until then); a mistaken one is cancelled (mitätöity), never deleted."""
 
     id = fields.IntField(primary_key=True)
     oppija: fields.ForeignKeyRelation[Oppija] = fields.ForeignKeyField(
@@ -61,6 +70,14 @@ class Keskeytys(Model):
         "models.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
     created_at = fields.DatetimeField(auto_now_add=True)
+    paatetty_at = fields.DatetimeField(null=True)
+    paattaja: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    mitatoity_at = fields.DatetimeField(null=True)
+    mitatoija: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
 
     class Meta:
         table = "valpas_keskeytys"

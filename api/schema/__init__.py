@@ -30,6 +30,7 @@ from api.schema.oppija import OppijaQuery
 from api.schema.raportointi import RaportointiQuery
 from api.schema.valpas import ValpasMutation, ValpasQuery
 from api.schema.valpas_haku import ValpasHakuQuery
+from api.schema.valpas_kirjaukset import ValpasKirjausMutation
 from api.schema.valpas_laatu import ValpasLaatuQuery
 from api.schema.valpas_oppilaitos import ValpasOppilaitosQuery
 from models.services.errors import DomainError
@@ -58,7 +59,9 @@ class Query(
 
 
 @strawberry.type(description="Writes, each one transaction; refusals carry extensions.code and extensions.field.")
-class Mutation(HoksMutation, KyselyMutation, KyselylinkkiMutation, OpiskeluoikeusMutation, ValpasMutation):
+class Mutation(
+    HoksMutation, KyselyMutation, KyselylinkkiMutation, OpiskeluoikeusMutation, ValpasMutation, ValpasKirjausMutation
+):
     pass
 
 

@@ -14,9 +14,10 @@ import strawberry
 from api import authorization
 from api.context import Info
 from api.i18n import teksti
-from api.schema import valpas_cursor
+from api.schema import valpas_cursor, valpas_kirjaukset
 from api.schema.hoks import PageInfo
 from api.schema.organisation import Organisation
+from api.schema.valpas_kirjaukset import Keskeytys, Vapautus
 from models.oppija import Oppija as OppijaRow
 from models.rules import hakeutumisvalvonta as hv
 from models.rules import kuntailmoitus as ki
@@ -72,6 +73,14 @@ class Oppivelvollisuus:
         description="Doubts about the source data worth checking by hand."
     )
     oppija_id: strawberry.Private[int]
+
+    @strawberry.field(description="Every keskeytys recorded for the person, ended and cancelled ones included.")
+    async def keskeytykset(self, info: Info) -> list[Keskeytys]:
+        return await valpas_kirjaukset.keskeytykset(info, self.oppija_id)
+
+    @strawberry.field(description="Every vapautus recorded for the person, cancelled ones included.")
+    async def vapautukset(self, info: Info) -> list[Vapautus]:
+        return await valpas_kirjaukset.vapautukset(info, self.oppija_id)
 
     @classmethod
     def of(cls, tila: valpas_facts.OppivelvollisuusTila, oppija_id: int) -> Oppivelvollisuus:
@@ -348,22 +357,6 @@ class KuntailmoitusInput:
 # --- Kunta records and rights ---------------------------------------------------------------------
 
 
-@strawberry.type(description="A kunta's exemption from compulsory education.")
-class Vapautus:
-    oppija_oid: str = strawberry.field(description="The person's oppija OID.")
-    kunta: str = strawberry.field(description="The deciding kunta's kuntakoodi.")
-    alku: date = strawberry.field(description="First day.")
-
-
-@strawberry.type(description="A keskeytys (suspension) of compulsory education.")
-class Keskeytys:
-    id: int = strawberry.field(description="Polku's id of the keskeytys (for endKeskeytys).")
-    oppija_oid: str = strawberry.field(description="The person's oppija OID.")
-    kunta: str = strawberry.field(description="The deciding kunta's kuntakoodi.")
-    alku: date = strawberry.field(description="First day.")
-    loppu: date | None = strawberry.field(description="Last day; null: until further notice.")
-
-
 @strawberry.type(description="A role granted.")
 class RoleGrant:
     user: str = strawberry.field(description="The user's name.")
@@ -462,46 +455,6 @@ class ValpasMutation:
         muu_haku: Annotated[bool, strawberry.argument(description="Set (true) or clear (false).")],
     ) -> bool:
         return await records.mark_muu_haku(info.context.principal, oppija_oid, oppilaitos, muu_haku)
-
-    @strawberry.mutation(description="Record the kunta's exemption from compulsory education (from 1.8.2022).")
-    async def add_vapautus(
-        self,
-        info: Info,
-        oppija_oid: Annotated[str, strawberry.argument(description="The person's oppija OID.")],
-        kunta: Annotated[str, strawberry.argument(description="The deciding kunta's kuntakoodi.")],
-        alku: Annotated[date, strawberry.argument(description="First day of the exemption.")],
-    ) -> Vapautus:
-        row = await records.add_vapautus(info.context.principal, oppija_oid, kunta, alku, info.context.today)
-        return Vapautus(oppija_oid=oppija_oid, kunta=ov.normalise_kuntakoodi(kunta), alku=row.alku)
-
-    @strawberry.mutation(description="Record a keskeytys of compulsory education; it changes no dates.")
-    async def add_keskeytys(
-        self,
-        info: Info,
-        oppija_oid: Annotated[str, strawberry.argument(description="The person's oppija OID.")],
-        kunta: Annotated[str, strawberry.argument(description="The deciding kunta's kuntakoodi.")],
-        alku: Annotated[date, strawberry.argument(description="First day.")],
-        loppu: Annotated[date | None, strawberry.argument(description="Last day; null: until further notice.")] = None,
-    ) -> Keskeytys:
-        row = await records.add_keskeytys(info.context.principal, oppija_oid, kunta, alku, loppu, info.context.today)
-        return Keskeytys(
-            id=row.id, oppija_oid=oppija_oid, kunta=ov.normalise_kuntakoodi(kunta), alku=row.alku, loppu=row.loppu
-        )
-
-    @strawberry.mutation(
-        description="End an open keskeytys (a user of the kunta that recorded it; once). The change is audited "
-        "with the old value; the keskeytys is never deleted."
-    )
-    async def end_keskeytys(
-        self,
-        info: Info,
-        keskeytys: Annotated[int, strawberry.argument(description="The keskeytys id (Keskeytys.id).")],
-        loppu: Annotated[date, strawberry.argument(description="Its last day.")],
-    ) -> Keskeytys:
-        row = await records.end_keskeytys(info.context.principal, keskeytys, loppu)
-        return Keskeytys(
-            id=row.id, oppija_oid=row.oppija.oid, kunta=row.kunta.kuntakoodi or "", alku=row.alku, loppu=row.loppu
-        )
 
     @strawberry.mutation(
         description="Grant a Valpas role: the vastuukäyttäjä grants pääkäyttäjä roles, pääkäyttäjät grant valvoja "

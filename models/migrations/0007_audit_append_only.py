@@ -8,7 +8,7 @@ from models import sql_extras
 
 
 async def install(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
-    await sql_extras.install(schema_editor.client)
+    await sql_extras.install(schema_editor.client, sql_extras.EXTRA_SQL)
 
 
 class Migration(migrations.Migration):

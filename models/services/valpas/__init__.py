@@ -7,6 +7,7 @@
 - `automaattinen_tarkistus`: who is on the kunta's automatic check list;
 - `hakeutumisvalvonta`: the provider's pupils finishing perusopetus;
 - `records`: the notes and records providers and kunnat make (muu haku, vapautus, keskeytys);
+- `korjaukset`: their corrections with history (a keskeytys ended or cancelled, a vapautus cancelled);
 - `kuntailmoitus`: who may make a kuntailmoitus, its validation, and the sent and received lists.
 
 The lists are computed from the current tables on every request, so a Koski transfer shows at once (§6.3: the

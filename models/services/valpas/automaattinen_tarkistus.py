@@ -34,8 +34,9 @@ def _candidate_sql(p: Sql, kunta: str, today: date, after: ListKey | None, limit
 
     Each condition mirrors a rule in `oppivelvollisuus.on_automaattinen_tarkistus`: turvakielto persons are
     not listed; born 2004 or later; oppivelvollisuus begun (the year of turning 7) and the 18th birthday not
-    yet reached (a day's slack for 29.2.); no vapautus in force; no perusopetus valmistunut mark before 2021 in
-    a valid OO; no qualifying OO active today (started, and its latest tila row on or before today active).
+    yet reached (a day's slack for 29.2.); no uncancelled vapautus in force; no perusopetus valmistunut mark
+    before 2021 in a valid OO; no qualifying OO active today (started, and its latest tila row on or before
+    today active).
 
     Values of our own (dates, codes) are inlined as literals: a prepared statement with them as parameters gets
     PostgreSQL's generic plan after five runs, which cannot see how selective the kunta is. Only the cursor,
@@ -52,7 +53,8 @@ def _candidate_sql(p: Sql, kunta: str, today: date, after: ListKey | None, limit
           AND p.syntymaaika < {lit(date(today.year - 6, 1, 1))}
           AND EXISTS (SELECT 1 FROM kotikunta k WHERE k.oppija_id = p.id AND k.kuntakoodi = {lit(kunta)}
                       AND k.alku <= {lit(today)} AND (k.loppu IS NULL OR k.loppu >= {lit(today)}))
-          AND NOT EXISTS (SELECT 1 FROM valpas_vapautus v WHERE v.oppija_id = p.id AND v.alku <= {lit(today)})
+          AND NOT EXISTS (SELECT 1 FROM valpas_vapautus v WHERE v.oppija_id = p.id AND v.alku <= {lit(today)}
+                          AND v.mitatoity_at IS NULL)
           AND NOT EXISTS (SELECT 1 FROM opiskeluoikeus o JOIN paatason_suoritus s ON s.opiskeluoikeus_id = o.id
                           WHERE o.oppija_id = p.id AND o.mitatoity = FALSE
                             AND s.tyyppi = {lit(ov.PERUSOPETUKSEN_OPPIMAARA)}

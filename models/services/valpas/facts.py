@@ -85,13 +85,17 @@ async def load_facts(oppija_ids: Sequence[int]) -> dict[int, ov.HenkiloFacts]:
     vapautukset = {
         r[0]: day(r[1])
         for r in await fetch(
-            lambda p: f"SELECT oppija_id, alku FROM valpas_vapautus WHERE oppija_id IN ({p.many(ids)})"
+            lambda p: (
+                "SELECT oppija_id, alku FROM valpas_vapautus "
+                f"WHERE oppija_id IN ({p.many(ids)}) AND mitatoity_at IS NULL"
+            )
         )
     }
     keskeytykset: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
     for r in await fetch(
         lambda p: (
-            f"SELECT oppija_id, alku, loppu FROM valpas_keskeytys WHERE oppija_id IN ({p.many(ids)}) ORDER BY alku"
+            "SELECT oppija_id, alku, loppu FROM valpas_keskeytys "
+            f"WHERE oppija_id IN ({p.many(ids)}) AND mitatoity_at IS NULL ORDER BY alku"
         )
     ):
         keskeytykset[r[0]].append((day(r[1]), day(r[2])))  # type: ignore[arg-type]

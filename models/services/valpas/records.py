@@ -1,5 +1,5 @@
 """The notes and records providers and kunnat make about a person (DOMAIN.md §6.3): the provider's "Muu haku"
-mark, the kunta's vapautus and keskeytys."""
+mark, the kunta's vapautus and keskeytys. Their corrections are `korjaukset`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from tortoise.transactions import in_transaction
 
 from models.services import audit
 from models.services.access import Principal
-from models.services.errors import DomainError, Forbidden, NotFound
+from models.services.errors import DomainError, Forbidden
 from models.services.valpas.access import (
     find_oppija,
     kunta_organisation,
@@ -51,7 +51,7 @@ VAPAUTUS_FROM = date(2022, 8, 1)
 
 async def add_vapautus(principal: Principal, oppija_oid: str, kuntakoodi: str, alku: date, today: date) -> Vapautus:
     """Record a kunta's exemption; from `alku` on the person leaves every view (rules: the day before ends both
-    oppivelvollisuus and maksuttomuus). One per person."""
+    oppivelvollisuus and maksuttomuus). One uncancelled per person (corrections: `korjaukset`)."""
     kunta = await kunta_organisation(kuntakoodi)
     require_kunta_user(principal, kunta, "record a vapautus")
     if alku < VAPAUTUS_FROM:
@@ -84,23 +84,4 @@ async def add_keskeytys(
         await audit.record(
             principal, "create", "keskeytys", row.id, oppija_oid, audit.diff(None, {"alku": alku, "loppu": loppu})
         )
-    return row
-
-
-async def end_keskeytys(principal: Principal, keskeytys_id: int, loppu: date) -> Keskeytys:
-    """End an open keskeytys on `loppu` (issue 16.6): by a user of the kunta that recorded it, once. The row
-    keeps its alku; the audit log keeps the change (loppu: null → the day). Compare-and-set on `loppu IS
-    NULL`, so two officials ending it at once cannot both succeed."""
-    row = await Keskeytys.get_or_none(id=keskeytys_id).prefetch_related("kunta", "oppija")
-    if row is None:
-        raise NotFound("keskeytys", keskeytys_id, "keskeytys")
-    require_kunta_user(principal, row.kunta, "end its keskeytys")
-    if loppu < row.alku:
-        raise DomainError("INVALID_PERIOD", "loppu must not be before alku", "loppu")
-    async with in_transaction():
-        if not await Keskeytys.filter(id=row.id, loppu__isnull=True).update(loppu=loppu):
-            raise DomainError("ALREADY_ENDED", f"keskeytys {keskeytys_id} already has a loppu", "keskeytys")
-        changes = audit.diff({"loppu": None}, {"loppu": loppu})
-        await audit.record(principal, "update", "keskeytys", row.id, row.oppija.oid, changes)
-    row.loppu = loppu
     return row
