@@ -4,7 +4,9 @@ Measures, through the real ASGI app (bearer auth, GraphQL, audit of every row re
 - the automaattinen tarkistus first page of 100 for the largest kunta (targets: p99 < 100 ms);
 - the full CSV export for the same kunta (target: < 2 s);
 - the same two for the data-quality list (tietojenLaatu) of the one oppilaitos holding every study right,
-  where about 2.5 % of the study rights are flagged (no tila rows, no birth date, valmistunut before 15).
+  where about 2.5 % of the study rights are flagged (no tila rows, no birth date, valmistunut before 15);
+- the same two for that oppilaitos' suorittamisvalvonta and maksuttomuus lists (its students after
+  perusopetus: about 16 % of the people, most in force, 10 % left).
 
 Creates its own uniquely named database (dropped at the end), bulk-loads with COPY, then measures; every
 response is checked (no errors, the expected rows). The first-page p99 is taken over at least 100 samples.
@@ -279,8 +281,12 @@ async def measure(runs: int, csv_runs: int) -> list[Verdict]:
     kunta = await ensure_organisation("1.2.246.562.10.2" + f"{int(LARGEST):010d}", OrganisationTyyppi.KUNTA, "")
     await add_user("bench-kunta", UserKind.OFFICIAL, kunta.oid, RoleName.KUNTA_VALVOJA)
     await add_user("bench-valvoja", UserKind.OFFICIAL, BENCH_OL, RoleName.VALVOJA_HAKEUTUMINEN)
+    await add_user("bench-suorittaminen", UserKind.OFFICIAL, BENCH_OL, RoleName.VALVOJA_SUORITTAMINEN)
+    await add_user("bench-maksuttomuus", UserKind.OFFICIAL, BENCH_OL, RoleName.VALVOJA_MAKSUTTOMUUS)
     kunta_headers = {"Authorization": f"Bearer {await issue_token('bench-kunta')}"}
     valvoja_headers = {"Authorization": f"Bearer {await issue_token('bench-valvoja')}"}
+    suorittaminen_headers = {"Authorization": f"Bearer {await issue_token('bench-suorittaminen')}"}
+    maksuttomuus_headers = {"Authorization": f"Bearer {await issue_token('bench-maksuttomuus')}"}
     app = create_app(Settings(database_url="unused://"), manage_db=False)
     tarkistus = (
         'query { automaattinenTarkistus(kunta: "091", first: 100) { edges { node { oppijaOid sukunimi '
@@ -289,6 +295,14 @@ async def measure(runs: int, csv_runs: int) -> list[Verdict]:
     laatu = (
         f'query {{ tietojenLaatu(organisaatio: "{BENCH_OL}", first: 100) {{ edges {{ node {{ oppijaOid '
         "opiskeluoikeusOid ongelmat { code } } } pageInfo { hasNextPage endCursor } } }"
+    )
+    suorittaminen = (
+        f'query {{ suorittamisvalvonta(oppilaitos: "{BENCH_OL}", first: 100) {{ edges {{ node {{ oppijaOid '
+        "tila paattynyt reason { code } } } pageInfo { hasNextPage endCursor } } }"
+    )
+    maksuttomuus = (
+        f'query {{ maksuttomuusvalvonta(oppilaitos: "{BENCH_OL}", first: 100) {{ edges {{ node {{ oppijaOid '
+        "maksuttomuusUntil maksuttomuusUntilReason { code } } } pageInfo { hasNextPage endCursor } } }"
     )
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench", timeout=60) as c:
         return [
@@ -309,6 +323,26 @@ async def measure(runs: int, csv_runs: int) -> list[Verdict]:
                 laatu,
                 "tietojenLaatu",
                 f"/valpas/tietojen-laatu.csv?organisaatio={BENCH_OL}",
+                runs,
+                csv_runs,
+            ),
+            *await _list(
+                c,
+                suorittaminen_headers,
+                "suorittamisvalvonta",
+                suorittaminen,
+                "suorittamisvalvonta",
+                f"/valpas/suorittamisvalvonta.csv?oppilaitos={BENCH_OL}",
+                runs,
+                csv_runs,
+            ),
+            *await _list(
+                c,
+                maksuttomuus_headers,
+                "maksuttomuus list",
+                maksuttomuus,
+                "maksuttomuusvalvonta",
+                f"/valpas/maksuttomuus.csv?oppilaitos={BENCH_OL}",
                 runs,
                 csv_runs,
             ),

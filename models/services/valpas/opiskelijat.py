@@ -2,8 +2,8 @@
 maksuttomuus, DOMAIN.md §6.3).
 
 SQL narrows the people to a superset of either list — someone with a valid study right of a qualifying type
-after perusopetus at the oppilaitos (or a toimipiste below it), born in the list's window, with no vapautus in
-force — and loads their facts; the list's pure rule decides each one.
+after perusopetus at the oppilaitos (or a toimipiste below it), born in the list's window — and loads their
+facts; the list's pure rule decides each one (a vapautus too: it is rare, and the rule knows a cancelled one).
 """
 
 from __future__ import annotations
@@ -69,7 +69,6 @@ def _candidate_sql(
           AND EXISTS (SELECT 1 FROM opiskeluoikeus o
                       WHERE o.oppija_id = p.id AND o.mitatoity = FALSE AND o.tyyppi IN ({tyypit})
                         AND o.oppilaitos_id IN ({", ".join(str(int(i)) for i in ids)}))
-          AND NOT EXISTS (SELECT 1 FROM valpas_vapautus v WHERE v.oppija_id = p.id AND v.alku <= {lit(today)})
     """
     if after is not None:
         sql += f" AND (p.sukunimi, p.etunimet, p.oid) > ({p.many(after)})"
