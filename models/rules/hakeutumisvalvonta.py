@@ -31,6 +31,9 @@ from models.rules.perusopetus import PERUSOPETUKSEN_VUOSILUOKKA
 # Nivelvaihe: the programmes between perusopetus and a secondary qualification; their pupils look for a place too.
 NIVELVAIHE_TYYPIT = frozenset({ov.PERUSOPETUKSEN_LISAOPETUS, ov.TUVA, ov.VALMA, ov.TELMA})
 TYYPIT = frozenset({ov.PERUSOPETUS}) | NIVELVAIHE_TYYPIT
+# Koski files VALMA and TELMA as ammatillinenkoulutus with a valma or telma suoritus (the codes are shared); such a
+# study right holding nothing else is nivelvaihe too, as Valpas defines it.
+NIVELVAIHE_SUORITUKSET = frozenset({ov.VALMA, ov.TELMA})
 ERONNUT_TILAT = frozenset({ERONNUT, KATSOTAAN_ERONNEEKSI})
 ERONNUT_MIN_AGE = 17  # turned in the year of leaving
 SPRING_END_FROM = (5, 15)  # 15.5.–31.5.
@@ -73,6 +76,14 @@ def visible_until(loppu: date) -> date:
     return months_later(loppu, OTHER_END_VISIBLE_MONTHS)
 
 
+def seurattava(oo: OpiskeluoikeusFacts) -> bool:
+    """A perusopetus or nivelvaihe study right, by its type or, for Koski's VALMA and TELMA, its suoritukset."""
+    if oo.tyyppi in TYYPIT:
+        return True
+    tyypit = {s.tyyppi for s in oo.suoritukset}
+    return oo.tyyppi == ov.AMMATILLINEN_KOULUTUS and bool(tyypit) and tyypit <= NIVELVAIHE_SUORITUKSET
+
+
 def _final_year(oo: OpiskeluoikeusFacts) -> bool:
     """A perusopetus pupil in the 9th grade, or with the oppimäärä suoritus recorded."""
     return any(
@@ -98,7 +109,7 @@ def _end(oo: OpiskeluoikeusFacts, today: date) -> tuple[str, date] | None:
 
 def valvonnassa(oo: OpiskeluoikeusFacts, syntymaaika: date, today: date) -> Valvonta:
     """Whether `oo` puts its pupil (born `syntymaaika`) on its oppilaitos' hakeutumisvalvonta list today."""
-    if oo.mitatoity or oo.tyyppi not in TYYPIT or (oo.alku is not None and oo.alku > today):
+    if oo.mitatoity or not seurattava(oo) or (oo.alku is not None and oo.alku > today):
         return Valvonta(False, NOT_FOLLOWED)
     if tila_on(oo.tilat, today) in ACTIVE_TILAT:
         if oo.tyyppi == ov.PERUSOPETUS and not _final_year(oo):

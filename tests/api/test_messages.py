@@ -38,11 +38,14 @@ async def test_a_domain_error_names_its_noun_in_the_clients_language(
     body = await _post(client, token, accept, "query($id: Int!) { hoks(id: $id) { id } }", id=987654)
     [error] = body["errors"]
     assert error["extensions"] == {"code": "NOT_FOUND", "field": "id"}
-    assert error["message"] == {
-        "fi": "Ei löytynyt: HOKS 987654",
-        "sv": "Hittades inte: PUK 987654",
-        "en": "HOKS 987654 not found",
-    }[kieli]
+    assert (
+        error["message"]
+        == {
+            "fi": "Ei löytynyt: HOKS 987654",
+            "sv": "Hittades inte: PUK 987654",
+            "en": "HOKS 987654 not found",
+        }[kieli]
+    )
 
 
 @pytest.mark.parametrize(("accept", "kieli"), LANGUAGES)
@@ -56,11 +59,14 @@ async def test_the_summary_of_several_field_errors_is_in_the_clients_language(
     assert error["extensions"]["code"] == "VALIDATION_FAILED"
     more = len(error["extensions"]["errors"]) - 1
     assert more > 0
-    assert error["message"] == {
-        "fi": f"oppijaOid: Arvo puuttuu. (ja {more} muuta)",
-        "sv": f"oppijaOid: Ett värde krävs. (och {more} till)",
-        "en": f"oppijaOid: A value is required. (and {more} more)",
-    }[kieli]
+    assert (
+        error["message"]
+        == {
+            "fi": f"oppijaOid: Arvo puuttuu. (ja {more} muuta)",
+            "sv": f"oppijaOid: Ett värde krävs. (och {more} till)",
+            "en": f"oppijaOid: A value is required. (and {more} more)",
+        }[kieli]
+    )
 
 
 HOKS_DECISIONS = "query($id: Int!) { hoks(id: $id) { palautepaatokset { kyselytyyppi syy selitys } } }"
@@ -96,10 +102,13 @@ async def test_an_upcoming_sends_reason_is_in_the_clients_language(
     token = await user_token(setting.koulutustoimija, RoleName.READ)
     body = await _post(client, token, accept, UPCOMING, kt=setting.koulutustoimija.oid, p=day.isoformat())
     [item] = body["data"]["upcomingSends"]
-    assert item["syy"] == {
-        "fi": f"herätepäivä {day} on tullut: lähtee ensimmäisellä päivittäisellä ajolla sinä päivänä tai sen "
-        "jälkeen (§3)",
-        "sv": f"utlösningsdatumet {day} har kommit: skickas vid den första dagliga körningen samma dag eller "
-        "senare (§3)",
-        "en": f"heratepvm {day} has come: sent on the first daily run on or after it (§3)",
-    }[kieli]
+    assert (
+        item["syy"]
+        == {
+            "fi": f"herätepäivä {day} on tullut: lähtee ensimmäisellä päivittäisellä ajolla sinä päivänä tai sen "
+            "jälkeen (§3)",
+            "sv": f"utlösningsdatumet {day} har kommit: skickas vid den första dagliga körningen samma dag eller "
+            "senare (§3)",
+            "en": f"heratepvm {day} has come: sent on the first daily run on or after it (§3)",
+        }[kieli]
+    )

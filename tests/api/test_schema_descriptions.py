@@ -44,34 +44,41 @@ def _type_hint(name: str) -> str:
     where = _where(origin) if origin is not None else "a scalar: strawberry.scalar(..., description=…)"
     enum = isinstance(definition, StrawberryEnumDefinition)
     kind = "strawberry.enum" if enum else "strawberry.type / strawberry.input"
-    return f"type {name} ({where}): @{kind}(description=\"…\")"
+    return f'type {name} ({where}): @{kind}(description="…")'
 
 
 def _field_hint(type_name: str, field_name: str, arg: str | None = None) -> str:
     definition = _definition(type_name)
     field = None
     if isinstance(definition, StrawberryObjectDefinition):
-        field = next((f for f in definition.fields if f.graphql_name == field_name or
-                      (f.graphql_name is None and schema.config.name_converter.get_graphql_name(f) == field_name)),
-                     None)
+        field = next(
+            (
+                f
+                for f in definition.fields
+                if f.graphql_name == field_name
+                or (f.graphql_name is None and schema.config.name_converter.get_graphql_name(f) == field_name)
+            ),
+            None,
+        )
     resolver = getattr(getattr(field, "base_resolver", None), "wrapped_func", None)
     origin = resolver or getattr(field, "origin", None) or getattr(definition, "origin", None)
     where = _where(origin) if origin is not None else "?"
     python_name = getattr(field, "python_name", field_name)
     if arg is not None:
-        return (f"argument {type_name}.{field_name}({arg}) ({where}): "
-                f"{arg}: Annotated[T, strawberry.argument(description=\"…\")]")
+        return (
+            f"argument {type_name}.{field_name}({arg}) ({where}): "
+            f'{arg}: Annotated[T, strawberry.argument(description="…")]'
+        )
     if resolver is not None:
-        return f"field {type_name}.{field_name} ({where}): @strawberry.field(description=\"…\")"
-    return f"field {type_name}.{field_name} ({where}): {python_name}: T = strawberry.field(description=\"…\")"
+        return f'field {type_name}.{field_name} ({where}): @strawberry.field(description="…")'
+    return f'field {type_name}.{field_name} ({where}): {python_name}: T = strawberry.field(description="…")'
 
 
 def _enum_value_hint(type_name: str, value: str) -> str:
     definition = _definition(type_name)
     origin = getattr(definition, "wrapped_cls", None)
     where = _where(origin) if origin is not None else "?"
-    return (f"enum value {type_name}.{value} ({where}): "
-            f"{value} = strawberry.enum_value(\"…\", description=\"…\")")
+    return f'enum value {type_name}.{value} ({where}): {value} = strawberry.enum_value("…", description="…")'
 
 
 def missing_descriptions() -> list[str]:

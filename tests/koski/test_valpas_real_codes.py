@@ -1,6 +1,7 @@
-"""Valpas on Koski's own documents (issue 11 §4, DOMAIN.md §6.1): each form of basic education Koski records
+"""Valpas on Koski's own documents (issue 11 §4, DOMAIN.md §6.1–6.3): each form of basic education Koski records
 marks it completed for coverage and the before-15 flag, read back through the stored facts and the data-quality
-list; a perusopetus study right for single subjects marks nothing."""
+list (a perusopetus study right for single subjects marks nothing); free education of overlapping ammatillinen,
+lukio and ylioppilastutkinto study rights; Koski's VALMA on the hakeutumisvalvonta list."""
 
 from __future__ import annotations
 
@@ -17,8 +18,11 @@ from models.rules.koski import read_document
 from models.services.access import SYSTEM
 from models.services.koski import save_oppija
 from models.services.valpas.facts import load_facts
+from models.services.valpas.hakeutumisvalvonta import hakeutumisvalvonta
 from models.services.valpas.tietojen_laatu import tietojen_laatu
+from models.user import RoleName
 from tests.koski.documents import Example, corpus_example, own_example
+from tests.services.conftest import principal
 
 BORN = date(2004, 3, 1)  # covered by age; a mark before 2019-03-01 predates the 15th birthday
 TODAY = date(2022, 9, 15)
@@ -131,3 +135,30 @@ async def test_free_education_of_real_overlapping_study_rights(
 
     assert ov.oppivelvollisuus_until(person) == oppivelvollisuus
     assert ov.maksuttomuus_until(person) == maksuttomuus
+
+
+@pytest.mark.parametrize("source", ["fixture", "koski"])
+async def test_a_real_valma_pupil_is_on_the_hakeutumisvalvonta_list(db: TortoiseContext, source: str) -> None:
+    """Koski's VALMA (ammatillinenkoulutus with a valma suoritus) ended valmistunut on 2018-01-01: its pupil is
+    followed through the same day two months later, like any nivelvaihe pupil."""
+    example = _person(source, *VALMA)
+    doc = copy.deepcopy(example.oppija)
+    doc["henkilö"].update(syntymäaika="2004-01-01", kotikuntahistoria=[{"kotikunta": "091", "alku": "2004-01-01"}])
+    del doc["opiskeluoikeudet"][1:]  # the VALMA alone: the lukio and the YO of 2012 are no matter here
+    luettu = read_document(doc)
+    assert luettu.oppija is not None, luettu.errors
+    await save_oppija(luettu.oppija, SYSTEM, TODAY)
+    valma = doc["opiskeluoikeudet"][0]
+    assert (valma["tyyppi"]["koodiarvo"], valma["suoritukset"][0]["tyyppi"]["koodiarvo"]) == (
+        ov.AMMATILLINEN_KOULUTUS,
+        ov.VALMA,
+    )
+    valvoja = principal(
+        await Organisation.get(oid=valma["oppilaitos"]["oid"]), RoleName.VALVOJA_HAKEUTUMINEN, "hakeutumisen valvoja"
+    )
+
+    rows = await hakeutumisvalvonta(valvoja, valma["oppilaitos"]["oid"], date(2018, 3, 1))
+    assert [(r.facts.oppija_oid, r.opiskeluoikeus_oid, r.valvonta.listed_until) for r in rows] == [
+        (example.henkilo_oid, valma["oid"], date(2018, 3, 1))
+    ]
+    assert await hakeutumisvalvonta(valvoja, valma["oppilaitos"]["oid"], date(2018, 3, 2)) == []

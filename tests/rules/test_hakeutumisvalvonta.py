@@ -105,3 +105,23 @@ def test_a_confirmed_oppimaara_without_tila_rows_ends_on_its_vahvistus() -> None
     no_tilat = oo([], suoritukset=(Suoritus("perusopetuksenoppimaara", vahvistus=date(2021, 5, 28)),))
     assert hv.valvonnassa(no_tilat, BORN, date(2021, 9, 30)).listed_until == date(2021, 9, 30)
     assert not hv.valvonnassa(no_tilat, BORN, date(2021, 10, 1)).listed
+
+
+@pytest.mark.parametrize("suoritus", ["valma", "telma"])
+def test_koskis_valma_and_telma_are_nivelvaihe_under_ammatillinenkoulutus(suoritus: str) -> None:
+    # Koski files them as ammatillinenkoulutus with a valma or telma suoritus
+    real = oo(
+        [(date(2021, 8, 1), "lasna"), (date(2022, 6, 10), "valmistunut")],
+        tyyppi="ammatillinenkoulutus",
+        suoritukset=(Suoritus(suoritus, "999901", vahvistus=date(2022, 6, 10)),),
+    )
+    assert hv.valvonnassa(real, BORN, date(2022, 8, 10)).reason == hv.ENDED_WITHIN_WINDOW
+
+
+@pytest.mark.parametrize(
+    "suoritukset",
+    [(), (Suoritus("ammatillinentutkinto", "351301"),), (Suoritus("valma"), Suoritus("ammatillinentutkinto"))],
+)
+def test_other_ammatillinen_study_rights_are_not_nivelvaihe(suoritukset: tuple[Suoritus, ...]) -> None:
+    amis = oo([(date(2021, 8, 1), "lasna")], tyyppi="ammatillinenkoulutus", suoritukset=suoritukset)
+    assert hv.valvonnassa(amis, BORN, date(2021, 9, 1)).reason == hv.NOT_FOLLOWED

@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from tortoise.expressions import Q
+
 from models.opiskeluoikeus import Opiskeluoikeus
 from models.oppija import Oppija
 from models.rules import hakeutumisvalvonta as hv
@@ -52,9 +54,14 @@ async def hakeutumisvalvonta(principal: Principal, oppilaitos_oid: str, today: d
     oppilaitos = await organisation(oppilaitos_oid, "oppilaitos")
     if not principal.can(RoleName.VALVOJA_HAKEUTUMINEN, oppilaitos.path):
         raise Forbidden(f"{principal.name} is not a hakeutumisen valvoja of {oppilaitos_oid}")
-    pupils = await Opiskeluoikeus.filter(
-        oppilaitos__path__startswith=oppilaitos.path, tyyppi__in=sorted(hv.TYYPIT), mitatoity=False
-    ).values_list("oid", "oppija_id")
+    seurattavat = Q(tyyppi__in=sorted(hv.TYYPIT)) | Q(
+        tyyppi=ov.AMMATILLINEN_KOULUTUS, suoritukset__tyyppi__in=sorted(hv.NIVELVAIHE_SUORITUKSET)
+    )  # a superset: the rule decides (`hv.seurattava`)
+    pupils = (
+        await Opiskeluoikeus.filter(seurattavat, oppilaitos__path__startswith=oppilaitos.path, mitatoity=False)
+        .distinct()
+        .values_list("oid", "oppija_id")
+    )
     oo_oids = {oid for oid, _ in pupils}
     facts = await load_facts([pid for _, pid in pupils])
     hakemukset: dict[int, list[Hakemus]] = defaultdict(list)
