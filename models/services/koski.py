@@ -124,6 +124,10 @@ async def save_opiskeluoikeus(
                 return SaveResult(same.id, created=False, voided=same.mitatoity, changed=False)
         koulutustoimija, oppilaitos = await organisations(doc, {})
         principal.require(RoleName.WRITE, oppilaitos.path, f"opiskeluoikeus {doc.oid}")
+        if oppija is None:  # else the caller merged the person already, in this transaction
+            # the person before the study right, the order `save_oppija` and the sync's batches lock them in:
+            # two doors saving one learner at once then wait for each other instead of deadlocking
+            oppija = await _upsert_oppija(doc.henkilo)
         stored = await Opiskeluoikeus.filter(oid=doc.oid).select_for_update().prefetch_related("oppija").first()
         if stored and stored.versio == doc.versio and equal_is_unchanged and stored.oppija.oid == doc.henkilo.oid:
             return SaveResult(stored.id, created=False, voided=stored.mitatoity, changed=False)
@@ -135,8 +139,6 @@ async def save_opiskeluoikeus(
             )
         if stored and stored.oppija.oid != doc.henkilo.oid:
             raise DomainError("OPPIJA_MISMATCH", "an opiskeluoikeus cannot move to another oppija", "henkilö.oid")
-        if oppija is None:  # else the caller merged the person already, in this transaction
-            oppija = await _upsert_oppija(doc.henkilo)
         fields = opiskeluoikeus_fields(doc, oppija, koulutustoimija, oppilaitos)
         arrived = (await vahvistus_arrivals([stored.id])).get(stored.id, {}) if stored else {}
         if stored:

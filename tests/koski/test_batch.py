@@ -3,6 +3,7 @@ refused document still that document's refusal (§2)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta
 from typing import Any
 
@@ -14,9 +15,9 @@ from jobs.koski_client import KoskiClient
 from models.audit import AuditEvent
 from models.opiskeluoikeus import OpiskeluoikeudenTila, Opiskeluoikeus, PaatasonSuoritus
 from models.oppija import Kotikunta, Oppija
-from models.rules.koski import KoskiOppija, read_document
+from models.rules.koski import KoskiOpiskeluoikeus, KoskiOppija, read_document
 from models.services.access import SYSTEM
-from models.services.koski import save_oppija
+from models.services.koski import save_opiskeluoikeus, save_oppija
 from models.services.koski_batch import mirror_batch
 from models.services.koski_sync import sync
 from tests.factories import koski_doc, oppija_oid, provider
@@ -127,3 +128,48 @@ async def test_a_database_error_in_a_batch_is_that_documents_refusal(db: Tortois
     assert summary.created == 2
     assert set(await Opiskeluoikeus.all().values_list("oid", flat=True)) == {docs[0]["oid"], docs[2]["oid"]}
     assert not await Oppija.filter(oid=docs[1]["henkilö"]["oid"]).exists()  # its transaction rolled back whole
+
+
+@pytest.mark.postgres_only
+async def test_a_batch_racing_save_opiskeluoikeus_keeps_the_newest_version(
+    db: TortoiseContext, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The feed brings version 2 of learners' study rights (and a new one each) while saveOpiskeluoikeus stores
+    version 3 of them, started the moment the batch's documents arrive: version 3 stays, nothing is refused,
+    and as both lock the person before the study right, no deadlock rolls the batch back."""
+    kt, ol = await provider()
+    orgs = {"koulutustoimija": kt.oid, "oppilaitos": ol.oid}
+    koski = KoskiStandin()
+    newest: dict[str, KoskiOpiskeluoikeus] = {}  # person OID → version 3 of their first study right
+    for _ in range(RACES):
+        first = koski_doc(oppija=oppija_oid(), **orgs)
+        await save_oppija(read(person(first)), SYSTEM, date(2021, 9, 1), mirror=True)
+        oid = first["henkilö"]["oid"]
+        feed = person(koski_doc(oo=first["oid"], oppija=oid, versio=2, **orgs), koski_doc(oppija=oid, **orgs))
+        koski.change(oid, feed, koski.now - timedelta(minutes=10))
+        newest[oid] = read(person(koski_doc(oo=first["oid"], oppija=oid, versio=3, **orgs))).opiskeluoikeudet[0]
+    racers: list[asyncio.Task[object]] = []
+
+    async def save_later(i: int, oo: KoskiOpiskeluoikeus) -> object:
+        await asyncio.sleep(i * STAGGER_S)  # spread over the batch's life: some arrive while it holds its locks
+        return await save_opiskeluoikeus(oo, SYSTEM, date(2021, 9, 1))
+
+    class Racing(KoskiClient):
+        async def oppijat(self, oids: list[str]) -> list[Any]:
+            answer = await super().oppijat(oids)
+            racers.extend(asyncio.create_task(save_later(i, newest[oid])) for i, oid in enumerate(oids))
+            return answer
+
+    with Serving(koski):
+        async with Racing(koski.url, USER, PASSWORD, backoff_s=0.01) as client:
+            summary = await sync(client, today=date(2021, 9, 1))
+    await asyncio.gather(*racers)
+    assert summary.refused == [] and summary.oppijat == RACES
+    assert "stored one by one" not in caplog.text
+    for oo in newest.values():
+        assert await Opiskeluoikeus.get(oid=oo.oid).values_list("versio", flat=True) == 3
+    assert await Opiskeluoikeus.all().count() == 2 * RACES
+
+
+RACES = 16
+STAGGER_S = 0.01
