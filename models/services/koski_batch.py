@@ -22,6 +22,7 @@ from typing import Any
 import asyncpg
 from tortoise.exceptions import BaseORMException
 from tortoise.expressions import Q
+from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from models.hoks import Hoks
@@ -56,7 +57,6 @@ from models.user import RoleName
 log = logging.getLogger("polku.koski")
 # What the database may refuse: tortoise translates constraint and data errors, not a deadlock or a RAISE.
 DATABASE_ERRORS = (BaseORMException, asyncpg.PostgresError)
-CODE_LENGTH = 255  # the code columns' width (models/opiskeluoikeus.py)
 
 OO_COLUMNS = (
     "oid",
@@ -147,16 +147,24 @@ def _decidable(doc: KoskiOppija, loaded: _Loaded, listed: Counter[str], principa
         stored = loaded.rights.get(oo.oid)
         if listed[oo.oid] > 1 or (stored and (person is None or stored.oppija_id != person.id)):  # type: ignore[attr-defined]
             return False
-        if not principal.can(RoleName.WRITE, loaded.orgs[oo.oppilaitos.oid].path) or not _fits(oo):
+        if not principal.can(RoleName.WRITE, loaded.orgs[oo.oppilaitos.oid].path):
             return False
-    return True
+    return _fits(doc)
 
 
-def _fits(oo: KoskiOpiskeluoikeus) -> bool:
-    """Whether every code fits its column: the rows here bypass tortoise's checks, and SQLite has none."""
-    codes = [oo.tyyppi, *(t.tila for t in oo.tilat)]
-    codes += [c for s in oo.suoritukset for c in (s.tyyppi, s.tutkinto_koodi, s.tutkinto_nimi) if c is not None]
-    return all(len(c) <= CODE_LENGTH for c in codes)
+def _fits(doc: KoskiOppija) -> bool:
+    """Whether every text fits its column: the rows here bypass tortoise's checks, and SQLite has none."""
+    h = doc.henkilo
+    texts: list[tuple[type[Model], str, str | None]] = [
+        (Oppija, "etunimet", h.etunimet),
+        (Oppija, "sukunimi", h.sukunimi),
+        (Oppija, "hetu", h.hetu),
+    ]
+    for oo in doc.opiskeluoikeudet:
+        texts += [(Opiskeluoikeus, "tyyppi", oo.tyyppi), *((OpiskeluoikeudenTila, "tila", t.tila) for t in oo.tilat)]
+        for s in oo.suoritukset:
+            texts += [(PaatasonSuoritus, c, getattr(s, c)) for c in ("tyyppi", "tutkinto_koodi", "tutkinto_nimi")]
+    return all(v is None or len(v) <= model._meta.fields_map[name].max_length for model, name, v in texts)  # type: ignore[attr-defined]
 
 
 async def _decide(doc: KoskiOppija, loaded: _Loaded, writes: _Writes) -> OppijaResult:

@@ -93,13 +93,15 @@ async def test_what_the_batch_does_not_decide_alone_goes_one_by_one(db: Tortoise
     shared = koski_doc(oppija=oppija_oid(), **orgs)
     claimed = koski_doc(oo=shared["oid"], oppija=oppija_oid(), **orgs)  # the same study right, another person
     long_code = koski_doc(oppija=oppija_oid(), tyyppi="x" * 300, **orgs)
+    long_hetu = koski_doc(oppija=oppija_oid(), **orgs)
     plain = koski_doc(oppija=oppija_oid(), **orgs)
-    docs = [read(person(d)) for d in (shared, claimed, long_code, plain)]
+    docs = [read(person(d)) for d in (shared, claimed, long_code)]
+    docs += [read(person(long_hetu, hetu="060504A123NN")), read(person(plain))]
     results, rest = await mirror_batch(docs, SYSTEM, date(2021, 9, 1))
     assert [r.oppija_oid for r in results] == [plain["henkilö"]["oid"]]
-    assert rest == docs[:3]
+    assert rest == docs[:4]
     assert await Opiskeluoikeus.filter(oid=plain["oid"]).exists()
-    assert not await Opiskeluoikeus.filter(oid__in=[shared["oid"], long_code["oid"]]).exists()
+    assert not await Opiskeluoikeus.filter(oid__in=[shared["oid"], long_code["oid"], long_hetu["oid"]]).exists()
 
 
 @pytest.mark.postgres_only
