@@ -37,6 +37,7 @@ from models.organisation import OrganisationTyyppi
 from models.rules.calendar import helsinki_day
 from models.services.organisations import ensure_organisation, oph
 from models.services.users import add_user, issue_token
+from models.services.valpas.laatuliput import merkitse_kaikki
 from models.settings import Settings
 from models.sql_extras import install
 from models.user import RoleName, UserKind
@@ -224,6 +225,7 @@ async def load(dsn: str, people: int, today: date, seed: int = 7) -> None:
         )
         for table in ("oppija", "kotikunta", "opiskeluoikeus", "opiskeluoikeuden_tila", "paatason_suoritus"):
             await conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+        await merkitse_kaikki()  # COPY goes around the Koski save: the stored data-quality flags as it sets them
         await conn.execute("VACUUM ANALYZE")  # the steady state autovacuum keeps: visibility map set
     finally:
         await conn.close()

@@ -47,6 +47,7 @@ from models.rules.tunnisteet import (
     ytunnus_check_digit,
 )
 from models.services.organisations import ensure_organisation, oph
+from models.services.valpas import laatuliput
 
 BATCH = 1000
 MAX_OPPIJAT = 400_000  # the index has six digits and each oppija may have two opiskeluoikeudet
@@ -225,6 +226,7 @@ async def generate(
             on_progress(min(start + BATCH, len(todo)), len(todo))
     if todo:
         await _advance_sequences()
+        await laatuliput.merkitse_kaikki()  # rows written here in bulk, around the Koski save
     elif on_progress:
         on_progress(0, 0)
     return {"seed": seed, "skipped_existing": len(existing), **counts}

@@ -26,6 +26,7 @@ from models.rules.tunnisteet import OPISKELUOIKEUS_NODE, OPPIJA_NODE, make_oid
 from models.rules.tyoelama import ended_period_for_send_day, next_send_day
 from models.rules.vastauslomake import validate_answers
 from models.services.users import add_user, issue_token
+from models.services.valpas import laatuliput
 from models.user import RoleName, UserKind
 from models.vastaus import Vastaus
 from survey_ui import kyselyt
@@ -228,12 +229,14 @@ async def valpas_people(today: date, kuntakoodi: str) -> int:
     if kunta is None or school is None or await Oppija.filter(oid=_valpas_oid(OPPIJA_NODE, 0)).exists():
         return 0
     kevat = date(today.year if today.month >= 6 else today.year - 1, 6, 1)
+    ids = []
     for i, (etunimi, sukunimi) in enumerate(VALPAS_NIMET):
         syntymaaika = date(kevat.year - 16, 1 + 2 * i, 10)
         oppija = await Oppija.create(
             oid=_valpas_oid(OPPIJA_NODE, i), etunimet=etunimi, sukunimi=sukunimi, syntymaaika=syntymaaika
         )
         await Kotikunta.create(oppija=oppija, kuntakoodi=kuntakoodi, alku=syntymaaika)
+        ids.append(oppija.id)
         alku = date(kevat.year - 9, 8, 15)
         oo = await Opiskeluoikeus.create(
             oid=_valpas_oid(OPISKELUOIKEUS_NODE, i),
@@ -254,6 +257,7 @@ async def valpas_people(today: date, kuntakoodi: str) -> int:
             tutkinto_nimi="Perusopetus",
             vahvistus=kevat,
         )
+    await laatuliput.merkitse(ids)  # written here directly, around the Koski save
     return len(VALPAS_NIMET)
 
 

@@ -29,6 +29,9 @@ class Opiskeluoikeus(Model):
     mitatoity = fields.BooleanField(default=False, db_index=True)
     mitatoity_at = fields.DatetimeField(null=True)
     mitatoinnin_syy = fields.CharField(max_length=64, null=True)
+    # Data-quality problems (models.rules.tietojen_laatu codes, comma-separated; NULL: none), kept by every write
+    # (models/services/valpas/laatuliput.py) so the data-quality list reads a partial index.
+    laatuongelmat = fields.CharField(max_length=255, null=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
     tilat: fields.ReverseRelation[OpiskeluoikeudenTila]

@@ -33,6 +33,12 @@ VAPAUTUS_SQL = [
     'CREATE UNIQUE INDEX IF NOT EXISTS "uidx_valpas_vapautus_voimassa" ON "valpas_vapautus" ("oppija_id") '
     "WHERE mitatoity_at IS NULL"
 ]
+# The data-quality list (models/services/valpas/tietojen_laatu.py) walks an organisation's flagged study rights
+# only: a few per cent of them, stored at write time (models/services/valpas/laatuliput.py).
+LAATU_SQL = [
+    'CREATE INDEX IF NOT EXISTS "idx_opiskeluoikeus_laatu" ON "opiskeluoikeus" ("oppilaitos_id") '
+    "WHERE laatuongelmat IS NOT NULL AND mitatoity = FALSE"
+]
 # Oppija search by name (models/services/oppijahaku.py): words anywhere in the name, by trigram, at a million
 # persons (bench/oppijahaku.py). SQLite scans with LIKE.
 SEARCH_SQL: dict[str, list[str]] = {
@@ -109,7 +115,7 @@ EXTRA_SQL: dict[str, list[str]] = {
 
 # What a schema from `generate_schemas` needs (tests, benchmarks). EXTRA_SQL stays as migrations 0002 and 0007
 # installed it: the statements on columns a later migration adds are that migration's own.
-ALL_SQL: dict[str, list[str]] = {dialect: [*EXTRA_SQL[dialect], *VAPAUTUS_SQL] for dialect in EXTRA_SQL}
+ALL_SQL: dict[str, list[str]] = {dialect: [*EXTRA_SQL[dialect], *VAPAUTUS_SQL, *LAATU_SQL] for dialect in EXTRA_SQL}
 
 
 async def install(connection: BaseDBAsyncClient, extras: dict[str, list[str]] = ALL_SQL) -> None:

@@ -29,6 +29,7 @@ from models.services.bulk import insert_rows
 from models.services.errors import DomainError, NotFound
 from models.services.herate import record_herateet
 from models.services.organisations import ensure_organisation
+from models.services.valpas import laatuliput
 from models.user import RoleName
 
 VOID_REASONS = frozenset({"vaara_tyyppi", "ei_aloittanut"})
@@ -82,6 +83,7 @@ async def save_oppija(
             target.append(oo.oid)
         if mirror and doc.kaikki:
             result.voided = await void_missing(doc.henkilo.oid, {oo.oid for oo in doc.opiskeluoikeudet}, principal)
+        await laatuliput.merkitse([oppija.id])
     return result
 
 
@@ -112,6 +114,7 @@ async def save_opiskeluoikeus(
     (`today` defaults to the Helsinki day now).
     """
     now = datetime.now(UTC)
+    merged_by_caller = oppija is not None  # the caller then stores the data-quality flags of the whole person
     async with in_transaction():
         if equal_is_unchanged:  # a mirror re-reading an unchanged study right: one read, no writes
             same = (
@@ -161,6 +164,8 @@ async def save_opiskeluoikeus(
         await audit.record_many(principal, [audit_row(doc, stored.versio if stored else None)])
         if doc.mitatoity and not oo.mitatoity:
             await mark_voided(oo, KOSKI_VOID, principal)
+        if not merged_by_caller:
+            await laatuliput.merkitse([oppija.id])
         hoks = await Hoks.get_or_none(opiskeluoikeus=oo)
         if hoks is not None:
             await record_herateet(hoks.id, today or helsinki_day(datetime.now(UTC)))

@@ -52,6 +52,7 @@ from models.services.koski import (
     tila_rows,
     vahvistus_arrivals,
 )
+from models.services.valpas import laatuliput
 from models.user import RoleName
 
 log = logging.getLogger("polku.koski")
@@ -138,6 +139,7 @@ async def _store(
         else:
             rest.append(doc)
     await _write(writes, principal, today)
+    await laatuliput.merkitse(p.id for p in loaded.persons.values() if p.id is not None)
     return results, rest
 
 

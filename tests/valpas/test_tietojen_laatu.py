@@ -10,7 +10,6 @@ from typing import Any
 import httpx
 import pytest
 
-from models.opiskeluoikeus import OpiskeluoikeudenTila, Opiskeluoikeus
 from models.oppija import Oppija
 from models.organisation import Organisation
 from models.user import RoleName
@@ -27,7 +26,8 @@ LIST = """query($o: String!, $first: Int, $after: String) {
 
 
 async def flagged_world(ol: Organisation, kt: Organisation) -> dict[str, str]:
-    """Three problems, one of each kind, and a clean pupil; returns sukunimi → oppija OID."""
+    """Three problems, one of each kind, stored through the Koski path, and a clean pupil; returns sukunimi →
+    oppija OID."""
     early = await tallenna(
         henkilo_doc(
             ol,
@@ -38,11 +38,12 @@ async def flagged_world(ol: Organisation, kt: Organisation) -> dict[str, str]:
             suoritukset=[suoritus("perusopetuksenoppimaara", years_ago(4, 6, 1))],
         )
     )
-    no_birth = await tallenna(henkilo_doc(ol, kt, sukunimi="Berg", syntymaaika=years_ago(16)))
-    await Oppija.filter(oid=no_birth).update(syntymaaika=None)
-    no_tilat = await tallenna(henkilo_doc(ol, kt, sukunimi="Mäki", syntymaaika=years_ago(16), oo=oo_oid()))
-    oo = await Opiskeluoikeus.get(oppija__oid=no_tilat)
-    await OpiskeluoikeudenTila.filter(opiskeluoikeus_id=oo.id).delete()
+    known_by_oid = henkilo_doc(ol, kt, sukunimi="Berg", syntymaaika=years_ago(16))
+    del known_by_oid["henkilö"]["syntymäaika"]
+    no_birth = await tallenna(known_by_oid)
+    without_tilat = henkilo_doc(ol, kt, sukunimi="Mäki", syntymaaika=years_ago(16), oo=oo_oid())
+    without_tilat["tila"]["opiskeluoikeusjaksot"] = []
+    no_tilat = await tallenna(without_tilat)
     await tallenna(henkilo_doc(ol, kt, sukunimi="Clean", syntymaaika=years_ago(16)))
     return {"Aalto": early, "Berg": no_birth, "Mäki": no_tilat}
 
