@@ -41,9 +41,9 @@ TILAT = frozenset(
         MITATOITY,
     }
 )
-# Tilat that complete a study right (DOMAIN.md §2).
-COMPLETED_TILAT = frozenset({VALMISTUNUT, HYVAKSYTYSTI_SUORITETTU})
-# Tilat after which no feedback is collected (DOMAIN.md §3; keskeytynyt counts as terminal, §2).
+# Tilat after which no feedback is collected (DOMAIN.md §3; keskeytynyt counts as terminal, §2). The completions
+# valmistunut and hyvaksytystisuoritettu, and paattynyt, are not among them: like every code outside ACTIVE_TILAT
+# they are not in force.
 TERMINAL_TILAT = frozenset({ERONNUT, KATSOTAAN_ERONNEEKSI, PERUUTETTU, VALIAIKAISESTI_KESKEYTYNYT, KESKEYTYNYT})
 # Tilat in which a study right counts as active for Valpas (DOMAIN.md §6.3).
 ACTIVE_TILAT = frozenset({LASNA, VALIAIKAISESTI_KESKEYTYNYT, LOMA})

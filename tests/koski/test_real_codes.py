@@ -9,6 +9,8 @@ import copy
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from tortoise.context import TortoiseContext
 
 from models.herate import Opiskelijaherate
@@ -23,10 +25,15 @@ from models.rules.opiskeluoikeus import (
     HYVAKSYTYSTI_SUORITETTU,
     KESKEYTYNYT,
     LASNA,
+    LOMA,
     PAATTYNYT,
+    TILAT,
     USEASTA_TUTKINNOSTA,
+    VALIAIKAISESTI_KESKEYTYNYT,
     Suoritus,
     TilaJakso,
+    is_active_on,
+    terminal_before,
     tutkinto_koodi,
 )
 from models.services import hoks as hoks_service
@@ -41,6 +48,15 @@ from tests.services.conftest import jakso
 USEASTA = Suoritus(
     AMMATILLINEN_TUTKINTO_OSITTAINEN, USEASTA_TUTKINNOSTA, "Ammatillisen tutkinnon osa/osia useasta tutkinnosta"
 )
+
+
+@given(st.sampled_from(sorted(TILAT)) | st.text(min_size=1, max_size=20), st.dates(max_value=date(2100, 1, 1)))
+def test_only_lasna_loma_and_valiaikaisesti_keskeytynyt_are_in_force(tila: str, day: date) -> None:
+    """DOMAIN.md §2, for Koski's whole set and any code it may add: in force is these three, nothing else."""
+    rows = (TilaJakso(day, tila),)
+    assert is_active_on(rows, day) == (tila in {LASNA, LOMA, VALIAIKAISESTI_KESKEYTYNYT})
+    if tila not in TILAT:  # a code Polku does not know yet blocks no feedback either
+        assert not terminal_before(rows, day + timedelta(days=1))
 
 
 def test_keskeytynyt_on_the_day_before_the_trigger_blocks() -> None:
