@@ -6,7 +6,7 @@ answer (two requests per answer, bench/survey_load.py). Everything else goes thr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -31,6 +31,13 @@ class Sql:
 
     def many(self, values: Iterable[Any]) -> str:
         return ", ".join(self(v) for v in values)
+
+    def any_of(self, column: str, keys: Sequence[int]) -> str:
+        """`column` is one of the integer `keys`: on PostgreSQL one array parameter however many there are (an IN
+        list that long costs more to bind than to query, models.db.MAX_PARAMETERS), elsewhere an IN list."""
+        if self.dialect == "postgres":
+            return f"{column} = ANY({self(list(keys))}::int[])"
+        return f"{column} IN ({self.many(keys)})"
 
     @staticmethod
     def literal(value: date | str) -> str:

@@ -31,12 +31,12 @@ async def load_facts(oppija_ids: Sequence[int]) -> dict[int, ov.HenkiloFacts]:
     ids = sorted(set(oppija_ids))
     if not ids:
         return {}
-    people = await fetch(lambda p: f"SELECT id, oid, syntymaaika, turvakielto FROM oppija WHERE id IN ({p.many(ids)})")
+    people = await fetch(lambda p: f"SELECT id, oid, syntymaaika, turvakielto FROM oppija WHERE {p.any_of('id', ids)}")
     kotikunnat: dict[int, list[tuple[str, date, date | None]]] = defaultdict(list)
     for r in await fetch(
         lambda p: (
             "SELECT oppija_id, kuntakoodi, alku, loppu FROM kotikunta "
-            f"WHERE oppija_id IN ({p.many(ids)}) ORDER BY alku, id"
+            f"WHERE {p.any_of('oppija_id', ids)} ORDER BY alku, id"
         )
     ):
         kotikunnat[r[0]].append((r[1], day(r[2]), day(r[3])))  # type: ignore[arg-type]
@@ -45,7 +45,7 @@ async def load_facts(oppija_ids: Sequence[int]) -> dict[int, ov.HenkiloFacts]:
         lambda p: (
             "SELECT t.opiskeluoikeus_id, t.alku, t.tila FROM opiskeluoikeuden_tila t "
             "JOIN opiskeluoikeus o ON o.id = t.opiskeluoikeus_id "
-            f"WHERE o.oppija_id IN ({p.many(ids)}) ORDER BY t.alku, t.id"
+            f"WHERE {p.any_of('o.oppija_id', ids)} ORDER BY t.alku, t.id"
         )
     ):
         tilat[r[0]].append(TilaJakso(day(r[1]), r[2]))  # type: ignore[arg-type]
@@ -54,7 +54,7 @@ async def load_facts(oppija_ids: Sequence[int]) -> dict[int, ov.HenkiloFacts]:
         lambda p: (
             "SELECT s.opiskeluoikeus_id, s.tyyppi, s.tutkinto_koodi, s.tutkinto_nimi, s.vahvistus "
             "FROM paatason_suoritus s JOIN opiskeluoikeus o ON o.id = s.opiskeluoikeus_id "
-            f"WHERE o.oppija_id IN ({p.many(ids)}) ORDER BY s.id"
+            f"WHERE {p.any_of('o.oppija_id', ids)} ORDER BY s.id"
         )
     ):
         suoritukset[r[0]].append(Suoritus(r[1], r[2], r[3], day(r[4])))
@@ -65,7 +65,7 @@ async def load_facts(oppija_ids: Sequence[int]) -> dict[int, ov.HenkiloFacts]:
             "SELECT o.id, o.oid, o.oppija_id, kt.oid, ol.oid, o.tyyppi, o.alku, o.arvioitu_loppu, o.mitatoity "
             "FROM opiskeluoikeus o JOIN organisation kt ON kt.id = o.koulutustoimija_id "
             "JOIN organisation ol ON ol.id = o.oppilaitos_id "
-            f"WHERE o.oppija_id IN ({p.many(ids)}) ORDER BY o.id"
+            f"WHERE {p.any_of('o.oppija_id', ids)} ORDER BY o.id"
         )
     ):
         oos[r[2]].append(
@@ -87,7 +87,7 @@ async def load_facts(oppija_ids: Sequence[int]) -> dict[int, ov.HenkiloFacts]:
         for r in await fetch(
             lambda p: (
                 "SELECT oppija_id, alku FROM valpas_vapautus "
-                f"WHERE oppija_id IN ({p.many(ids)}) AND mitatoity_at IS NULL"
+                f"WHERE {p.any_of('oppija_id', ids)} AND mitatoity_at IS NULL"
             )
         )
     }
@@ -95,7 +95,7 @@ async def load_facts(oppija_ids: Sequence[int]) -> dict[int, ov.HenkiloFacts]:
     for r in await fetch(
         lambda p: (
             "SELECT oppija_id, alku, loppu FROM valpas_keskeytys "
-            f"WHERE oppija_id IN ({p.many(ids)}) AND mitatoity_at IS NULL ORDER BY alku"
+            f"WHERE {p.any_of('oppija_id', ids)} AND mitatoity_at IS NULL ORDER BY alku"
         )
     ):
         keskeytykset[r[0]].append((day(r[1]), day(r[2])))  # type: ignore[arg-type]
