@@ -1,6 +1,7 @@
 """An oppilaitos' Valpas lists as CSV, streamed like the kunta's (api/valpas_export.py):
-`GET /valpas/suorittamisvalvonta.csv?oppilaitos=OID` for its suorittamisen valvojat and
-`GET /valpas/maksuttomuus.csv?oppilaitos=OID` for its maksuttomuuden valvojat. The same service call as the
+`GET /valpas/suorittamisvalvonta.csv?oppilaitos=OID` for its suorittamisen valvojat,
+`GET /valpas/maksuttomuus.csv?oppilaitos=OID` for its maksuttomuuden valvojat and
+`GET /valpas/hakeutumisvalvonta.csv?oppilaitos=OID` for its hakeutumisen valvojat. The same service call as the
 GraphQL list, so both show the same students."""
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from starlette.routing import BaseRoute, Route, request_response
 
 from api.auth import BearerAuth
 from api.valpas_export import stream_csv
+from models.rules import hakeutumisvalvonta as hv
 from models.rules import maksuttomuus as mk
 from models.rules import suorittamisvalvonta as sv
-from models.services.valpas import maksuttomuus, suorittamisvalvonta
+from models.rules.oppivelvollisuus import explain
+from models.services.valpas import hakeutumisvalvonta, maksuttomuus, suorittamisvalvonta
 from models.services.valpas.opiskelijat import Lista, R
 
 SUORITTAMINEN_HEADER = (
@@ -30,6 +33,19 @@ SUORITTAMINEN_HEADER = (
     "syy",
     "oppivelvollisuus_päättyy",
     "keskeytetty",
+)
+HAKEUTUMINEN_HEADER = (
+    "oppija_oid",
+    "sukunimi",
+    "etunimet",
+    "syntymäaika",
+    "opiskeluoikeus_oid",
+    "listalla_asti",
+    "syy",
+    "sai_paikan",
+    "varoitus",
+    "muu_haku",
+    "suorittaa",
 )
 MAKSUTTOMUUS_HEADER = (
     "oppija_oid",
@@ -55,6 +71,22 @@ def _suorittaminen_line(r: suorittamisvalvonta.SuorittamisRivi) -> tuple[object,
         sv.explain(r.valvonta.reason),
         r.oppivelvollinen_until.date,
         r.keskeytetty,
+    )
+
+
+def _hakeutuminen_line(r: hakeutumisvalvonta.HakeutumisRivi) -> tuple[object, ...]:
+    return (
+        r.facts.oppija_oid,
+        r.key[0],
+        r.key[1],
+        r.facts.syntymaaika,
+        r.opiskeluoikeus_oid,
+        r.valvonta.listed_until,
+        hv.REASON_TEXTS[r.valvonta.reason],
+        r.sai_paikan,
+        explain(r.varoitus.reason) if r.varoitus.value else None,
+        r.muu_haku,
+        r.suorittaminen.suorittaa,
     )
 
 
@@ -90,4 +122,5 @@ def _csv_route(path: str, lista: Lista[R], header: Sequence[str], line: Callable
 routes: list[BaseRoute] = [
     _csv_route("/valpas/suorittamisvalvonta.csv", suorittamisvalvonta.LISTA, SUORITTAMINEN_HEADER, _suorittaminen_line),
     _csv_route("/valpas/maksuttomuus.csv", maksuttomuus.LISTA, MAKSUTTOMUUS_HEADER, _maksuttomuus_line),
+    _csv_route("/valpas/hakeutumisvalvonta.csv", hakeutumisvalvonta.LISTA, HAKEUTUMINEN_HEADER, _hakeutuminen_line),
 ]

@@ -29,6 +29,7 @@ from api.schema.opiskeluoikeus import OpiskeluoikeusMutation, OpiskeluoikeusQuer
 from api.schema.oppija import OppijaQuery
 from api.schema.raportointi import RaportointiQuery
 from api.schema.valpas import ValpasMutation, ValpasQuery
+from api.schema.valpas_hakeutuminen import ValpasHakeutuminenQuery
 from api.schema.valpas_haku import ValpasHakuQuery
 from api.schema.valpas_kirjaukset import ValpasKirjausMutation
 from api.schema.valpas_laatu import ValpasLaatuQuery
@@ -51,6 +52,7 @@ class Query(
     OpiskeluoikeusQuery,
     RaportointiQuery,
     ValpasQuery,
+    ValpasHakeutuminenQuery,
     ValpasLaatuQuery,
     ValpasHakuQuery,
     ValpasOppilaitosQuery,

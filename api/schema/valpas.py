@@ -19,7 +19,6 @@ from api.schema.hoks import PageInfo
 from api.schema.organisation import Organisation
 from api.schema.valpas_kirjaukset import Keskeytys, Vapautus
 from models.oppija import Oppija as OppijaRow
-from models.rules import hakeutumisvalvonta as hv
 from models.rules import kuntailmoitus as ki
 from models.rules import oppivelvollisuus as ov
 from models.rules.calendar import helsinki_day
@@ -27,7 +26,6 @@ from models.services.errors import DomainError
 from models.services.valpas import access as valpas_access
 from models.services.valpas import (
     automaattinen_tarkistus,
-    hakeutumisvalvonta,
     kuntailmoitus,
     paging,
     records,
@@ -35,7 +33,6 @@ from models.services.valpas import (
 )
 from models.services.valpas import facts as valpas_facts
 from models.user import RoleName
-from models.valpas import Hakemus as HakemusRow
 from models.valpas import Kuntailmoitus as KuntailmoitusRow
 
 MAX_PAGE = 100
@@ -152,92 +149,6 @@ class TarkistusConnection:
 def parse_list_cursor(cursor: str | None) -> paging.ListKey | None:
     key = valpas_cursor.decode(cursor, 3)
     return None if key is None else (key[0], key[1], key[2])
-
-
-# --- Hakeutumisen valvonta ------------------------------------------------------------------------
-
-
-@strawberry.type(description="One preference of an application.")
-class Hakutoive:
-    hakukohde: str = strawberry.field(description="The hakukohde's name.")
-    oppilaitos_oid: str | None = strawberry.field(description="The oppilaitos' OID.")
-    valintatila: str = strawberry.field(description="The selection state (valintatila code).")
-    vastaanottotila: str | None = strawberry.field(description="The acceptance state (vastaanottotila code).")
-
-
-@strawberry.type(description="A yhteishaku application with its results (other hakus are not visible).")
-class YhteishakuHakemus:
-    oid: str = strawberry.field(description="The application's OID.")
-    haku_nimi: str = strawberry.field(description="The haku's name.")
-    muokattu: datetime = strawberry.field(description="When the application was last changed.")
-    hakutoiveet: list[Hakutoive] = strawberry.field(description="The preferences in order.")
-    sai_paikan: bool | None = strawberry.field(description="Whether a place was received; null before results.")
-
-    @classmethod
-    def of(cls, h: HakemusRow) -> YhteishakuHakemus:
-        return cls(
-            oid=h.oid,
-            haku_nimi=h.haku_nimi,
-            muokattu=h.muokattu,
-            hakutoiveet=[
-                Hakutoive(
-                    hakukohde=t["hakukohde"],
-                    oppilaitos_oid=t.get("oppilaitosOid"),
-                    valintatila=t["valintatila"],
-                    vastaanottotila=t.get("vastaanottotila"),
-                )
-                for t in h.hakutoiveet
-            ],
-            sai_paikan=h.sai_paikan,
-        )
-
-
-@authorization.guarded(authorization.hakeutumisrivi)
-@strawberry.type(
-    description="A pupil finishing perusopetus or a nivelvaihe programme, with yhteishaku status and this "
-    "provider's marks."
-)
-class HakeutumisRivi:
-    oppija_oid: str = strawberry.field(description="The pupil's oppija OID.")
-    etunimet: str = strawberry.field(description="First names.")
-    sukunimi: str = strawberry.field(description="Surname.")
-    syntymaaika: date = strawberry.field(description="Date of birth.")
-    perusopetus_oid: str = strawberry.field(
-        description="The study right that puts the pupil on the list: perusopetus or a nivelvaihe programme."
-    )
-    listed_until: date | None = strawberry.field(
-        description="The last day the pupil stays on the list (an end in 15.–31.5. is followed until 30.9., any "
-        "other end for two months); null while the study right is in force."
-    )
-    listed_reason: ValpasReason = strawberry.field(description="Why the study right puts the pupil on the list.")
-    hakemukset: list[YhteishakuHakemus] = strawberry.field(description="The pupil's yhteishaku applications.")
-    sai_paikan: bool | None = strawberry.field(description="Whether a place was received; null before results.")
-    varoitus: bool = strawberry.field(description="Whether the pupil needs attention (no application or no place).")
-    varoitus_reason: ValpasReason = strawberry.field(description="Why varoitus is what it is.")
-    muu_haku: bool = strawberry.field(description='This oppilaitos\' own "Muu haku" note.')
-    suorittaa: bool = strawberry.field(description="Whether the pupil fulfils compulsory education today.")
-    suorittaa_reason: ValpasReason = strawberry.field(description="Why suorittaa is what it is.")
-    oppilaitos_path: strawberry.Private[str]
-
-    @classmethod
-    def of(cls, r: hakeutumisvalvonta.HakeutumisRivi, oppilaitos_path: str) -> HakeutumisRivi:
-        return cls(
-            oppija_oid=r.facts.oppija_oid,
-            etunimet=r.key[1],
-            sukunimi=r.key[0],
-            syntymaaika=r.facts.syntymaaika,
-            perusopetus_oid=r.opiskeluoikeus_oid,
-            listed_until=r.valvonta.listed_until,
-            listed_reason=ValpasReason(code=r.valvonta.reason, english=hv.REASON_TEXTS[r.valvonta.reason]),
-            hakemukset=[YhteishakuHakemus.of(h) for h in r.hakemukset],
-            sai_paikan=r.sai_paikan,
-            varoitus=r.varoitus.value,
-            varoitus_reason=ValpasReason.of(r.varoitus.reason),
-            muu_haku=r.muu_haku,
-            suorittaa=r.suorittaminen.suorittaa,
-            suorittaa_reason=ValpasReason.of(r.suorittaminen.reason),
-            oppilaitos_path=oppilaitos_path,
-        )
 
 
 # --- Kuntailmoitus --------------------------------------------------------------------------------
@@ -391,16 +302,6 @@ class ValpasQuery:
             ],
             page_info=PageInfo(has_next_page=more, end_cursor=valpas_cursor.encode(rows[-1].key) if rows else None),
         )
-
-    @strawberry.field(description="The oppilaitos' pupils finishing perusopetus with their yhteishaku status.")
-    async def hakeutumisvalvonta(
-        self,
-        info: Info,
-        oppilaitos: Annotated[str, strawberry.argument(description="The perusopetus oppilaitos (OID).")],
-    ) -> list[HakeutumisRivi]:
-        rows = await hakeutumisvalvonta.hakeutumisvalvonta(info.context.principal, oppilaitos, info.context.today)
-        path = (await valpas_access.organisation(oppilaitos, "oppilaitos")).path
-        return [HakeutumisRivi.of(r, path) for r in rows]
 
     @strawberry.field(description="Kuntailmoitukset received by the kunta (kuntakoodi), newest first.")
     async def kuntailmoitukset_vastaanotetut(

@@ -114,7 +114,7 @@ class Connection(Generic[N]):
     page_info: PageInfo = strawberry.field(description="Whether there is a next page and its cursor.")
 
 
-async def _page(
+async def lista_page(
     info: Info, lista: Lista[R], oppilaitos: str, first: int, after: str | None
 ) -> tuple[list[R], bool, str]:
     """One page of the list, whether more follow, and the oppilaitos' path for the rows' authorization."""
@@ -125,7 +125,7 @@ async def _page(
     return rows, more, (await valpas_access.organisation(oppilaitos, "oppilaitos")).path
 
 
-def _connection(rows: list[Any], more: bool, nodes: list[N]) -> Connection[N]:
+def lista_connection(rows: list[Any], more: bool, nodes: list[N]) -> Connection[N]:
     return Connection(
         edges=[Edge(cursor=valpas_cursor.encode(r.key), node=n) for r, n in zip(rows, nodes, strict=True)],
         page_info=PageInfo(has_next_page=more, end_cursor=valpas_cursor.encode(rows[-1].key) if rows else None),
@@ -149,8 +149,8 @@ class ValpasOppilaitosQuery:
             str | None, strawberry.argument(description="The endCursor of the previous page; null for the first page.")
         ] = None,
     ) -> Connection[SuorittamisRivi]:
-        rows, more, path = await _page(info, suorittamisvalvonta.LISTA, oppilaitos, first, after)
-        return _connection(rows, more, [SuorittamisRivi.of(r, path) for r in rows])
+        rows, more, path = await lista_page(info, suorittamisvalvonta.LISTA, oppilaitos, first, after)
+        return lista_connection(rows, more, [SuorittamisRivi.of(r, path) for r in rows])
 
     @strawberry.field(
         description="The oppilaitos' students whose free education is in force today (DOMAIN.md §6.2–6.3): in a "
@@ -167,5 +167,5 @@ class ValpasOppilaitosQuery:
             str | None, strawberry.argument(description="The endCursor of the previous page; null for the first page.")
         ] = None,
     ) -> Connection[MaksuttomuusRivi]:
-        rows, more, path = await _page(info, maksuttomuus.LISTA, oppilaitos, first, after)
-        return _connection(rows, more, [MaksuttomuusRivi.of(r, path) for r in rows])
+        rows, more, path = await lista_page(info, maksuttomuus.LISTA, oppilaitos, first, after)
+        return lista_connection(rows, more, [MaksuttomuusRivi.of(r, path) for r in rows])

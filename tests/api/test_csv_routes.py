@@ -106,12 +106,20 @@ async def _tilastot(client: httpx.AsyncClient) -> httpx.Response:
     return await client.get("/raportit/tilastot.csv", params=params)
 
 
+async def _hakeutumisvalvonta(client: httpx.AsyncClient) -> httpx.Response:
+    kt, ol = await provider()
+    await tallenna(henkilo_doc(ol, kt, sukunimi=FORMULA, syntymaaika=years_ago(16), tyyppi="tuva"))
+    token = await user_token(ol, RoleName.VALVOJA_HAKEUTUMINEN)
+    return await client.get("/valpas/hakeutumisvalvonta.csv", params={"oppilaitos": ol.oid}, headers=_auth(token))
+
+
 ROUTES: dict[str, Request] = {
     "/tyopaikkakysely.csv": _tyopaikkakysely,
     "/valpas/automaattinen-tarkistus.csv": _automaattinen_tarkistus,
     "/valpas/tietojen-laatu.csv": _tietojen_laatu,
     "/valpas/suorittamisvalvonta.csv": _suorittamisvalvonta,
     "/valpas/maksuttomuus.csv": _maksuttomuus,
+    "/valpas/hakeutumisvalvonta.csv": _hakeutumisvalvonta,
     "/raportit/vastaukset.csv": _vastaukset,
     "/raportit/tilastot.csv": _tilastot,
 }

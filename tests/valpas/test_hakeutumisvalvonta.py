@@ -17,9 +17,9 @@ from tests.valpas.builders import TODAY, days, henkilo_doc, suoritus, tallenna, 
 
 pytestmark = pytest.mark.usefixtures("db")
 
-LIST = """query($ol: String!) { hakeutumisvalvonta(oppilaitos: $ol) {
+LIST = """query($ol: String!) { hakeutumisvalvonta(oppilaitos: $ol) { edges { node {
   oppijaOid saiPaikan varoitus varoitusReason { code } muuHaku suorittaa
-  hakemukset { hakuNimi hakutoiveet { hakukohde valintatila } } } }"""
+  hakemukset { hakuNimi hakutoiveet { hakukohde valintatila } } } } } }"""
 MUU_HAKU = (
     "mutation($o: String!, $ol: String!, $m: Boolean!) { markMuuHaku(oppijaOid: $o, oppilaitos: $ol, muuHaku: $m) }"
 )
@@ -59,7 +59,7 @@ async def test_no_place_warning_clears_once_an_active_oo_exists(gql: Gql) -> Non
     oppija = await ninth_grader(ol, kt)
     summary = await import_lines([hakemus(oppija, "HYLATTY")])
     assert (summary.accepted, summary.refused) == (1, [])
-    row = (await gql(valvoja, LIST, ol=ol.oid))["data"]["hakeutumisvalvonta"][0]
+    row = (await gql(valvoja, LIST, ol=ol.oid))["data"]["hakeutumisvalvonta"]["edges"][0]["node"]
     assert (row["oppijaOid"], row["saiPaikan"], row["varoitus"]) == (oppija, False, True)
     assert row["varoitusReason"]["code"] == "no_place_in_yhteishaku"
     assert row["hakemukset"] == [
@@ -77,7 +77,7 @@ async def test_no_place_warning_clears_once_an_active_oo_exists(gql: Gql) -> Non
             tilat=[(days(0), "lasna")],
         )
     )
-    row = (await gql(valvoja, LIST, ol=ol.oid))["data"]["hakeutumisvalvonta"][0]
+    row = (await gql(valvoja, LIST, ol=ol.oid))["data"]["hakeutumisvalvonta"]["edges"][0]["node"]
     assert (row["varoitus"], row["varoitusReason"]["code"], row["suorittaa"]) == (False, "active_opiskeluoikeus", True)
 
 
@@ -86,11 +86,11 @@ async def test_a_newer_result_replaces_the_stored_one_and_older_is_refused(gql: 
     valvoja = await user_token(ol, RoleName.VALVOJA_HAKEUTUMINEN)
     oppija = await ninth_grader(ol, kt)
     await import_lines([hakemus(oppija, "KESKEN", "2026-06-01T12:00:00+03:00")])
-    assert (await gql(valvoja, LIST, ol=ol.oid))["data"]["hakeutumisvalvonta"][0]["saiPaikan"] is None
+    assert (await gql(valvoja, LIST, ol=ol.oid))["data"]["hakeutumisvalvonta"]["edges"][0]["node"]["saiPaikan"] is None
     newer = await import_lines([hakemus(oppija, "HYVAKSYTTY", "2026-06-20T12:00:00+03:00")])
     older = await import_lines([hakemus(oppija, "HYLATTY", "2026-06-10T12:00:00+03:00")])
     assert newer.accepted == 1 and older.refused[0][1].startswith("muokattu:")
-    row = (await gql(valvoja, LIST, ol=ol.oid))["data"]["hakeutumisvalvonta"][0]
+    row = (await gql(valvoja, LIST, ol=ol.oid))["data"]["hakeutumisvalvonta"]["edges"][0]["node"]
     assert (row["saiPaikan"], row["varoitus"], row["varoitusReason"]["code"]) == (
         True,
         False,
@@ -130,10 +130,12 @@ async def test_muu_haku_is_this_providers_own_note(gql: Gql) -> None:
     )
     other_valvoja = await user_token(other, RoleName.VALVOJA_HAKEUTUMINEN)
     assert (await gql(valvoja, MUU_HAKU, o=oppija, ol=ol.oid, m=True))["data"]["markMuuHaku"] is True
-    assert (await gql(valvoja, LIST, ol=ol.oid))["data"]["hakeutumisvalvonta"][0]["muuHaku"] is True
-    assert (await gql(other_valvoja, LIST, ol=other.oid))["data"]["hakeutumisvalvonta"][0]["muuHaku"] is False
+    assert (await gql(valvoja, LIST, ol=ol.oid))["data"]["hakeutumisvalvonta"]["edges"][0]["node"]["muuHaku"] is True
+    assert (await gql(other_valvoja, LIST, ol=other.oid))["data"]["hakeutumisvalvonta"]["edges"][0]["node"][
+        "muuHaku"
+    ] is False
     assert (await gql(valvoja, MUU_HAKU, o=oppija, ol=ol.oid, m=False))["data"]["markMuuHaku"] is False
-    assert (await gql(valvoja, LIST, ol=ol.oid))["data"]["hakeutumisvalvonta"][0]["muuHaku"] is False
+    assert (await gql(valvoja, LIST, ol=ol.oid))["data"]["hakeutumisvalvonta"]["edges"][0]["node"]["muuHaku"] is False
 
 
 @pytest.mark.parametrize("role", [RoleName.VALVOJA_SUORITTAMINEN, RoleName.VALVOJA_MAKSUTTOMUUS, RoleName.READ])
@@ -177,10 +179,11 @@ async def test_the_list_follows_the_window_and_nivelvaihe(gql: Gql) -> None:
     )
     body = await gql(
         valvoja,
-        "query($ol: String!) { hakeutumisvalvonta(oppilaitos: $ol) { oppijaOid listedUntil listedReason { code } } }",
+        "query($ol: String!) { hakeutumisvalvonta(oppilaitos: $ol) { edges { node { "
+        "oppijaOid listedUntil listedReason { code } } } } }",
         ol=ol.oid,
     )
-    rows = {r["oppijaOid"]: r for r in body["data"]["hakeutumisvalvonta"]}
+    rows = {e["node"]["oppijaOid"]: e["node"] for e in body["data"]["hakeutumisvalvonta"]["edges"]}
     assert set(rows) == {recent, tuva}
     assert rows[tuva]["listedUntil"] is None and rows[tuva]["listedReason"]["code"] == "hakeutumisvalvonta_lasna"
     assert rows[recent]["listedReason"]["code"] == "hakeutumisvalvonta_ended_within_window"

@@ -1,27 +1,28 @@
 """Hakeutumisen valvonta (DOMAIN.md §6.3): an oppilaitos' pupils finishing perusopetus, with their yhteishaku
-status, for its hakeutumisen valvoja. Who is on it is `models.rules.hakeutumisvalvonta`."""
+status, for its hakeutumisen valvoja, paged and exported as the other oppilaitos lists (`opiskelijat.Lista`).
+Who is on it is `models.rules.hakeutumisvalvonta`."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from tortoise.expressions import Q
-
-from models.opiskeluoikeus import Opiskeluoikeus
-from models.oppija import Oppija
 from models.rules import hakeutumisvalvonta as hv
 from models.rules import oppivelvollisuus as ov
-from models.services import audit
-from models.services.access import Principal
-from models.services.errors import Forbidden
-from models.services.valpas.access import organisation
+from models.rules.calendar import add_days, same_day_years_later
+from models.rules.opiskeluoikeus import VALMISTUNUT
+from models.rules.perusopetus import PERUSOPETUKSEN_VUOSILUOKKA
+from models.services.sql import Sql, fetch
 from models.services.valpas.facts import load_facts
+from models.services.valpas.opiskelijat import Lista, Oppilaitos
 from models.services.valpas.paging import ListKey
 from models.user import RoleName
 from models.valpas import Hakemus, MuuHaku
+
+# The longest a study right stays listed after it ended: a spring end (15.5.) until 30.9., with slack.
+ENDED_WITHIN_DAYS = 150
 
 
 @dataclass(frozen=True)
@@ -46,54 +47,80 @@ def _combined_result(hakemukset: Iterable[Hakemus]) -> bool | None:
     return False if any(r is False for r in results) else None
 
 
-async def hakeutumisvalvonta(principal: Principal, oppilaitos_oid: str, today: date) -> list[HakeutumisRivi]:
+def _candidate_sql(p: Sql, ids: tuple[int, ...], today: date, after: ListKey | None, limit: int) -> str:
+    """People with a study right at the oppilaitos that `hv.valvonnassa` may list: a superset the rule narrows.
+    A perusopetus counts when its final year is recorded (9th grade or the oppimäärä) or it ended lately (an
+    ending tila row within the longest window, five months; an oppimäärä without tila rows is the final year
+    too); nivelvaihe by type, or Koski's VALMA and TELMA filed as ammatillinen by their suoritus. Our own values
+    are literals, so PostgreSQL plans for the actual oppilaitos; only the cursor's names are parameters."""
+    lit = p.literal
+    nivelvaihe = ", ".join(lit(t) for t in sorted(hv.NIVELVAIHE_TYYPIT))
+    valma = ", ".join(lit(t) for t in sorted(hv.NIVELVAIHE_SUORITUKSET))
+    ended = ", ".join(lit(t) for t in sorted({VALMISTUNUT, *hv.ERONNUT_TILAT}))
+    sql = f"""
+        SELECT p.id, p.sukunimi, p.etunimet, p.oid FROM oppija p
+        WHERE p.syntymaaika >= {lit(add_days(same_day_years_later(today, -18), -1))}
+          AND EXISTS (
+            SELECT 1 FROM opiskeluoikeus o
+            WHERE o.oppija_id = p.id AND o.mitatoity = FALSE
+              AND o.oppilaitos_id IN ({", ".join(str(int(i)) for i in ids)})
+              AND (o.tyyppi IN ({nivelvaihe})
+                   OR (o.tyyppi = {lit(ov.AMMATILLINEN_KOULUTUS)} AND EXISTS (
+                         SELECT 1 FROM paatason_suoritus s WHERE s.opiskeluoikeus_id = o.id AND s.tyyppi IN ({valma})))
+                   OR (o.tyyppi = {lit(ov.PERUSOPETUS)} AND (
+                         EXISTS (SELECT 1 FROM paatason_suoritus s WHERE s.opiskeluoikeus_id = o.id
+                                 AND (s.tyyppi = {lit(ov.PERUSOPETUKSEN_OPPIMAARA)}
+                                      OR (s.tyyppi = {lit(PERUSOPETUKSEN_VUOSILUOKKA)} AND s.tutkinto_koodi = '9')))
+                         OR EXISTS (SELECT 1 FROM opiskeluoikeuden_tila t WHERE t.opiskeluoikeus_id = o.id
+                                    AND t.tila IN ({ended}) AND t.alku > {lit(add_days(today, -ENDED_WITHIN_DAYS))})))))
+    """
+    if after is not None:
+        sql += f" AND (p.sukunimi, p.etunimet, p.oid) > ({p.many(after)})"
+    return sql + f" ORDER BY p.sukunimi, p.etunimet, p.oid LIMIT {int(limit)}"
+
+
+def _listing(person: ov.HenkiloFacts, here: frozenset[str], today: date) -> tuple[str, hv.Valvonta] | None:
+    """The study right at the oppilaitos (`here`: its and its toimipisteet's OIDs) that lists the pupil (läsnä
+    first, then the latest end), or None."""
+    if not ov.oppivelvollinen_on(person, today):
+        return None
+    listed = [
+        (oo.oid, verdict)
+        for oo in ov.valid_opiskeluoikeudet(person)
+        if oo.oppilaitos_oid in here and (verdict := hv.valvonnassa(oo, person.syntymaaika, today))
+    ]
+    return max(listed, key=lambda pair: pair[1].listed_until or date.max) if listed else None
+
+
+async def hakeutumisvalvonta(
+    oppilaitos: Oppilaitos, today: date, after: ListKey | None = None, batch: int = 500
+) -> AsyncIterator[HakeutumisRivi]:
     """The oppilaitos' pupils finishing perusopetus or a nivelvaihe programme (`models.rules.hakeutumisvalvonta`)
-    who are oppivelvollinen today, with their yhteishaku status,
-    the "no place in yhteishaku" warning (cleared by an active OO after perusopetus) and this provider's own
-    "Muu haku" mark. Only its hakeutumisen valvoja may read it."""
-    oppilaitos = await organisation(oppilaitos_oid, "oppilaitos")
-    if not principal.can(RoleName.VALVOJA_HAKEUTUMINEN, oppilaitos.path):
-        raise Forbidden(f"{principal.name} is not a hakeutumisen valvoja of {oppilaitos_oid}")
-    seurattavat = Q(tyyppi__in=sorted(hv.TYYPIT)) | Q(
-        tyyppi=ov.AMMATILLINEN_KOULUTUS, suoritukset__tyyppi__in=sorted(hv.NIVELVAIHE_SUORITUKSET)
-    )  # a superset: the rule decides (`hv.seurattava`)
-    pupils = (
-        await Opiskeluoikeus.filter(seurattavat, oppilaitos__path__startswith=oppilaitos.path, mitatoity=False)
-        .distinct()
-        .values_list("oid", "oppija_id")
-    )
-    oo_oids = {oid for oid, _ in pupils}
-    facts = await load_facts([pid for _, pid in pupils])
-    hakemukset: dict[int, list[Hakemus]] = defaultdict(list)
-    for h in await Hakemus.filter(oppija_id__in=list(facts)).order_by("muokattu"):
-        hakemukset[h.oppija_id].append(h)  # type: ignore[attr-defined]
-    marked = set(
-        await MuuHaku.filter(oppija_id__in=list(facts), oppilaitos_id=oppilaitos.id).values_list("oppija_id", flat=True)
-    )
-    names = {
-        pid: (sukunimi, etunimet, oid)
-        for pid, sukunimi, etunimet, oid in await Oppija.filter(id__in=list(facts)).values_list(
-            "id", "sukunimi", "etunimet", "oid"
-        )
-    }
-    rows: list[HakeutumisRivi] = []
-    for pid, person in facts.items():
+    who are oppivelvollinen today, in name order from `after` on, with their yhteishaku status, the "no place in
+    yhteishaku" warning (cleared by an active OO after perusopetus) and this provider's own "Muu haku" mark."""
+    while True:
+        rows = await fetch(lambda p, after=after: _candidate_sql(p, oppilaitos.ids, today, after, batch))  # type: ignore[misc]
+        candidates = [(int(r[0]), (str(r[1]), str(r[2]), str(r[3]))) for r in rows]
+        facts = await load_facts([pid for pid, _ in candidates])
         listed = [
-            (oo, verdict)
-            for oo in ov.valid_opiskeluoikeudet(person)
-            if oo.oid in oo_oids and (verdict := hv.valvonnassa(oo, person.syntymaaika, today))
+            (pid, key, person, found)
+            for pid, key in candidates
+            if (person := facts.get(pid)) is not None and (found := _listing(person, oppilaitos.oids, today))
         ]
-        if not listed or not ov.oppivelvollinen_on(person, today):
-            continue
-        # läsnä (no end) first, then the latest end
-        oo, verdict = max(listed, key=lambda pair: pair[1].listed_until or date.max)
-        sai = _combined_result(hakemukset.get(pid, ()))
-        rows.append(
-            HakeutumisRivi(
+        ids = [pid for pid, *_ in listed]
+        hakemukset: dict[int, list[Hakemus]] = defaultdict(list)
+        for h in await Hakemus.filter(oppija_id__in=ids).order_by("muokattu"):
+            hakemukset[h.oppija_id].append(h)  # type: ignore[attr-defined]
+        marked = set(
+            await MuuHaku.filter(oppija_id__in=ids, oppilaitos_id=oppilaitos.row.id).values_list("oppija_id", flat=True)
+        )
+        for pid, key, person, (oo_oid, verdict) in listed:
+            sai = _combined_result(hakemukset.get(pid, ()))
+            yield HakeutumisRivi(
                 oppija_id=pid,
-                key=names[pid],
+                key=key,
                 facts=person,
-                opiskeluoikeus_oid=oo.oid,
+                opiskeluoikeus_oid=oo_oid,
                 valvonta=verdict,
                 hakemukset=tuple(hakemukset.get(pid, ())),
                 sai_paikan=sai,
@@ -101,7 +128,9 @@ async def hakeutumisvalvonta(principal: Principal, oppilaitos_oid: str, today: d
                 muu_haku=pid in marked,
                 suorittaminen=ov.suorittaa(person, today),
             )
-        )
-    rows.sort(key=lambda r: r.key)
-    await audit.record_reads(principal, "hakeutumisvalvonta", ((oppilaitos_oid, r.facts.oppija_oid) for r in rows))
-    return rows
+        if len(candidates) < batch:
+            return
+        after = candidates[-1][1]
+
+
+LISTA = Lista(RoleName.VALVOJA_HAKEUTUMINEN, "hakeutumisvalvonta", hakeutumisvalvonta)
