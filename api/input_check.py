@@ -60,7 +60,6 @@ ARGUMENT_MAX_LENGTHS: Mapping[str, int] = {
     "kunta": 3,  # kuntakoodi, CharField(max_length=3)
     "after": 1024,  # Valpas list cursors carry the last row's names (api.schema.valpas.list_cursor)
     "user": 128,
-    "syy": 64,
     "sahkoposti": 320,
     "url": 2048,
 }

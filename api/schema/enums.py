@@ -16,6 +16,7 @@ import strawberry
 from models.kyselylinkki import Kanava, Kyselytyyppi, ToimitusTila
 from models.rules import palaute, tyoelama
 from models.rules.hoks import HANKKIMISTAPA_TYYPIT
+from models.services.koski import VOID_REASONS
 from models.user import RoleName
 
 E = TypeVar("E", bound=type[Enum])
@@ -107,4 +108,16 @@ register(
     description="Why a feedback decision made no link (DOMAIN.md §3–4); selitys says it in words.",
     by_value=True,
     values={code.upper(): text for code, text in _SYYT.items()},
+)
+
+MitatoinninSyy = StrEnum("MitatoinninSyy", {code.upper(): code for code in sorted(VOID_REASONS)})  # type: ignore[misc]
+register(
+    MitatoinninSyy,
+    name="MitatoinninSyy",
+    description="Why a study right is voided (mitätöity) in Polku.",
+    by_value=True,
+    values={
+        "VAARA_TYYPPI": "Recorded with the wrong type: the learner's studies go on under another study right.",
+        "EI_ALOITTANUT": "The learner never started: no HOKS or survey should follow from it.",
+    },
 )

@@ -248,9 +248,7 @@ class TyopaikkaohjaajaInput:
 
 @strawberry.input(description="One period of acquiring competence.")
 class HankkimistapaInput:
-    tyyppi: str = strawberry.field(
-        description="oppisopimus, koulutussopimus, oppilaitosmuotoinen or muu (the values of HankkimistavanTyyppi)."
-    )
+    tyyppi: HankkimistavanTyyppi = strawberry.field(description="How competence is acquired in the period.")
     alku: date = strawberry.field(description="First day.")
     loppu: date = strawberry.field(description="Last day.")
     yksiloiva_tunniste: str | None = strawberry.field(
@@ -358,7 +356,7 @@ def _object(value: Any) -> dict[str, Any]:
 def _tapa(t: HankkimistapaInput) -> HankkimistapaPlan:
     ohjaaja = t.ohjaaja or TyopaikkaohjaajaInput()
     return HankkimistapaPlan(
-        tyyppi=(t.tyyppi or "").strip(),
+        tyyppi=t.tyyppi.value,
         alku=t.alku,
         loppu=t.loppu,
         yksiloiva_tunniste=clean(t.yksiloiva_tunniste),

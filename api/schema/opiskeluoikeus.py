@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 
 from api import authorization
 from api.context import Info
+from api.schema.enums import MitatoinninSyy
 from api.schema.organisation import Organisation
 from models.opiskeluoikeus import Opiskeluoikeus as OpiskeluoikeusRow
 from models.rules.hoks import FieldError
@@ -180,7 +181,7 @@ class OpiskeluoikeusMutation:
         self,
         info: Info,
         oid: Annotated[str, strawberry.argument(description="The opiskeluoikeus OID.")],
-        syy: Annotated[str, strawberry.argument(description="vaara_tyyppi or ei_aloittanut.")],
+        syy: Annotated[MitatoinninSyy, strawberry.argument(description="Why it is voided.")],
     ) -> Opiskeluoikeus:
-        row = await koski.void_opiskeluoikeus(oid, syy, info.context.principal)
+        row = await koski.void_opiskeluoikeus(oid, syy.value, info.context.principal)
         return Opiskeluoikeus.from_row(row)

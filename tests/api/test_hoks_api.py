@@ -209,7 +209,7 @@ async def test_save_opiskeluoikeus_takes_oppija_documents_and_lists(gql: Gql, wo
 
 # --- voiding ----------------------------------------------------------------------------------------------------
 
-VOID = 'mutation($oid: String!) { voidOpiskeluoikeus(oid: $oid, syy: "ei_aloittanut") { mitatoity } }'
+VOID = 'mutation($oid: String!) { voidOpiskeluoikeus(oid: $oid, syy: ei_aloittanut) { mitatoity } }'
 
 
 async def test_voided_opiskeluoikeus_hides_its_hoks_everywhere(gql: Gql, world: World) -> None:

@@ -31,6 +31,7 @@ TARKISTUS = "query($k: String!) { automaattinenTarkistus(kunta: $k) { pageInfo {
 GRANT = "mutation($u: String!, $o: String!, $r: Rooli!) { grantRole(user: $u, organisation: $o, role: $r) { role } }"
 TILASTOT = """query($k: Kyselytyyppi, $r: [Ulottuvuus!]) {
   anonyymitTilastot(alku: "2026-01-01", loppu: "2026-06-30", kyselytyyppi: $k, ryhmittely: $r) { vastaajia } }"""
+VOID = "mutation($o: String!, $s: MitatoinninSyy!) { voidOpiskeluoikeus(oid: $o, syy: $s) { oid } }"
 LISAKYSYMYS = """mutation($kt: String!, $m: LisakysymysInput!) {
   addLisakysymys(koulutustoimijaOid: $kt, kyselytyyppi: aloittaneet, maaritys: $m) { id } }"""
 
@@ -58,6 +59,24 @@ VARIABLE_CASES: list[tuple[str, dict[str, Any], str, str]] = [
         "tutkinnonOsat[0].tyyppi",
         "INVALID_CHOICE",
     ),
+    (
+        CREATE,
+        {
+            "i": hoks_input(
+                oppija_oid(),
+                oo_oid(),
+                tutkinnonOsat=[
+                    {
+                        "tutkinnonOsaKoodi": "1",
+                        "hankkimistavat": [{"tyyppi": "etaopetus", "alku": "2021-09-01", "loppu": "2021-12-15"}],
+                    }
+                ],
+            )
+        },
+        "tutkinnonOsat[0].hankkimistavat[0].tyyppi",
+        "INVALID_CHOICE",
+    ),
+    (VOID, {"o": oo_oid(), "s": "vaarin"}, "syy", "INVALID_CHOICE"),
     (CREATE, {"i": {**hoks_input(oppija_oid(), oo_oid()), "extra": 1}}, "extra", "UNKNOWN_FIELD"),
     (CREATE, {"i": {**hoks_input(oppija_oid(), oo_oid()), "sahkoposti": "a\x00@x.fi"}}, "sahkoposti", "NUL_CHARACTER"),
     (OPPIJA, {"o": NUL}, "oid", "NUL_CHARACTER"),
@@ -179,3 +198,15 @@ def test_the_check_stands_aside_with_a_warning_when_builds_signature_changes(cap
     with caplog.at_level(logging.WARNING, logger="polku.api"):
         assert with_input_check(_ChangedBuild) is _ChangedBuild
     assert "input check off" in caplog.text
+
+
+async def test_a_code_outside_polkus_own_set_names_the_allowed_codes_in_the_clients_language(
+    client: httpx.AsyncClient, token: str
+) -> None:
+    """voidOpiskeluoikeus(syy:) is an enum: a wrong code is a field error listing the codes, not INTERNAL."""
+    headers = {"Authorization": f"Bearer {token}", "Accept-Language": "sv"}
+    variables = {"o": oo_oid(), "s": "vaarin"}
+    response = await client.post("/graphql", json={"query": VOID, "variables": variables}, headers=headers)
+    [error] = response.json()["errors"]
+    message = "Inte något av de tillåtna värdena: ei_aloittanut, vaara_tyyppi."
+    assert error["extensions"]["errors"] == [{"field": "syy", "code": "INVALID_CHOICE", "message": message}]
