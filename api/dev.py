@@ -85,6 +85,7 @@ class Demo:
     """What the banner prints: tokens, a survey link to open and the kunta whose Valpas list has people."""
 
     token: str
+    koulutustoimija: str  # where the demo official is admin and valvoja
     tunnus: str | None
     kunta: str
     users: list[DemoUser]
@@ -110,31 +111,38 @@ async def prepare(settings: Settings, oppijat: int) -> Demo:
             await survey_states(helsinki_day(datetime.now(UTC)))
             await valpas_people(helsinki_day(datetime.now(UTC)), DEMO_KUNTA)
         await oph()
-        await grant_demo_official()
+        koulutustoimija = await grant_demo_official()
         kunta = await busiest_kunta(helsinki_day(datetime.now(UTC)))
-        return Demo(await issue_token(DEMO_USER), await open_link(), kunta, await demo_users(kunta))
+        return Demo(await issue_token(DEMO_USER), koulutustoimija, await open_link(), kunta, await demo_users(kunta))
     finally:
         await Tortoise.close_connections()
 
 
-async def grant_demo_official() -> None:
-    """The printed token runs every query of the README as printed (issue 14): admin on OPH (every provider's
-    data and the OPH views), the kunta roles in Helsinki (091) and the Valpas valvoja roles in the first
-    demo koulutustoimija, whose oppilaitokset hold the demo's pupils."""
-    from models.organisation import OPH_OID, Organisation, OrganisationTyyppi
+async def grant_demo_official() -> str:
+    """The printed token runs every query of the README as printed (issue 14) as an official of one provider and
+    one kunta would: admin (eHOKS) and the Valpas valvoja roles in the first demo koulutustoimija, whose
+    oppilaitokset hold the demo's pupils, and the kunta roles in Helsinki (091). The OPH views have their own
+    user in the banner (`demo-oph-admin`)."""
+    from models.organisation import Organisation, OrganisationTyyppi
     from models.services.users import add_user
     from models.user import RoleName, UserKind
 
-    await add_user(DEMO_USER, UserKind.OFFICIAL, OPH_OID, RoleName.ADMIN)
     kunta = await Organisation.get_or_none(tyyppi=OrganisationTyyppi.KUNTA, kuntakoodi=DEMO_KUNTA)
     kt = await Organisation.filter(tyyppi=OrganisationTyyppi.KOULUTUSTOIMIJA).order_by("id").first()
     grants = [(kunta, r) for r in (RoleName.KUNTA_PAAKAYTTAJA, RoleName.KUNTA_VALVOJA)]
     grants += [
-        (kt, r) for r in (RoleName.VALVOJA_HAKEUTUMINEN, RoleName.VALVOJA_SUORITTAMINEN, RoleName.VALVOJA_MAKSUTTOMUUS)
+        (kt, r)
+        for r in (
+            RoleName.ADMIN,
+            RoleName.VALVOJA_HAKEUTUMINEN,
+            RoleName.VALVOJA_SUORITTAMINEN,
+            RoleName.VALVOJA_MAKSUTTOMUUS,
+        )
     ]
     for org, role in grants:
         if org is not None:
             await add_user(DEMO_USER, UserKind.OFFICIAL, org.oid, role)
+    return kt.nimi if kt else "no koulutustoimija"
 
 
 async def decide_demo_feedback() -> None:
@@ -209,7 +217,9 @@ def banner(host: str, port: int, demo: Demo, redis_url: str, worker: bool) -> st
             f"  health      {base}/healthz",
             f"  Redis       {redis_url}",
             f"  worker      {'running' if worker else 'NOT running (no `polku worker` subcommand)'}",
-            f"  token       {token}   (user {DEMO_USER}: admin on OPH, kunta {DEMO_KUNTA}, Valpas valvoja)",
+            f"  token       {token}",
+            f"              (user {DEMO_USER}: admin and Valpas valvoja in {demo.koulutustoimija}, "
+            f"kunta roles in {DEMO_KUNTA})",
             "",
             "  try:",
             f"  curl -s {base}/graphql -H 'Authorization: Bearer {token}' \\",

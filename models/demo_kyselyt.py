@@ -189,11 +189,10 @@ async def demo_users(kuntakoodi: str) -> list[DemoUser]:
         RoleName.KUNTA_PAAKAYTTAJA: kunta,
         RoleName.KUNTA_VALVOJA: kunta,
     }
-    users = []
     oph = await Organisation.get(oid=OPH_OID)
-    for role in RoleName:
-        org = places.get(role, oph)
-        name = f"demo-{role.value.replace('_', '-')}"
+    roles = [(f"demo-{role.value.replace('_', '-')}", role, places.get(role, oph)) for role in RoleName]
+    users = []
+    for name, role, org in [*roles, ("demo-oph-admin", RoleName.ADMIN, oph)]:  # the OPH views: audit log, all data
         await add_user(name, UserKind.OFFICIAL, org.oid, role)
         users.append(DemoUser(name, role, org.nimi, await issue_token(name)))
     return users

@@ -40,6 +40,7 @@ async def test_demo_users_cover_every_role(db):
     users = await demo_users("091")
     assert {u.role for u in users} == set(RoleName)
     assert len({u.token for u in users}) == len(users)
+    assert ("demo-oph-admin", RoleName.ADMIN, "Opetushallitus") in {(u.name, u.role, u.organisation) for u in users}
 
 
 async def test_demo_puts_people_on_a_kunta_check_list(db):
