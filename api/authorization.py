@@ -232,6 +232,12 @@ def may_read_oppija(context: Context, oppija_id: int) -> Decision:
     return context.decisions.decide(("oppija", oppija_id), compute)
 
 
+def oppija_read_rule_applied(context: Context, oppija_id: int) -> None:
+    """The caller's query already kept to `may_read_oppija`'s rule for this person (the oppija search does it in
+    SQL), so a page of learners costs no check per person."""
+    context.decisions.remember(("oppija", oppija_id))
+
+
 def opiskeluoikeus(value: Any, context: Context) -> Decision:
     """A study right: an eHOKS read right in its oppilaitos (voided ones too), or, when valid, a Valpas right to
     follow its person (who then sees every valid study right of the person, DOMAIN.md §6.3–6.4)."""

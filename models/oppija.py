@@ -19,6 +19,7 @@ class Oppija(Model):
     # Data-quality items: details a Koski transfer left unknown (a person given by OID alone), e.g. "syntymaaika".
     puuttuvat_tiedot: list[str] | None = fields.JSONField(null=True)  # type: ignore[assignment]
     updated_at = fields.DatetimeField(auto_now=True)
+    # PostgreSQL also has `hakuavaimet` (text[]), kept by triggers for the name search: see models/sql_extras.py.
 
     kotikunnat: fields.ReverseRelation[Kotikunta]
 

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import strawberry
 
+from api import authorization
 from api.context import Info
 from api.schema.enums import register
 from api.schema.hoks import PageInfo
@@ -127,7 +128,9 @@ class HakuQuery:
         parsed = oppijahaku.parse(haku)
         found, more = await oppijahaku.search(principal, parsed, first, _parse_cursor(after), info.context.today)
         await audit.record(principal, "search", "oppija", parsed.kind)
-        await audit.record_reads(principal, "oppija", [(o.oid, o.oid) for o in found])
+        for osuma in found:  # each learner shown is audited as an Oppija read
+            if osuma.organisaation:
+                authorization.oppija_read_rule_applied(info.context, osuma.id)
         rows = {r.id: r for r in await OppijaRow.filter(id__in=[o.id for o in found])}
         return OppijaConnection(
             edges=[OppijaEdge(cursor=_cursor(o.key), node=Oppija.from_row(rows[o.id])) for o in found],

@@ -4,7 +4,8 @@ The rights filter is in the SQL, so a page is filled from the caller's own perso
 of others: an eHOKS read right or a Valpas valvoja role in an oppilaitos where the person has a study right,
 or a kunta role of the person's kotikunta today (the same rules as `api.authorization.may_read_oppija`, which
 the API still applies to each row). A name search matches every word anywhere in "sukunimi etunimet", case
-folded; on PostgreSQL a trigram index (pg_trgm, models/sql_extras.py) answers it at a million persons.
+folded; on PostgreSQL one GIN index over the person's search keys and name trigrams (models/sql_extras.py)
+answers it at a million persons.
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ class Osuma:
     oid: str
     sukunimi: str
     etunimet: str
+    # Found through an organisation right, which is `api.authorization.may_read_oppija`'s own rule; a kunta
+    # match is left to that check (it reads kotikunta periods through the Valpas rules).
+    organisaation: bool
 
     @property
     def key(self) -> tuple[str, str, int]:
@@ -61,52 +65,69 @@ def _like(word: str) -> str:
     return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def _organisation_oid(path: str) -> str:
+    return path.rstrip("/").rsplit("/", 1)[-1]
+
+
 async def search(
     principal: Principal, haku: Haku, first: int, after: tuple[str, str, int] | None, today: date
 ) -> tuple[list[Osuma], bool]:
     """One page in (sukunimi, etunimet, id) order after the cursor key, and whether more follow."""
-    paths = sorted({*principal.scope(RoleName.READ), *(p for r in VALVOJA_ROLES for p in principal.scope(r))})
+    lukija = sorted(set(principal.scope(RoleName.READ)))  # every study right, voided ones too
+    valvoja = sorted({p for r in VALVOJA_ROLES for p in principal.scope(r)} - set(lukija))  # valid ones only
     kunnat = sorted(await own_kuntakoodit(principal))
-    if not paths and not kunnat:
+    if not lukija and not valvoja and not kunnat:
         return [], False
+    # On PostgreSQL each person carries the OIDs on the paths of their oppilaitokset, "mitatoity:"-prefixed for
+    # a voided study right, and their kotikunnat (models/sql_extras.HAKUAVAIMET_SQL): a grant's OID among them
+    # is the path rule itself, and one index answers "these names among these keys".
+    org_keys = sorted(
+        {*map(_organisation_oid, lukija + valvoja), *(f"mitatoity:{_organisation_oid(p)}" for p in lukija)}
+    )
+    keys = org_keys + [f"kunta:{k}" for k in kunnat]
 
-    def build(p: sql.Sql) -> str:
-        where = []
-        prefix, source = "", "oppija"
-        if haku.kind == "oid":
-            where.append(f"h.oid = {p(haku.value)}")
-        elif haku.kind == "hetu":
-            where.append(f"h.hetu = {p(haku.value)}")
-        else:
-            # Materialized: the name matches come from the trigram index first. Left to itself the planner walks
-            # the name-ordered index for the LIMIT, filtering hundreds of thousands of rows (p99 0.5 s at 1 M).
-            name = "lower(sukunimi || ' ' || etunimet)"
-            matches = " AND ".join(f"{name} LIKE {p(_like(w))} ESCAPE '\\'" for w in haku.value)
-            prefix = f"WITH osumat AS MATERIALIZED (SELECT id, oid, sukunimi, etunimet FROM oppija WHERE {matches}) "
-            source = "osumat"
-        if after is not None:
-            where.append(f"(h.sukunimi, h.etunimet, h.id) > ({p(after[0])}, {p(after[1])}, {p(after[2])})")
-        rights = []
-        if paths:
-            orgs = " OR ".join(f"o.path LIKE {p(path + '%')}" for path in paths)
-            rights.append(
-                "EXISTS (SELECT 1 FROM opiskeluoikeus oo JOIN organisation o ON o.id = oo.oppilaitos_id "
-                f"WHERE oo.oppija_id = h.id AND ({orgs}))"
-            )
-        if kunnat:
-            rights.append(
-                "EXISTS (SELECT 1 FROM kotikunta k WHERE k.oppija_id = h.id "
-                f"AND k.kuntakoodi IN ({p.many(kunnat)}) AND k.alku <= {p(today)} "
-                f"AND (k.loppu IS NULL OR k.loppu >= {p(today)}))"
-            )
-        where.append("(" + " OR ".join(rights) + ")")
+    def organisaation(p: sql.Sql) -> str:
+        if not org_keys:
+            return "FALSE"
+        if p.dialect == "postgres":
+            return f"h.hakuavaimet && {p(org_keys)}::text[]"
+        paths = [f"o.path LIKE {p(path + '%')}" for path in lukija]
+        paths += [f"(o.path LIKE {p(path + '%')} AND oo.mitatoity = {p(False)})" for path in valvoja]
         return (
-            prefix
-            + f"SELECT h.id, h.oid, h.sukunimi, h.etunimet FROM {source} h WHERE "
-            + " AND ".join(where)
-            + f" ORDER BY h.sukunimi, h.etunimet, h.id LIMIT {int(first) + 1}"
+            "EXISTS (SELECT 1 FROM opiskeluoikeus oo JOIN organisation o ON o.id = oo.oppilaitos_id "
+            f"WHERE oo.oppija_id = h.id AND ({' OR '.join(paths)}))"
         )
 
+    def kunnan(p: sql.Sql) -> str:
+        if not kunnat:
+            return "FALSE"
+        return (
+            f"EXISTS (SELECT 1 FROM kotikunta k WHERE k.oppija_id = h.id AND k.kuntakoodi IN ({p.many(kunnat)}) "
+            f"AND k.alku <= {p(today)} AND (k.loppu IS NULL OR k.loppu >= {p(today)}))"
+        )
+
+    def build(p: sql.Sql) -> str:
+        """The statement, its placeholders made in text order (SQLite's are positional)."""
+        prefix, source = "", "oppija"
+        if haku.kind == "nimi":
+            # Materialized: the name matches come from the name index first. Left to itself the planner walks
+            # the name-ordered index for the LIMIT, filtering hundreds of thousands of rows (p99 0.5 s at 1 M).
+            name = "lower(sukunimi || ' ' || etunimet)"
+            columns, matches = "id, oid, sukunimi, etunimet", []
+            if p.dialect == "postgres":
+                columns, matches = columns + ", hakuavaimet", [f"hakuavaimet && {p(keys)}::text[]"]
+            matches += [f"{name} LIKE {p(_like(w))} ESCAPE '\\'" for w in haku.value]
+            prefix = f"WITH osumat AS MATERIALIZED (SELECT {columns} FROM oppija WHERE {' AND '.join(matches)}) "
+            source = "osumat"
+        select = f"SELECT h.id, h.oid, h.sukunimi, h.etunimet, ({organisaation(p)}) AS organisaation FROM {source} h"
+        where = []
+        if haku.kind != "nimi":
+            where.append(f"h.{haku.kind} = {p(haku.value)}")
+        if after is not None:
+            where.append(f"(h.sukunimi, h.etunimet, h.id) > ({p(after[0])}, {p(after[1])}, {p(after[2])})")
+        where.append(f"(({organisaation(p)}) OR {kunnan(p)})")
+        return f"{prefix}{select} WHERE {' AND '.join(where)} ORDER BY h.sukunimi, h.etunimet, h.id LIMIT {first + 1}"
+
     rows: list[Any] = await sql.fetch(build)
-    found = [Osuma(int(r["id"]), r["oid"], r["sukunimi"], r["etunimet"]) for r in rows]
+    found = [Osuma(int(r["id"]), r["oid"], r["sukunimi"], r["etunimet"], bool(r["organisaation"])) for r in rows]
     return found[:first], len(found) > first

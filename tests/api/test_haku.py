@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from models.audit import AuditEvent
+from models.opiskeluoikeus import Opiskeluoikeus
 from models.organisation import OPH_OID, OrganisationTyyppi
 from models.services.organisations import ensure_organisation
 from models.user import RoleName
@@ -20,9 +21,20 @@ OPPIJAT = """query($h: String!, $n: Int!, $a: String) { oppijat(haku: $h, first:
   edges { cursor node { oid sukunimi etunimet } } pageInfo { hasNextPage endCursor } } }"""
 
 
-async def _person(kt: Any, ol: Any, sukunimi: str, etunimet: str, hetu: str | None = None) -> str:
+async def _person(
+    kt: Any,
+    ol: Any,
+    sukunimi: str,
+    etunimet: str,
+    hetu: str | None = None,
+    kotikunnat: tuple[tuple[str, str, str | None], ...] = (),
+) -> str:
     doc = koski_doc(koulutustoimija=kt.oid, oppilaitos=ol.oid)
     doc["henkilö"].update({"sukunimi": sukunimi, "etunimet": etunimet, **({"hetu": hetu} if hetu else {})})
+    if kotikunnat:
+        doc["henkilö"]["kotikuntahistoria"] = [
+            {"kotikunta": k, "alku": alku, **({"loppu": loppu} if loppu else {})} for k, alku, loppu in kotikunnat
+        ]
     await store(doc)
     return str(doc["henkilö"]["oid"])
 
@@ -52,7 +64,8 @@ async def test_search_by_name_hetu_and_oid_sees_only_own_learners_and_pages(gql:
 
     searches = await AuditEvent.filter(action="search", entity="oppija").values_list("entity_id", flat=True)
     assert sorted(searches) == ["hetu", "nimi", "nimi", "nimi", "oid", "oid"]
-    assert await AuditEvent.filter(action="read", entity="oppija", oppija_oid=hetullinen).exists()
+    reads = await AuditEvent.filter(action="read", entity="oppija").values_list("oppija_oid", flat=True)
+    assert sorted(reads) == sorted([*mine[:2], *mine[2:], *mine, hetullinen, mine[1]]), "each shown once a search"
 
 
 async def test_a_too_short_name_is_a_field_error(gql: Gql) -> None:
@@ -80,3 +93,32 @@ async def test_me_and_the_organisation_tree(gql: Gql) -> None:
         {"oid": ol.oid, "nimi": ol.nimi, "tyyppi": "oppilaitos", "ylaorganisaatioOid": kt.oid},
     ]
     assert kunta.oid not in str(data)
+
+
+async def test_kunta_and_valvoja_users_find_their_own_by_name(gql: Gql) -> None:
+    """A kunta user finds today's residents only; a valvoja finds the pupils of their oppilaitos only."""
+    kt, ol = await provider()
+    other_kt, other_ol = await provider()
+    kunta = await ensure_organisation(org_oid(), OrganisationTyyppi.KUNTA, "Hakukunta", kuntakoodi="905")
+    asukas = await _person(other_kt, other_ol, "Hakulainen", "Asta", kotikunnat=(("905", "2004-05-06", None),))
+    await _person(other_kt, other_ol, "Hakulainen", "Eero", kotikunnat=(("905", "2004-05-06", "2010-01-01"),))
+    oppilas = await _person(kt, ol, "Hakulainen", "Oona")
+
+    kunnan = await user_token(kunta, RoleName.KUNTA_VALVOJA)
+    found = (await gql(kunnan, OPPIJAT, h="hakulainen", n=10))["data"]["oppijat"]["edges"]
+    assert [e["node"]["oid"] for e in found] == [asukas]
+    valvoja = await user_token(ol, RoleName.VALVOJA_SUORITTAMINEN)
+    found = (await gql(valvoja, OPPIJAT, h="hakulainen", n=10))["data"]["oppijat"]["edges"]
+    assert [e["node"]["oid"] for e in found] == [oppilas]
+
+
+async def test_a_voided_study_right_shows_the_person_to_ehoks_readers_but_not_to_valvojat(gql: Gql) -> None:
+    """The same rule as reading the person (`api.authorization.may_read_oppija`), which the search applies for it."""
+    kt, ol = await provider()
+    oid = await _person(kt, ol, "Mitatoinen", "Ville")
+    await Opiskeluoikeus.filter(oppija__oid=oid).update(mitatoity=True)
+    lukija = await user_token(ol, RoleName.READ)
+    valvoja = await user_token(ol, RoleName.VALVOJA_SUORITTAMINEN)
+    found = (await gql(lukija, OPPIJAT, h="mitatoinen", n=5))["data"]["oppijat"]["edges"]
+    assert [e["node"]["oid"] for e in found] == [oid]
+    assert (await gql(valvoja, OPPIJAT, h="mitatoinen", n=5))["data"]["oppijat"]["edges"] == []

@@ -47,6 +47,8 @@ def require_kunta_user(principal: Principal, kunta: Organisation, what: str) -> 
 
 async def own_kuntakoodit(principal: Principal) -> frozenset[str]:
     """Kunnat whose users the principal is (a kunta role on a parent organisation covers the kunnat below)."""
+    if not any(principal.scope(role) for role in KUNTA_ROLES):
+        return frozenset()  # most callers hold no kunta role: no query
     scope = principal.path_filter(KUNTA_ROLES[0], "path") | principal.path_filter(KUNTA_ROLES[1], "path")
     codes = await Organisation.filter(scope, tyyppi=OrganisationTyyppi.KUNTA).values_list("kuntakoodi", flat=True)
     return frozenset(str(c) for c in codes if c)
