@@ -18,6 +18,7 @@ from strawberry.extensions import SchemaExtension
 from models.kyselylinkki import Kyselylinkki as LinkRow
 from models.kyselylinkki import NippuJasen
 from models.oppija import Oppija as OppijaRow
+from models.rules.viesti import Viesti
 from models.services import audit
 from models.services.access import Principal
 from models.services.errors import Forbidden
@@ -29,7 +30,7 @@ Person = tuple[str, Any] | None
 class ObjectForbidden(Forbidden):
     """The guard's refusal of one object: what it was and whose, for the audit row."""
 
-    def __init__(self, message: str, entity: str, entity_id: object, person: Person) -> None:
+    def __init__(self, message: Viesti, entity: str, entity_id: object, person: Person) -> None:
         super().__init__(message)
         self.entity, self.entity_id, self.person = entity, entity_id, person
 

@@ -6,6 +6,7 @@ import json
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api.i18n import kieli_of, viesti
 from models.services.errors import DomainError
 from models.services.users import principal_for_token
 
@@ -33,14 +34,15 @@ class BearerAuth:
                 raise DomainError("UNAUTHENTICATED", "an Authorization: Bearer token is required")
             principal = await principal_for_token(token.strip())
         except DomainError as e:
-            await _unauthorized(send, e)
+            await _unauthorized(send, e, kieli_of(headers))
             return
         scope.setdefault("state", {})["principal"] = principal
         await self.app(scope, receive, send)
 
 
-async def _unauthorized(send: Send, error: DomainError) -> None:
-    body = json.dumps({"errors": [{"message": error.message, "extensions": {"code": error.code}}]}).encode()
+async def _unauthorized(send: Send, error: DomainError, kieli: str) -> None:
+    message = viesti(error.viesti, kieli)
+    body = json.dumps({"errors": [{"message": message, "extensions": {"code": error.code}}]}).encode()
     await send(
         {
             "type": "http.response.start",

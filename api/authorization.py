@@ -30,6 +30,7 @@ from models.opiskeluoikeus import Opiskeluoikeus as OpiskeluoikeusRow
 from models.oppija import Oppija as OppijaRow
 from models.organisation import OPH_OID
 from models.organisation import Organisation as OrganisationRow
+from models.rules.viesti import Viesti
 from models.services.access import Principal
 from models.services.valpas import access as valpas
 from models.user import RoleName
@@ -140,7 +141,12 @@ def _decided(allowed: bool, value: Any, context: Context, name: str, seen: Seen 
     """Record the read, or raise the refusal (the audit trail records it from the request's errors)."""
     entity, entity_id, person = seen(value) if seen else (name, "-", None)
     if not allowed:
-        raise ObjectForbidden(f"{context.principal.name} may not read this {name}", entity, entity_id, person)
+        raise ObjectForbidden(
+            Viesti.of("{user} may not read this {what}", user=context.principal.name, what=name),
+            entity,
+            entity_id,
+            person,
+        )
     if seen is not None:
         context.audit.read(entity, entity_id, person)
     return True

@@ -11,6 +11,9 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.i18n import kieli_of, viesti
+from models.rules.viesti import Viesti
+
 
 class _TooLarge(Exception):
     pass
@@ -27,7 +30,7 @@ class BodyLimit:
             return
         declared = _content_length(scope)
         if declared is not None and declared > self.max_bytes:
-            await self._refuse(send)
+            await self._refuse(send, scope)
             return
         received = 0
         started = False
@@ -51,14 +54,16 @@ class BodyLimit:
         except _TooLarge:
             if started:
                 raise
-            await self._refuse(send)
+            await self._refuse(send, scope)
 
-    async def _refuse(self, send: Send) -> None:
+    async def _refuse(self, send: Send, scope: Scope) -> None:
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        message = Viesti.of("The request body is larger than {max} bytes.", max=self.max_bytes)
         body = json.dumps(
             {
                 "errors": [
                     {
-                        "message": f"The request body is larger than {self.max_bytes} bytes.",
+                        "message": viesti(message, kieli_of(headers)),
                         "extensions": {"code": "REQUEST_TOO_LARGE", "maxBytes": self.max_bytes},
                     }
                 ]

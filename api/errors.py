@@ -18,6 +18,8 @@ from api.i18n import kieli_of, viesti
 from models.services.errors import DomainError, ValidationFailed
 
 log = logging.getLogger("polku.api")
+# The HTTP status of a refusal on the plain HTTP routes (the CSV files); any other code is a 400.
+HTTP_STATUS = {"UNAUTHENTICATED": 401, "FORBIDDEN": 403, "NOT_FOUND": 404}
 _SNAKE = re.compile(r"_([a-z0-9])")
 
 

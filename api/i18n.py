@@ -3,14 +3,15 @@ Accept-Language, Finnish by default).
 
 Rules and services speak English: reason texts by their stable codes (`REASONS` of models.rules.palaute and
 tyoelama, `REASON_TEXTS` of the Valpas rules) and messages as `Viesti` templates. They are translated here, at the
-edge, through gettext domain `api`, whose msgids are the English texts; the codes never change.
-tests/api/test_messages.py fails on a text missing from any language's catalog.
+edge, through gettext domain `api`, whose msgids are the English texts; the codes never change. A CSV column's
+msgid is its name as the Finnish file has always had it (`sukunimi`), so the Finnish files stay as they were.
+tests/test_locales.py fails on a text missing from any language's catalog.
 """
 
 from __future__ import annotations
 
 import gettext
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -42,3 +43,13 @@ def viesti(message: Viesti, kieli: str) -> str:
     if not message.arvot:
         return template
     return template.format(**{k: viesti(v, kieli) if isinstance(v, Viesti) else str(v) for k, v in message.arvot})
+
+
+def otsikot(nimet: Sequence[str], kieli: str) -> list[str]:
+    """A CSV file's header row in `kieli`."""
+    return [teksti(nimi, kieli) for nimi in nimet]
+
+
+def kylla_ei(arvo: bool, kieli: str) -> str:
+    """A yes/no cell of a CSV file in `kieli`."""
+    return teksti("kyllä" if arvo else "ei", kieli)

@@ -2,7 +2,8 @@
 
 The callback is authenticated by Twilio's own signature (`X-Twilio-Signature`, checked with twilio's
 RequestValidator against our public URL), not by a bearer token. The CSV is for the provider's officials, who
-hand the links to the workplaces themselves (DOMAIN.md §4.2); it opens in Excel (UTF-8 with BOM, `;`).
+hand the links to the workplaces themselves (DOMAIN.md §4.2); it opens in Excel (UTF-8 with BOM, `;`), its header
+and yes/no cells in the language of Accept-Language.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from twilio.request_validator import RequestValidator
 
 from api.audit_trail import AuditTrail
 from api.auth import BearerAuth
+from api.errors import HTTP_STATUS
+from api.i18n import kieli_of, kylla_ei, otsikot, viesti
 from jobs.sms import STATUS_CALLBACK_PATH
 from jobs.viestit import link_url
 from models.kyselylinkki import Kanava, Toimitus, ToimitusTila
@@ -22,6 +25,15 @@ from models.services.errors import DomainError
 from models.services.tyoelama import list_tyopaikkakyselyt
 from models.settings import Settings
 
+TYOPAIKKAKYSELY_HEADER = (
+    "ytunnus",
+    "tyopaikan_nimi",
+    "linkki",
+    "vastausaika_alku",
+    "vastausaika_loppu",
+    "jaksoja",
+    "vastattu",
+)
 # Twilio's MessageStatus values that end a delivery; the intermediate ones (queued, sending, sent) change nothing.
 FINAL_STATUSES = {
     "delivered": ToimitusTila.DELIVERED,
@@ -47,16 +59,18 @@ def routes(settings: Settings) -> list[BaseRoute]:
 
     async def tyopaikkakysely_csv(request: Request) -> Response:
         principal = getattr(request.state, "principal", None)
-        if principal is None:  # BearerAuth lets a browser's HTML GET through; this route has no page
-            return JSONResponse({"error": "an Authorization: Bearer token is required"}, status_code=401)
+        kieli = kieli_of(request.headers)
         try:
+            if principal is None:  # BearerAuth lets a browser's HTML GET through; this route has no page
+                raise DomainError("UNAUTHENTICATED", "an Authorization: Bearer token is required")
             rows = await list_tyopaikkakyselyt(request.query_params.get("koulutustoimija", ""), principal)
         except DomainError as e:
-            status = 403 if e.code == "FORBIDDEN" else 404 if e.code == "NOT_FOUND" else 400
-            return JSONResponse({"error": e.message, "code": e.code, "field": e.field}, status_code=status)
+            status = HTTP_STATUS.get(e.code, 400)
+            return JSONResponse(
+                {"error": viesti(e.viesti, kieli), "code": e.code, "field": e.field}, status_code=status
+            )
         csv = CsvRivit()
-        header = ["ytunnus", "tyopaikan_nimi", "linkki", "vastausaika_alku", "vastausaika_loppu", "jaksoja", "vastattu"]
-        text = csv.alku + csv.rivi(header)
+        text = csv.alku + csv.rivi(otsikot(TYOPAIKKAKYSELY_HEADER, kieli))
         text += csv.rivit(
             [
                 r.linkki.ytunnus,
@@ -65,7 +79,7 @@ def routes(settings: Settings) -> list[BaseRoute]:
                 r.linkki.vastausaika_alku,
                 r.linkki.vastausaika_loppu,
                 r.jaksoja,
-                "kyllä" if r.linkki.vastattu_at else "ei",
+                kylla_ei(r.linkki.vastattu_at is not None, kieli),
             ]
             for r in rows
         )

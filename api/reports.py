@@ -20,11 +20,13 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
+from api.errors import HTTP_STATUS
+from api.i18n import kieli_of, otsikot, viesti
 from models.rules.calendar import helsinki_day
 from models.services import istunnot, raportointi
 from models.services.access import Principal
 from models.services.errors import DomainError
-from models.services.raportointi import Ulottuvuus
+from models.services.raportointi import TAUSTA, TILASTO_OTSIKOT, Ulottuvuus
 from models.services.users import principal_for_token
 from models.user import RoleName
 from survey_ui import raportti
@@ -34,14 +36,13 @@ COOKIE = "polku_raportti"
 COOKIE_MAX_AGE = int(istunnot.KESTO.total_seconds())
 PAGE_PARAMS = ("koulutustoimija", "alku", "loppu", "ryhmittely")
 CSV_TYPE = "text/csv; charset=utf-8"
-_STATUS = {"UNAUTHENTICATED": 401, "FORBIDDEN": 403, "NOT_FOUND": 404}
 
 
-def _error(e: DomainError) -> JSONResponse:
-    body: dict[str, object] = {"code": e.code, "message": e.message}
+def _error(e: DomainError, request: Request) -> JSONResponse:
+    body: dict[str, object] = {"code": e.code, "message": viesti(e.viesti, kieli_of(request.headers))}
     if e.field:
         body["field"] = e.field
-    return JSONResponse({"error": body}, status_code=_STATUS.get(e.code, 400))
+    return JSONResponse({"error": body}, status_code=HTTP_STATUS.get(e.code, 400))
 
 
 def _date(request: Request, name: str, default: date) -> date:
@@ -51,7 +52,9 @@ def _date(request: Request, name: str, default: date) -> date:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise DomainError("INVALID_DATE", f"{name} must be a date YYYY-MM-DD, got {raw!r}", name) from None
+        raise DomainError(
+            "INVALID_DATE", "{name} must be a date YYYY-MM-DD, got {raw}", name, name=name, raw=repr(raw)
+        ) from None
 
 
 def _period(request: Request) -> tuple[date, date]:
@@ -83,7 +86,7 @@ async def principal_of(request: Request) -> Principal:
 def _required(request: Request, name: str) -> str:
     value = request.query_params.get(name, "").strip()
     if not value:
-        raise DomainError("REQUIRED", f"query parameter {name} is required", name)
+        raise DomainError("REQUIRED", "query parameter {name} is required", name, name=name)
     return value
 
 
@@ -100,9 +103,9 @@ async def vastaukset_csv(request: Request) -> Response:
             _date(request, "loppu", date.max) if request.query_params.get("loppu") else None,
         )
     except DomainError as e:
-        return _error(e)
+        return _error(e, request)
     return StreamingResponse(
-        _encoded(vienti.rivit()),
+        _encoded(vienti.rivit([*otsikot(TAUSTA, kieli_of(request.headers)), *vienti.otsikot[len(TAUSTA) :]])),
         media_type=CSV_TYPE,
         headers={"Content-Disposition": 'attachment; filename="vastaukset.csv"', "Cache-Control": "no-store"},
     )
@@ -120,7 +123,7 @@ def _ryhmittely(request: Request) -> list[Ulottuvuus]:
     except ValueError:
         allowed = ", ".join(u.value for u in Ulottuvuus)
         raise DomainError(
-            "INVALID_VALUE", f"ryhmittely takes a comma-separated list of {allowed}", "ryhmittely"
+            "INVALID_VALUE", "ryhmittely takes a comma-separated list of {allowed}", "ryhmittely", allowed=allowed
         ) from None
 
 
@@ -137,9 +140,12 @@ async def tilastot_csv(request: Request) -> Response:
             request.query_params.get("koulutustoimija") or None,
         )
     except DomainError as e:
-        return _error(e)
+        return _error(e, request)
     return StreamingResponse(
-        (line.encode("utf-8") for line in raportointi.tilastot_csv(groups)),
+        (
+            line.encode("utf-8")
+            for line in raportointi.tilastot_csv(groups, otsikot(TILASTO_OTSIKOT, kieli_of(request.headers)))
+        ),
         media_type=CSV_TYPE,
         headers={"Content-Disposition": 'attachment; filename="tilastot.csv"'},
     )
@@ -173,7 +179,7 @@ async def raportti_sivu(request: Request) -> Response:
         data = await _raporttidata(principal, valittu, alku, loppu, ryhmittely)
     except DomainError as e:
         html = page(alku=alku, loppu=loppu, virhe=(e.code, e.field))
-        return HTMLResponse(html, _STATUS.get(e.code, 400), headers={"Cache-Control": "no-store"})
+        return HTMLResponse(html, HTTP_STATUS.get(e.code, 400), headers={"Cache-Control": "no-store"})
     return HTMLResponse(page(alku=alku, loppu=loppu, data=data), headers={"Cache-Control": "no-store"})
 
 

@@ -1,7 +1,8 @@
 """Valpas lists as CSV: `GET /valpas/automaattinen-tarkistus.csv?kunta=091` (a kunta's whole automatic check
 list) and `GET /valpas/tietojen-laatu.csv?organisaatio=OID` (an organisation's data-quality list).
 
-Excel-friendly for Finnish officials: UTF-8 with a BOM, `;` as the separator. Streamed chunk by chunk so a
+Excel-friendly for Finnish officials: UTF-8 with a BOM, `;` as the separator; the header, the `syy` text and the
+yes/no cells in the language of Accept-Language (`api.i18n`). Streamed chunk by chunk so a
 20 000-resident kunta never sits in memory at once (bench/valpas_lists.py). The same service call as the
 GraphQL list, so both show the same people.
 """
@@ -15,6 +16,8 @@ from typing import TypeVar
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
+from api.errors import HTTP_STATUS
+from api.i18n import kieli_of, kylla_ei, otsikot, teksti, viesti
 from models.rules.calendar import helsinki_day
 from models.rules.csv_writer import CsvRivit
 from models.rules.oppivelvollisuus import explain, normalise_kuntakoodi
@@ -34,11 +37,10 @@ HEADER = (
     "syy",
     "keskeytetty",
 )
-STATUS = {"UNAUTHENTICATED": 401, "FORBIDDEN": 403, "NOT_FOUND": 404}
 T = TypeVar("T")
 
 
-def _line(kunta: str, r: TarkistusRivi) -> tuple[str, ...]:
+def _line(kunta: str, r: TarkistusRivi, kieli: str) -> tuple[str, ...]:
     return (
         r.facts.oppija_oid,
         r.key[0],
@@ -47,8 +49,8 @@ def _line(kunta: str, r: TarkistusRivi) -> tuple[str, ...]:
         kunta,
         r.tila.oppivelvollinen_until.date.isoformat(),
         r.tila.maksuttomuus_until.date.isoformat(),
-        explain(r.tila.suorittaminen.reason),
-        "kyllä" if r.tila.keskeytetty else "ei",
+        teksti(explain(r.tila.suorittaminen.reason), kieli),
+        kylla_ei(r.tila.keskeytetty, kieli),
     )
 
 
@@ -93,12 +95,13 @@ async def stream_csv(
         chunks = open_chunks(principal, helsinki_day(datetime.now(UTC))).__aiter__()
         first = await anext(chunks, None)  # authorization and the first query happen here
     except DomainError as e:
-        error = {"errors": [{"message": e.message, "extensions": {"code": e.code, "field": e.field}}]}
-        return JSONResponse(error, status_code=STATUS.get(e.code, 400))
+        message = viesti(e.viesti, kieli_of(request.headers))
+        error = {"errors": [{"message": message, "extensions": {"code": e.code, "field": e.field}}]}
+        return JSONResponse(error, status_code=HTTP_STATUS.get(e.code, 400))
 
     async def body() -> AsyncIterator[str]:
         csv = CsvRivit()
-        yield csv.alku + csv.rivi(header)
+        yield csv.alku + csv.rivi(otsikot(header, kieli_of(request.headers)))
         if first is not None:
             yield csv.rivit(line(r) for r in first)
         async for chunk in chunks:
@@ -117,7 +120,7 @@ async def automaattinen_tarkistus_csv(request: Request) -> Response:
         request,
         lambda principal, today: automaattinen_tarkistus_export(principal, kunta, today),
         HEADER,
-        lambda r: _line(kunta, r),
+        lambda r: _line(kunta, r, kieli_of(request.headers)),
         f"automaattinen-tarkistus-{kunta}.csv",
     )
 

@@ -2,7 +2,8 @@
 `GET /valpas/suorittamisvalvonta.csv?oppilaitos=OID` for its suorittamisen valvojat,
 `GET /valpas/maksuttomuus.csv?oppilaitos=OID` for its maksuttomuuden valvojat and
 `GET /valpas/hakeutumisvalvonta.csv?oppilaitos=OID` for its hakeutumisen valvojat. The same service call as the
-GraphQL list, so both show the same students."""
+GraphQL list, so both show the same students. Header, reasons and yes/no cells in the language of
+Accept-Language."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route, request_response
 
 from api.auth import BearerAuth
+from api.i18n import kieli_of, kylla_ei, teksti
 from api.valpas_export import stream_csv
 from models.rules import hakeutumisvalvonta as hv
 from models.rules import maksuttomuus as mk
@@ -58,7 +60,7 @@ MAKSUTTOMUUS_HEADER = (
 )
 
 
-def _suorittaminen_line(r: suorittamisvalvonta.SuorittamisRivi) -> tuple[object, ...]:
+def _suorittaminen_line(r: suorittamisvalvonta.SuorittamisRivi, kieli: str) -> tuple[object, ...]:
     return (
         r.facts.oppija_oid,
         r.key[0],
@@ -68,13 +70,13 @@ def _suorittaminen_line(r: suorittamisvalvonta.SuorittamisRivi) -> tuple[object,
         r.opiskeluoikeus_tyyppi,
         r.tila,
         r.valvonta.paattynyt,
-        sv.explain(r.valvonta.reason),
+        teksti(sv.explain(r.valvonta.reason), kieli),
         r.oppivelvollinen_until.date,
-        r.keskeytetty,
+        kylla_ei(r.keskeytetty, kieli),
     )
 
 
-def _hakeutuminen_line(r: hakeutumisvalvonta.HakeutumisRivi) -> tuple[object, ...]:
+def _hakeutuminen_line(r: hakeutumisvalvonta.HakeutumisRivi, kieli: str) -> tuple[object, ...]:
     return (
         r.facts.oppija_oid,
         r.key[0],
@@ -82,15 +84,15 @@ def _hakeutuminen_line(r: hakeutumisvalvonta.HakeutumisRivi) -> tuple[object, ..
         r.facts.syntymaaika,
         r.opiskeluoikeus_oid,
         r.valvonta.listed_until,
-        hv.REASON_TEXTS[r.valvonta.reason],
-        r.sai_paikan,
-        explain(r.varoitus.reason) if r.varoitus.value else None,
-        r.muu_haku,
-        r.suorittaminen.suorittaa,
+        teksti(hv.REASON_TEXTS[r.valvonta.reason], kieli),
+        None if r.sai_paikan is None else kylla_ei(r.sai_paikan, kieli),
+        teksti(explain(r.varoitus.reason), kieli) if r.varoitus.value else None,
+        kylla_ei(r.muu_haku, kieli),
+        kylla_ei(r.suorittaminen.suorittaa, kieli),
     )
 
 
-def _maksuttomuus_line(r: maksuttomuus.MaksuttomuusRivi) -> tuple[object, ...]:
+def _maksuttomuus_line(r: maksuttomuus.MaksuttomuusRivi, kieli: str) -> tuple[object, ...]:
     until = r.maksuttomuus.until
     return (
         r.facts.oppija_oid,
@@ -99,11 +101,13 @@ def _maksuttomuus_line(r: maksuttomuus.MaksuttomuusRivi) -> tuple[object, ...]:
         r.facts.syntymaaika,
         r.maksuttomuus.opiskeluoikeus_oid,
         until.date,
-        mk.explain(until.reason),
+        teksti(mk.explain(until.reason), kieli),
     )
 
 
-def _csv_route(path: str, lista: Lista[R], header: Sequence[str], line: Callable[[R], Sequence[object]]) -> BaseRoute:
+def _csv_route(
+    path: str, lista: Lista[R], header: Sequence[str], line: Callable[[R, str], Sequence[object]]
+) -> BaseRoute:
     """`GET path?oppilaitos=OID`: the list's whole CSV, named after the path."""
 
     async def endpoint(request: Request) -> Response:
@@ -112,7 +116,7 @@ def _csv_route(path: str, lista: Lista[R], header: Sequence[str], line: Callable
             request,
             lambda principal, today: lista.export(principal, oppilaitos, today),
             header,
-            line,
+            lambda r: line(r, kieli_of(request.headers)),
             path.rsplit("/", 1)[-1],
         )
 

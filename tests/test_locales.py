@@ -3,7 +3,8 @@
 A message counts as present in a domain when any language's catalog (or the domain's .pot, if committed) has it;
 for domain `kysely` also every message the survey pages use (extracted from the sources with babel.cfg); for
 domain `api` every message the API and services write (read from the sources: the literal message of each
-DomainError, Forbidden, NotFound, FieldError and Viesti) and every reason text of the feedback and Valpas rules.
+DomainError, Forbidden, NotFound, FieldError and Viesti), every reason text of the feedback and Valpas rules and
+every CSV file's column names.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
+from api.palaute_routes import TYOPAIKKAKYSELY_HEADER
+from api.valpas_export import HEADER, LAATU_HEADER
+from api.valpas_export_oppilaitos import HAKEUTUMINEN_HEADER, MAKSUTTOMUUS_HEADER, SUORITTAMINEN_HEADER
 from models.rules import (
     hakeutumisvalvonta,
     kuntailmoitus,
@@ -27,6 +31,7 @@ from models.rules import (
     tietojen_laatu,
     tyoelama,
 )
+from models.services import raportointi
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"
@@ -59,6 +64,8 @@ MESSAGE_ARGUMENT = {
     "FieldError": 2,
     "Viesti": 0,
     "N_": 0,
+    "fail": 2,  # the document readers' `fail(path, code, message)` (models.rules.koski, ehoks)
+    "err": 2,  # models.rules.hoks.validate_hankkimistapa
 }
 SOURCES = ("api", "models", "jobs")
 REASON_TEXTS = (
@@ -71,6 +78,17 @@ REASON_TEXTS = (
     tietojen_laatu.TEXTS,
     suorittamisvalvonta.REASON_TEXTS,
     maksuttomuus.REASON_TEXTS,
+)
+CSV_HEADERS = (
+    HEADER,
+    LAATU_HEADER,
+    SUORITTAMINEN_HEADER,
+    MAKSUTTOMUUS_HEADER,
+    HAKEUTUMINEN_HEADER,
+    TYOPAIKKAKYSELY_HEADER,
+    raportointi.TAUSTA,
+    raportointi.TILASTO_OTSIKOT,
+    ("kyllä", "ei"),
 )
 
 
@@ -94,6 +112,8 @@ def _message_argument(call: ast.Call) -> ast.expr | None:
         name = f.id
     elif isinstance(f, ast.Attribute) and f.attr == "of" and isinstance(f.value, ast.Name):
         name = f.value.id
+    elif isinstance(f, ast.Attribute) and f.attr == "fail":
+        name = "fail"
     elif _is_domain_error_init(call):
         name = "DomainError"
     else:
@@ -110,7 +130,20 @@ def _written_by_the_api() -> set[str]:
                 argument = _message_argument(node) if isinstance(node, ast.Call) else None
                 if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
                     found.add(argument.value)
-    return found | {text for texts in REASON_TEXTS for text in texts.values()}
+    reasons = {text for texts in REASON_TEXTS for text in texts.values()}
+    return found | reasons | {name for header in CSV_HEADERS for name in header}
+
+
+def test_no_api_message_is_an_f_string():
+    """An f-string is a different text for every value, so no catalog can hold it: a message is a template whose
+    values are given by name (`DomainError(code, "{oid} is …", field, oid=oid)`, `FieldError.of`, `Viesti.of`)."""
+    found = []
+    for folder in SOURCES:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Call) and isinstance(_message_argument(node), ast.JoinedStr):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not found, "messages written as f-strings:\n" + "\n".join(found)
 
 
 def test_the_api_messages_are_found_in_the_sources():

@@ -74,7 +74,7 @@ async def _admin_scope(principal: Principal, oppija_oid: str | None, hoks_id: in
     """An organisation's admin pages through one learner's or one HOKS's rows: those about the HOKSes, study
     rights and links of the admin's own organisation (the same rule as the guard's `audit_event`)."""
     if not principal.scope(RoleName.ADMIN):
-        raise Forbidden(f"{principal.name} is neither OPH nor an organisation's admin")
+        raise Forbidden("{user} is neither OPH nor an organisation's admin", user=principal.name)
     if oppija_oid is None and hoks_id is None:
         raise DomainError("REQUIRED", "an organisation's admin reads one learner's or one HOKS's history", "oppijaOid")
     where: dict[str, Any] = {"oppija__oid": oppija_oid} if oppija_oid is not None else {}
@@ -110,7 +110,7 @@ class AuditQuery:
     ) -> AuditEventConnection:
         principal = info.context.principal
         if not 1 <= first <= MAX_PAGE:
-            raise DomainError("OUT_OF_RANGE", f"first must be between 1 and {MAX_PAGE}", "first")
+            raise DomainError("OUT_OF_RANGE", "first must be between 1 and {max}", "first", max=MAX_PAGE)
         query = AuditEventRow.filter(id__gt=after_id("audit", after))
         if oppija_oid is not None:
             query = query.filter(oppija_oid=oppija_oid)

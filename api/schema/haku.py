@@ -123,7 +123,7 @@ class HakuQuery:
         ] = None,
     ) -> OppijaConnection:
         if not 1 <= first <= MAX_PAGE:
-            raise DomainError("OUT_OF_RANGE", f"first must be between 1 and {MAX_PAGE}", "first")
+            raise DomainError("OUT_OF_RANGE", "first must be between 1 and {max}", "first", max=MAX_PAGE)
         principal = info.context.principal
         parsed = oppijahaku.parse(haku)
         found, more = await oppijahaku.search(principal, parsed, first, _parse_cursor(after), info.context.today)

@@ -29,6 +29,7 @@ from models.rules.hoks import (
 from models.rules.hoks import (
     Keskeytymisajanjakso as KeskeytymisajanjaksoPlan,
 )
+from models.rules.viesti import Viesti
 from models.services import hoks as hoks_service
 from models.services.errors import DomainError, Forbidden, NotFound
 from models.services.hoks import StoredJakso, StoredOsa, stored_osat
@@ -408,7 +409,7 @@ class HoksQuery:
     ) -> HoksConnection:
         principal = info.context.principal
         if not 1 <= first <= MAX_PAGE:
-            raise DomainError("OUT_OF_RANGE", f"first must be between 1 and {MAX_PAGE}", "first")
+            raise DomainError("OUT_OF_RANGE", "first must be between 1 and {max}", "first", max=MAX_PAGE)
         query = HoksRow.filter(id__gt=after_id("hoks", after), opiskeluoikeus__mitatoity=False).filter(
             principal.path_filter(RoleName.READ, "opiskeluoikeus__oppilaitos__path")
         )
@@ -419,7 +420,9 @@ class HoksQuery:
                 if not principal.can(RoleName.READ, path) and not any(
                     p.startswith(path) for p in principal.scope(RoleName.READ)
                 ):
-                    raise Forbidden(f"{principal.name} has no read right in {name} {oid}")
+                    raise Forbidden(
+                        "{user} has no read right in {what} {oid}", user=principal.name, what=Viesti(name), oid=oid
+                    )
                 filters[f"opiskeluoikeus__{name}__oid"] = oid
         rows = (
             await query.filter(**filters)

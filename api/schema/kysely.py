@@ -23,7 +23,9 @@ from survey_ui.kyselyt import latest
 def kysely_for(kyselytyyppi: str) -> Kysely:
     """The newest national survey of a kyselytyyppi: extra questions are appended to it."""
     if kyselytyyppi not in KYSELYTYYPIT:
-        raise DomainError("INVALID", f"kyselytyyppi must be one of {', '.join(KYSELYTYYPIT)}", "kyselytyyppi")
+        raise DomainError(
+            "INVALID", "kyselytyyppi must be one of {allowed}", "kyselytyyppi", allowed=", ".join(KYSELYTYYPIT)
+        )
     return latest(kyselytyyppi)
 
 

@@ -291,7 +291,7 @@ class ValpasQuery:
         ] = None,
     ) -> TarkistusConnection:
         if not 1 <= first <= MAX_PAGE:
-            raise DomainError("OUT_OF_RANGE", f"first must be between 1 and {MAX_PAGE}", "first")
+            raise DomainError("OUT_OF_RANGE", "first must be between 1 and {max}", "first", max=MAX_PAGE)
         rows, more = await automaattinen_tarkistus.automaattinen_tarkistus_page(
             info.context.principal, kunta, info.context.today, first, parse_list_cursor(after)
         )

@@ -68,7 +68,7 @@ class TietojenLaatuConnection:
 
 def check_first(first: int) -> None:
     if not 1 <= first <= MAX_PAGE:
-        raise DomainError("OUT_OF_RANGE", f"first must be between 1 and {MAX_PAGE}", "first")
+        raise DomainError("OUT_OF_RANGE", "first must be between 1 and {max}", "first", max=MAX_PAGE)
 
 
 @strawberry.type

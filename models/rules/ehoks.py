@@ -107,8 +107,8 @@ class _Reader:
     def __init__(self) -> None:
         self.errors: list[FieldError] = []
 
-    def fail(self, path: str, code: str, message: str) -> None:
-        self.errors.append(FieldError(path, code, message))
+    def fail(self, path: str, code: str, message: str, **arvot: object) -> None:
+        self.errors.append(FieldError.of(path, code, message, **arvot))
 
     def items(self, value: Any, path: str) -> list[Mapping[str, Any]]:
         if value is None:

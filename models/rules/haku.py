@@ -12,6 +12,7 @@ from typing import Any
 
 from models.rules.hoks import FieldError
 from models.rules.tunnisteet import OPPIJA_NODE, oid_error
+from models.rules.viesti import Viesti
 
 YHTEISHAKU = "yhteishaku"
 # Valintatilat meaning the applicant was offered the place (Valintarekisteri codes).
@@ -65,7 +66,9 @@ def parse_hakemus(doc: Any) -> tuple[HakemusFacts | None, list[FieldError]]:
     oid = text(doc, "", "oid")
     oppija_oid = text(doc, "", "oppijaOid")
     if oppija_oid and (problem := oid_error(oppija_oid, OPPIJA_NODE)):
-        errors.append(FieldError("oppijaOid", "INVALID_OID", f"{oppija_oid!r}: {problem}"))
+        errors.append(
+            FieldError.of("oppijaOid", "INVALID_OID", "{oid}: {problem}", oid=repr(oppija_oid), problem=Viesti(problem))
+        )
     haku: dict[str, Any] = doc["haku"] if isinstance(doc.get("haku"), dict) else {}
     haku_oid = text(haku, "haku.", "oid")
     haku_nimi = text(haku, "haku.", "nimi")
@@ -88,7 +91,9 @@ def parse_hakemus(doc: Any) -> tuple[HakemusFacts | None, list[FieldError]]:
         hakukohde = text(row, path, "hakukohde")
         tila = row.get("valintatila", "KESKEN") if isinstance(row, dict) else None
         if tila not in VALINTATILAT:
-            errors.append(FieldError(f"{path}valintatila", "INVALID_CHOICE", f"unknown valintatila {tila!r}"))
+            errors.append(
+                FieldError.of(f"{path}valintatila", "INVALID_CHOICE", "unknown valintatila {tila}", tila=repr(tila))
+            )
         elif hakukohde:
             toiveet.append(Hakutoive(hakukohde, row.get("oppilaitosOid"), tila, row.get("vastaanottotila")))
     if errors:

@@ -119,7 +119,9 @@ def validate_top_level(plan: HoksPlan, today: date) -> list[FieldError]:
     ):
         problem = oid_error(oid, node)
         if problem:
-            errors.append(FieldError(name, "INVALID_OID", f"{oid!r}: {problem}"))
+            errors.append(
+                FieldError.of(name, "INVALID_OID", "{oid}: {problem}", oid=repr(oid), problem=Viesti(problem))
+            )
     errors.extend(validate_saavuttaminen(plan.osaamisen_saavuttamisen_pvm, today))
     errors.extend(_too_long(plan, ""))
     errors.extend(_email_errors(plan.sahkoposti, "sahkoposti"))
@@ -129,7 +131,11 @@ def validate_top_level(plan: HoksPlan, today: date) -> list[FieldError]:
 def _email_errors(address: str | None, path: str) -> list[FieldError]:
     """An address that can never be delivered is refused at save time, not found out at send time (§4.3)."""
     problem = sahkoposti_error(address) if address else None
-    return [FieldError(path, "INVALID_EMAIL", f"not a deliverable e-mail address: {problem}")] if problem else []
+    if not problem:
+        return []
+    return [
+        FieldError.of(path, "INVALID_EMAIL", "not a deliverable e-mail address: {problem}", problem=Viesti(problem))
+    ]
 
 
 def validate_saavuttaminen(pvm: date | None, today: date) -> list[FieldError]:
@@ -164,7 +170,9 @@ def _too_long(obj: object, path: str) -> list[FieldError]:
         value = getattr(obj, name, None)
         if isinstance(value, str) and len(value) > limit:
             prefix = f"{path}." if path else ""
-            errors.append(FieldError(f"{prefix}{name}", "TOO_LONG", f"must be at most {limit} characters"))
+            errors.append(
+                FieldError.of(f"{prefix}{name}", "TOO_LONG", "must be at most {limit} characters", limit=limit)
+            )
     return errors
 
 
@@ -187,7 +195,9 @@ def validate_size(plan: HoksPlan) -> list[FieldError]:
 
     def over(field: str, count: int, limit: int) -> None:
         if count > limit:
-            errors.append(FieldError(field, "TOO_MANY", f"at most {limit} allowed, {count} given"))
+            errors.append(
+                FieldError.of(field, "TOO_MANY", "at most {limit} allowed, {count} given", limit=limit, count=count)
+            )
 
     over("tutkinnon_osat", len(plan.tutkinnon_osat), MAX_TUTKINNON_OSAT)
     tavat = [tapa for osa in plan.tutkinnon_osat for tapa in osa.hankkimistavat]
@@ -216,12 +226,17 @@ def validate_plan(plan: HoksPlan, today: date, *, tyopaikka_required: bool = Tru
         prefix = f"tutkinnon_osat[{i}]"
         errors.extend(_too_long(osa, prefix))
         if osa.tyyppi not in OSA_TYYPIT:
-            errors.append(FieldError(f"{prefix}.tyyppi", "INVALID_CHOICE", f"must be one of {', '.join(OSA_TYYPIT)}"))
+            errors.append(
+                FieldError.of(
+                    f"{prefix}.tyyppi", "INVALID_CHOICE", "must be one of {allowed}", allowed=", ".join(OSA_TYYPIT)
+                )
+            )
         if not osa.tutkinnon_osa_koodi and osa.tyyppi != "paikallinen":
             errors.append(FieldError(f"{prefix}.tutkinnon_osa_koodi", "REQUIRED", "is required"))
         if osa.osa_alue_koodi is not None and osa.tyyppi != "yhteinen":
-            only = "only a yhteinen tutkinnon osa has osa-alueet"
-            errors.append(FieldError(f"{prefix}.osa_alue_koodi", "NOT_ALLOWED", only))
+            errors.append(
+                FieldError(f"{prefix}.osa_alue_koodi", "NOT_ALLOWED", "only a yhteinen tutkinnon osa has osa-alueet")
+            )
         for j, tapa in enumerate(osa.hankkimistavat):
             path = f"{prefix}.hankkimistavat[{j}]"
             errors.extend(validate_hankkimistapa(tapa, path, tyopaikka_required=tyopaikka_required))
@@ -237,12 +252,12 @@ def validate_plan(plan: HoksPlan, today: date, *, tyopaikka_required: bool = Tru
 def validate_hankkimistapa(tapa: HankkimistapaPlan, path: str, *, tyopaikka_required: bool = True) -> list[FieldError]:
     errors: list[FieldError] = []
 
-    def err(name: str, code: str, message: str) -> None:
-        errors.append(FieldError(f"{path}.{name}", code, message))
+    def err(name: str, code: str, message: str, **arvot: object) -> None:
+        errors.append(FieldError.of(f"{path}.{name}", code, message, **arvot))
 
     errors.extend(_too_long(tapa, path))
     if tapa.tyyppi not in HANKKIMISTAPA_TYYPIT:
-        err("tyyppi", "INVALID_CHOICE", f"must be one of {', '.join(sorted(HANKKIMISTAPA_TYYPIT))}")
+        err("tyyppi", "INVALID_CHOICE", "must be one of {allowed}", allowed=", ".join(sorted(HANKKIMISTAPA_TYYPIT)))
     if tapa.alku > tapa.loppu:
         err("loppu", "BEFORE_START", "must not be before alku")
     elif tapa.loppu > same_day_years_later(tapa.alku, MAX_JAKSO_YEARS):
@@ -259,7 +274,7 @@ def validate_hankkimistapa(tapa: HankkimistapaPlan, path: str, *, tyopaikka_requ
         else:
             problem = ytunnus_error(tapa.ytunnus)
             if problem:
-                err("ytunnus", "INVALID_YTUNNUS", f"{tapa.ytunnus!r}: {problem}")
+                err("ytunnus", "INVALID_YTUNNUS", "{oid}: {problem}", oid=repr(tapa.ytunnus), problem=Viesti(problem))
         if not tapa.ohjaaja_nimi and tyopaikka_required:
             err("ohjaaja_nimi", "REQUIRED", "is required for a työpaikkajakso")
     if tapa.tyyppi == "oppisopimus" and tapa.oppisopimuksen_perusta not in OPPISOPIMUKSEN_PERUSTAT:

@@ -21,6 +21,7 @@ from models.rules.tunnisteet import (
     ORGANISAATIO_NODE,
     oid_error,
 )
+from models.rules.viesti import Viesti
 
 
 @dataclass(frozen=True)
@@ -115,8 +116,8 @@ class _Reader:
     def __init__(self) -> None:
         self.errors: list[FieldError] = []
 
-    def fail(self, path: str, code: str, message: str) -> None:
-        self.errors.append(FieldError(path, code, message))
+    def fail(self, path: str, code: str, message: str, **arvot: object) -> None:
+        self.errors.append(FieldError.of(path, code, message, **arvot))
 
     def get(self, obj: Any, path: str, key: str, required: bool = True) -> Any:
         """`obj[key]`; a missing parent (None) was reported already, so its children are not reported again."""
@@ -143,7 +144,12 @@ class _Reader:
         try:
             return date.fromisoformat(value)
         except (TypeError, ValueError):
-            self.fail(f"{path}.{key}" if path else key, "INVALID_DATE", f"{value!r} is not a date (YYYY-MM-DD)")
+            self.fail(
+                f"{path}.{key}" if path else key,
+                "INVALID_DATE",
+                "{value} is not a date (YYYY-MM-DD)",
+                value=repr(value),
+            )
             return None
 
     def oid(self, obj: Any, path: str, key: str, node: str) -> str | None:
@@ -152,7 +158,13 @@ class _Reader:
             return None
         problem = oid_error(value, node)
         if problem:
-            self.fail(f"{path}.{key}" if path else key, "INVALID_OID", f"{value!r}: {problem}")
+            self.fail(
+                f"{path}.{key}" if path else key,
+                "INVALID_OID",
+                "{oid}: {problem}",
+                oid=repr(value),
+                problem=Viesti(problem),
+            )
             return None
         return value
 

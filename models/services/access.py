@@ -55,7 +55,7 @@ class Principal:
 
     def require(self, need: RoleName, org_path: str, what: str) -> None:
         if not self.can(need, org_path):
-            raise Forbidden(f"{self.name} has no {need.value} right to {what}")
+            raise Forbidden("{user} has no {need} right to {what}", user=self.name, need=need.value, what=what)
 
     def path_filter(self, need: RoleName, field: str) -> Q:
         """A query filter restricting `field` (an organisation path column) to the principal's scope."""

@@ -15,8 +15,8 @@ from models.rules.viesti import Viesti
 class DomainError(Exception):
     """A refusal the caller can act on: a machine-readable code, a human message and the field it concerns."""
 
-    def __init__(self, code: str, message: str, field: str | None = None, **arvot: object) -> None:
-        self.viesti = Viesti.of(message, **arvot)
+    def __init__(self, code: str, message: str | Viesti, field: str | None = None, **arvot: object) -> None:
+        self.viesti = message if isinstance(message, Viesti) else Viesti.of(message, **arvot)
         self.message = str(self.viesti)
         super().__init__(self.message)
         self.code = code
@@ -30,7 +30,7 @@ class NotFound(DomainError):
 
 
 class Forbidden(DomainError):
-    def __init__(self, message: str, **arvot: object) -> None:
+    def __init__(self, message: str | Viesti, **arvot: object) -> None:
         super().__init__("FORBIDDEN", message, None, **arvot)
 
 

@@ -46,7 +46,11 @@ async def save_hakemus(doc: HakemusFacts, principal: Principal = SYSTEM) -> Hake
         stored = await Hakemus.filter(oid=doc.oid).select_for_update().first()
         if stored is not None and stored.muokattu >= doc.muokattu:
             raise DomainError(
-                "STALE_VERSION", f"hakemus {doc.oid} is already stored as of {stored.muokattu}", "muokattu"
+                "STALE_VERSION",
+                "hakemus {oid} is already stored as of {muokattu}",
+                "muokattu",
+                oid=doc.oid,
+                muokattu=stored.muokattu,
             )
         if stored is not None:
             await stored.update_from_dict(values).save()

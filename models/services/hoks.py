@@ -123,7 +123,9 @@ async def patch_hoks(hoks_id: int, changes: dict[str, Any], principal: Principal
     """Change only the given top-level fields; the plan's tutkinnon osat stay as they are."""
     unknown = set(changes) - set(PATCHABLE)
     if unknown:
-        raise DomainError("UNKNOWN_FIELD", f"cannot patch {', '.join(sorted(unknown))}", sorted(unknown)[0])
+        raise DomainError(
+            "UNKNOWN_FIELD", "cannot patch {fields}", sorted(unknown)[0], fields=", ".join(sorted(unknown))
+        )
     async with in_transaction():
         hoks = await lock_visible_hoks(hoks_id, principal, RoleName.WRITE)
         before = {k: getattr(hoks, k) for k in PATCHABLE}
@@ -246,8 +248,9 @@ async def _refuse_dropping_surveyed(ids: list[int], existing: dict[str, Hankkimi
         tunnisteet = sorted(t.yksiloiva_tunniste for t in existing.values() if t.id in surveyed)
         raise DomainError(
             "JAKSO_IN_SURVEY",
-            f"työpaikkajakso {', '.join(tunnisteet)} is in an instructor survey already made and cannot be removed",
+            "työpaikkajakso {tunnisteet} is in an instructor survey already made and cannot be removed",
             "tutkinnon_osat",
+            tunnisteet=", ".join(tunnisteet),
         )
 
 

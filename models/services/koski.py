@@ -137,8 +137,10 @@ async def save_opiskeluoikeus(
         if stored and stored.versio >= doc.versio:
             raise DomainError(
                 STALE_VERSION,
-                f"version {doc.versio} refused: version {stored.versio} is already stored",
+                "version {versio} refused: version {stored} is already stored",
                 "versionumero",
+                versio=doc.versio,
+                stored=stored.versio,
             )
         if stored and stored.oppija.oid != doc.henkilo.oid:
             raise DomainError("OPPIJA_MISMATCH", "an opiskeluoikeus cannot move to another oppija", "henkilö.oid")
@@ -294,14 +296,16 @@ def kotikunnat_changed(h: Henkilo, stored: Iterable[Sequence[Any]]) -> list[tupl
 
 async def void_opiskeluoikeus(oid: str, syy: str, principal: Principal) -> Opiskeluoikeus:
     if syy not in VOID_REASONS:
-        raise DomainError("INVALID_CHOICE", f"syy must be one of {', '.join(sorted(VOID_REASONS))}", "syy")
+        raise DomainError(
+            "INVALID_CHOICE", "syy must be one of {allowed}", "syy", allowed=", ".join(sorted(VOID_REASONS))
+        )
     async with in_transaction():
         oo = await Opiskeluoikeus.filter(oid=oid).select_for_update().prefetch_related("oppilaitos").first()
         if oo is None:
             raise NotFound("opiskeluoikeus", oid, "oid")
         principal.require(RoleName.WRITE, oo.oppilaitos.path, f"opiskeluoikeus {oid}")
         if oo.mitatoity:
-            raise DomainError("ALREADY_VOIDED", f"opiskeluoikeus {oid} is already voided", "oid")
+            raise DomainError("ALREADY_VOIDED", "opiskeluoikeus {oid} is already voided", "oid", oid=oid)
         await mark_voided(oo, syy, principal)
         return oo
 

@@ -52,7 +52,7 @@ async def koulutustoimija(oid: str) -> Organisation:
     if org is None:
         raise NotFound("koulutustoimija", oid, "koulutustoimija_oid")
     if org.tyyppi != OrganisationTyyppi.KOULUTUSTOIMIJA:
-        raise DomainError("NOT_A_PROVIDER", f"{oid} is not a koulutustoimija", "koulutustoimija_oid")
+        raise DomainError("NOT_A_PROVIDER", "{oid} is not a koulutustoimija", "koulutustoimija_oid", oid=oid)
     return org
 
 
@@ -129,7 +129,7 @@ async def jarjesta(
             check_lisakysymykset(kysely, [kysymykseksi(r.id, r.maaritys) for r in ordered])
         except DefinitionError as e:
             raise ValidationFailed(
-                [FieldError("ids", "INVALID", f"a follow-up must come after its trigger: {e}")]
+                [FieldError.of("ids", "INVALID", "a follow-up must come after its trigger: {problem}", problem=e)]
             ) from None
         before = {str(r.id): r.jarjestys for r in ordered}
         for position, row in enumerate(ordered, start=1):
@@ -150,7 +150,10 @@ async def poista(principal: Principal, lisakysymys_id: int, now: datetime | None
         followers = [r.id for r in active if (r.maaritys.get("nayta_kun") or {}).get("kysymys") == tunnus]
         if followers:
             raise DomainError(
-                "IN_USE", f"retire the follow-up questions {followers} first: they are shown by this one", "id"
+                "IN_USE",
+                "retire the follow-up questions {followers} first: they are shown by this one",
+                "id",
+                followers=followers,
             )
         row.poistettu_at = now or datetime.now(UTC)
         await row.save(update_fields=["poistettu_at", "muokattu_at"])
@@ -223,7 +226,9 @@ def _check_list(kysely: Kysely, candidate: list[Kysymys], *, edited: int) -> Non
         if e.path.startswith(prefix):
             field = _field("maaritys", e.path[len(prefix) :].lstrip("."))
             raise ValidationFailed([FieldError(field, "INVALID", e.message)]) from None
-        raise ValidationFailed([FieldError("maaritys", "INVALID", f"another question would break: {e}")]) from None
+        raise ValidationFailed(
+            [FieldError.of("maaritys", "INVALID", "another question would break: {problem}", problem=e)]
+        ) from None
 
 
 def _field(prefix: str, path: str) -> str:

@@ -57,7 +57,9 @@ def parse(haku: str) -> Haku:
         return Haku("hetu", text.upper())
     words = tuple(w.lower() for w in text.split(" ") if w)[:MAX_WORDS]
     if not words or max(len(w) for w in words) < MIN_NAME_LENGTH:
-        raise DomainError("TOO_SHORT", f"search by name needs a word of at least {MIN_NAME_LENGTH} characters", "haku")
+        raise DomainError(
+            "TOO_SHORT", "search by name needs a word of at least {n} characters", "haku", n=MIN_NAME_LENGTH
+        )
     return Haku("nimi", words)
 
 

@@ -345,16 +345,16 @@ async def expired_yesterday(today: date) -> list[str]:
 # --- Resend -------------------------------------------------------------------------------------------------
 
 
-def closed_reason(link: Kyselylinkki, today: date) -> tuple[str, str] | None:
+def closed_reason(link: Kyselylinkki, today: date) -> tuple[str, Viesti] | None:
     """Why a link can no longer be (re)sent, as an error code and message; None while it is open (§3)."""
     if link.vastattu_at is not None:
-        return "ALREADY_ANSWERED", "the link has already been answered"
+        return "ALREADY_ANSWERED", Viesti("the link has already been answered")
     if link.peruttu_at is not None:
-        return "LINK_CANCELLED", f"the link was cancelled ({link.peruutuksen_syy})"
+        return "LINK_CANCELLED", Viesti.of("the link was cancelled ({syy})", syy=link.peruutuksen_syy)
     if link.vastausaika_loppu is not None and rules.is_expired(link.vastausaika_loppu, today):
-        return "LINK_EXPIRED", f"the answer period ended on {link.vastausaika_loppu.isoformat()}"
+        return "LINK_EXPIRED", Viesti.of("the answer period ended on {loppu}", loppu=link.vastausaika_loppu.isoformat())
     if link.lahetyspvm is None:
-        return "NOT_YET_SENT", "the link has not been sent yet; it goes out on its heratepvm"
+        return "NOT_YET_SENT", Viesti("the link has not been sent yet; it goes out on its heratepvm")
     return None
 
 
@@ -386,7 +386,9 @@ async def resend(tunnus: str, sahkoposti: str | None, principal: Principal, toda
             raise DomainError("INVALID_EMAIL", "an e-mail address is required to resend the link", "sahkoposti")
         problem = sahkoposti_error(address)
         if problem:
-            raise DomainError("INVALID_EMAIL", f"not a deliverable e-mail address: {problem}", "sahkoposti")
+            raise DomainError(
+                "INVALID_EMAIL", "not a deliverable e-mail address: {problem}", "sahkoposti", problem=Viesti(problem)
+            )
         n = await Toimitus.filter(kyselylinkki=link, tarkoitus__startswith="uudelleen").count() + 1
         lahetys = await _queue(
             link, Kanava.EMAIL, f"uudelleen{n}", address, Viesti.of("resent by {user}", user=principal.name)
@@ -412,9 +414,10 @@ async def _refuse_non_student_resend(link: Kyselylinkki, principal: Principal) -
         raise NotFound("kyselylinkki", link.tunnus, "tunnus")
     raise DomainError(
         "NOT_A_STUDENT_LINK",
-        f"only learners' links are resent by officials; this is a {link.kyselytyyppi} link, "
+        "only learners' links are resent by officials; this is a {kyselytyyppi} link, "
         "which reaches the workplace through its own channels",
         "tunnus",
+        kyselytyyppi=link.kyselytyyppi,
     )
 
 

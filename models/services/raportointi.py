@@ -386,14 +386,15 @@ class Vienti:
             where &= Q(kyselylinkki__heratepvm__lte=self.loppu)
         return where
 
-    async def rivit(self) -> AsyncIterator[str]:
-        """The CSV text chunk by chunk: BOM, header, then one line per respondent (per member jakso of a bundle).
+    async def rivit(self, otsikot: Sequence[str] | None = None) -> AsyncIterator[str]:
+        """The CSV text chunk by chunk: BOM, header (`otsikot`, the API's in the client's language, else the
+        column names), then one line per respondent (per member jakso of a bundle).
 
         Keyset pagination on vastaus.id: each chunk is one query (plus the bundle lookups), and at most CHUNK
         answers are held at a time.
         """
         csv = CsvRivit()
-        yield csv.alku + csv.rivi(self.otsikot)
+        yield csv.alku + csv.rivi(otsikot or self.otsikot)
         questions = (*self.kansalliset, *self.lisakysymykset)
         tunnukset = [k.tunnus for k in questions]
         likert = [i for i, k in enumerate(questions) if k.tyyppi == LIKERT]  # 0 → "eos" (see EOS)
@@ -574,10 +575,11 @@ TILASTO_OTSIKOT = (
 )
 
 
-def tilastot_csv(ryhmat: Sequence[TilastoRyhma]) -> Iterable[str]:
-    """The public statistics CSV: one line per group, question and value; a hidden group is one bare line."""
+def tilastot_csv(ryhmat: Sequence[TilastoRyhma], otsikot: Sequence[str] = TILASTO_OTSIKOT) -> Iterable[str]:
+    """The public statistics CSV: one line per group, question and value; a hidden group is one bare line.
+    `otsikot` is the header row (the API's in the client's language)."""
     csv = CsvRivit()
-    yield csv.alku + csv.rivi(TILASTO_OTSIKOT)
+    yield csv.alku + csv.rivi(otsikot)
     for g in ryhmat:
         head = [g.kyselytyyppi, g.kausi, g.koulutustoimija_oid, g.tutkinto_koodi, g.piilotettu, g.vastaajia]
         if g.piilotettu:

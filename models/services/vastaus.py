@@ -36,7 +36,7 @@ class LinkkiEiAvoin(DomainError):
     """The link can't be answered now; `tila` picks the respondent's page."""
 
     def __init__(self, tila: LinkinTila) -> None:
-        super().__init__(f"LINKKI_{tila.name}", f"the link is {tila.value}")
+        super().__init__(f"LINKKI_{tila.name}", "the link is {tila}", tila=tila.value)
         self.tila = tila
 
 

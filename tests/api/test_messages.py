@@ -1,18 +1,26 @@
 """Texts in the client's language (issue 14 item 2): Accept-Language sv, en or nothing (Finnish) picks the
-language of a GraphQL error, a feedback decision's selitys, an upcoming send's reason and a Valpas reason;
-the codes beside them never change."""
+language of a GraphQL error, a feedback decision's selitys, an upcoming send's reason, a Valpas reason and every
+CSV file's header; the codes beside them never change."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 
+from api.i18n import translations
+from api.palaute_routes import TYOPAIKKAKYSELY_HEADER
+from api.valpas_export import HEADER, LAATU_HEADER
+from api.valpas_export_oppilaitos import HAKEUTUMINEN_HEADER, MAKSUTTOMUUS_HEADER, SUORITTAMINEN_HEADER
 from models.rules.calendar import helsinki_day
 from models.services import hoks as hoks_service
+from models.services.raportointi import TAUSTA, TILASTO_OTSIKOT
 from models.user import RoleName
+from tests.api.test_csv_routes import ROUTES as CSV_ROUTES
 from tests.factories import user_token
 from tests.services.conftest import Setting, plan, setting
 
@@ -20,6 +28,16 @@ __all__ = ["setting"]
 
 TODAY = helsinki_day(datetime.now(UTC))
 LANGUAGES = [("sv-FI,sv;q=0.9,en;q=0.5", "sv"), ("en-GB", "en"), (None, "fi")]
+CSV_COLUMNS = {
+    "/tyopaikkakysely.csv": TYOPAIKKAKYSELY_HEADER,
+    "/valpas/automaattinen-tarkistus.csv": HEADER,
+    "/valpas/tietojen-laatu.csv": LAATU_HEADER,
+    "/valpas/suorittamisvalvonta.csv": SUORITTAMINEN_HEADER,
+    "/valpas/maksuttomuus.csv": MAKSUTTOMUUS_HEADER,
+    "/valpas/hakeutumisvalvonta.csv": HAKEUTUMINEN_HEADER,
+    "/raportit/vastaukset.csv": TAUSTA,
+    "/raportit/tilastot.csv": TILASTO_OTSIKOT,
+}
 
 
 async def _post(client: httpx.AsyncClient, token: str, accept: str | None, query: str, **variables: Any) -> Any:
@@ -112,3 +130,45 @@ async def test_an_upcoming_sends_reason_is_in_the_clients_language(
             "en": f"heratepvm {day} has come: sent on the first daily run on or after it (§3)",
         }[kieli]
     )
+
+
+def _rows(response: httpx.Response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline=""), delimiter=";"))
+
+
+@pytest.mark.usefixtures("db")
+@pytest.mark.parametrize("path", list(CSV_ROUTES))
+@pytest.mark.parametrize(("accept", "kieli"), LANGUAGES)
+async def test_every_csv_header_is_in_the_clients_language(
+    client: httpx.AsyncClient, path: str, accept: str | None, kieli: str
+) -> None:
+    if accept is not None:
+        client.headers["Accept-Language"] = accept
+    rows = _rows(await CSV_ROUTES[path](client))
+    fi = translations("fi").gettext
+    named = translations(kieli).gettext
+    # the header's own columns (the answer export's question columns are codes, the same in every language)
+    assert [named(cell) for cell in CSV_COLUMNS[path]] == rows[0][: len(CSV_COLUMNS[path])]
+    assert [fi(cell) for cell in CSV_COLUMNS[path]] == list(CSV_COLUMNS[path])  # Finnish files stay as they were
+
+
+@pytest.mark.usefixtures("db")
+@pytest.mark.parametrize(("accept", "kieli"), LANGUAGES)
+async def test_the_valpas_check_lists_reason_and_header_are_in_the_clients_language(
+    client: httpx.AsyncClient, accept: str | None, kieli: str
+) -> None:
+    if accept is not None:
+        client.headers["Accept-Language"] = accept
+    header, row = _rows(await CSV_ROUTES["/valpas/automaattinen-tarkistus.csv"](client))
+    assert (header[1], header[7], header[8]) == {
+        "fi": ("sukunimi", "syy", "keskeytetty"),
+        "sv": ("efternamn", "orsak", "avbruten"),
+        "en": ("surname", "reason", "interrupted"),
+    }[kieli]
+    reason = {
+        "fi": "Henkilöllä ei ole tänään voimassa olevaa opiskeluoikeutta oppivelvollisuuden suorittamiseen "
+        "kelpaavassa koulutuksessa.",
+        "sv": "Personen har i dag ingen aktiv studierätt i utbildning som fullgör läroplikten.",
+        "en": "Has no active study right today in education that fulfils compulsory education.",
+    }[kieli]
+    assert (row[7], row[8]) == (reason, {"fi": "ei", "sv": "nej", "en": "no"}[kieli])

@@ -42,7 +42,12 @@ async def kunta_organisation(kuntakoodi: str, field: str = "kunta") -> Organisat
 
 def require_kunta_user(principal: Principal, kunta: Organisation, what: str) -> None:
     if not principal.can_any(KUNTA_ROLES, kunta.path):
-        raise Forbidden(f"{principal.name} is not a user of kunta {kunta.kuntakoodi} and may not {what}")
+        raise Forbidden(
+            "{user} is not a user of kunta {kunta} and may not {what}",
+            user=principal.name,
+            kunta=kunta.kuntakoodi,
+            what=what,
+        )
 
 
 async def own_kuntakoodit(principal: Principal) -> frozenset[str]:
@@ -91,5 +96,9 @@ async def require_resident(oppija: Oppija, kunta: Organisation, today: date) -> 
     """Kunta records concern the kunta's own residents: the person's kotikunta today is that kunta."""
     if current_kuntakoodi(await Kotikunta.filter(oppija_id=oppija.id), today) != kunta.kuntakoodi:
         raise DomainError(
-            "NOT_RESIDENT", f"oppija {oppija.oid} does not live in kunta {kunta.kuntakoodi} today", "oppija_oid"
+            "NOT_RESIDENT",
+            "oppija {oid} does not live in kunta {kunta} today",
+            "oppija_oid",
+            oid=oppija.oid,
+            kunta=kunta.kuntakoodi,
         )

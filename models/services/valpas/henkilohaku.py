@@ -38,7 +38,7 @@ def _lookup(tunniste: str) -> tuple[str, str]:
 async def hae(principal: Principal, tunniste: str, today: date) -> Oppija:
     """The person with that hetu or oppija OID, if the principal may see them through a Valpas role today."""
     if not any(principal.scope(role) for role in HAKIJA_ROLES):
-        raise Forbidden(f"{principal.name} has no kunta or maksuttomuuden valvoja role")
+        raise Forbidden("{user} has no kunta or maksuttomuuden valvoja role", user=principal.name)
     column, value = _lookup(tunniste.strip().upper())
     row = await Oppija.filter(**{column: value}).first()
     found = row if row is not None and await may_read_oppija(principal, row, today) else None

@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from tortoise.transactions import in_transaction
 
+from models.rules.viesti import Viesti
 from models.services import audit
 from models.services.access import Principal
 from models.services.errors import DomainError, NotFound
@@ -38,7 +39,7 @@ async def _recorded(model: type[M], record_id: int, field: str, principal: Princ
 
 
 def _already_cancelled(field: str, record_id: int) -> DomainError:
-    return DomainError("ALREADY_CANCELLED", f"{field} {record_id} is already cancelled", field)
+    return DomainError("ALREADY_CANCELLED", "{what} {id} is already cancelled", field, what=Viesti(field), id=record_id)
 
 
 async def end_keskeytys(principal: Principal, keskeytys_id: int, loppu: date) -> Keskeytys:
@@ -55,7 +56,7 @@ async def end_keskeytys(principal: Principal, keskeytys_id: int, loppu: date) ->
             await row.refresh_from_db(fields=["loppu", "mitatoity_at"])
             if row.mitatoity_at is not None:
                 raise _already_cancelled("keskeytys", keskeytys_id)
-            raise DomainError("ALREADY_ENDED", f"keskeytys {keskeytys_id} already has a loppu", "keskeytys")
+            raise DomainError("ALREADY_ENDED", "keskeytys {id} already has a loppu", "keskeytys", id=keskeytys_id)
         await audit.record(
             principal, "update", "keskeytys", row.id, row.oppija.oid, audit.diff({"loppu": None}, {"loppu": loppu})
         )

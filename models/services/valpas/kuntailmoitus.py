@@ -83,7 +83,7 @@ def validate_yhteystiedot(y: Yhteystiedot, kieli: str) -> tuple[Yhteystiedot, li
         if "<" in value or ">" in value:
             errors.append(FieldError(path, "MARKUP_NOT_ALLOWED", "must not contain < or >"))
         elif name in TEXT_LIMITS and len(value) > TEXT_LIMITS[name]:
-            errors.append(FieldError(path, "TOO_LONG", f"at most {TEXT_LIMITS[name]} characters"))
+            errors.append(FieldError.of(path, "TOO_LONG", "at most {limit} characters", limit=TEXT_LIMITS[name]))
     if cleaned.postinumero is not None and not _POSTINUMERO.fullmatch(cleaned.postinumero):
         errors.append(FieldError("yhteystiedot.postinumero", "INVALID_POSTINUMERO", "must be five digits"))
     if cleaned.puhelinnumero is not None and not _PUHELIN.fullmatch(cleaned.puhelinnumero):
@@ -180,7 +180,9 @@ async def sent_kuntailmoitukset(principal: Principal, organisaatio_oid: str) -> 
     """Notifications the organisation (and those below it) made, newest first; for its ilmoittajat."""
     org = await organisation(organisaatio_oid, "organisaatio")
     if not principal.can_any((*ILMOITTAJA_ROLES, *KUNTA_ROLES), org.path):
-        raise Forbidden(f"{principal.name} may not read the kuntailmoitukset sent by {organisaatio_oid}")
+        raise Forbidden(
+            "{user} may not read the kuntailmoitukset sent by {oid}", user=principal.name, oid=organisaatio_oid
+        )
     rows = (
         await Kuntailmoitus.filter(tekija_organisaatio__path__startswith=org.path)
         .order_by("-created_at", "-id")

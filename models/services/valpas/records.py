@@ -28,10 +28,10 @@ async def mark_muu_haku(principal: Principal, oppija_oid: str, oppilaitos_oid: s
     kuntailmoitus, by the kunta). Only the oppilaitos' hakeutumisen valvoja, for its own pupils."""
     oppilaitos = await organisation(oppilaitos_oid, "oppilaitos_oid")
     if not principal.can(RoleName.VALVOJA_HAKEUTUMINEN, oppilaitos.path):
-        raise Forbidden(f"{principal.name} is not a hakeutumisen valvoja of {oppilaitos_oid}")
+        raise Forbidden("{user} is not a hakeutumisen valvoja of {oid}", user=principal.name, oid=oppilaitos_oid)
     oppija = await find_oppija(oppija_oid)
     if not await pupil_of(oppija, oppilaitos):
-        raise Forbidden(f"oppija {oppija_oid} is not a pupil of {oppilaitos_oid}")
+        raise Forbidden("oppija {oid} is not a pupil of {oppilaitos}", oid=oppija_oid, oppilaitos=oppilaitos_oid)
     async with in_transaction():
         existing = await MuuHaku.get_or_none(oppija_id=oppija.id, oppilaitos_id=oppilaitos.id)
         if muu_haku and existing is None:
@@ -55,7 +55,9 @@ async def add_vapautus(principal: Principal, oppija_oid: str, kuntakoodi: str, a
     kunta = await kunta_organisation(kuntakoodi)
     require_kunta_user(principal, kunta, "record a vapautus")
     if alku < VAPAUTUS_FROM:
-        raise DomainError("OUT_OF_RANGE", f"a vapautus can begin on {VAPAUTUS_FROM} at the earliest", "alku")
+        raise DomainError(
+            "OUT_OF_RANGE", "a vapautus can begin on {earliest} at the earliest", "alku", earliest=VAPAUTUS_FROM
+        )
     oppija = await find_oppija(oppija_oid)
     await require_resident(oppija, kunta, today)
     try:
@@ -63,7 +65,7 @@ async def add_vapautus(principal: Principal, oppija_oid: str, kuntakoodi: str, a
             row = await Vapautus.create(oppija=oppija, kunta=kunta, alku=alku, created_by_id=principal.user_id)
             await audit.record(principal, "create", "vapautus", row.id, oppija_oid, audit.diff(None, {"alku": alku}))
     except IntegrityError as e:
-        raise DomainError("DUPLICATE", f"oppija {oppija_oid} already has a vapautus", "oppija_oid") from e
+        raise DomainError("DUPLICATE", "oppija {oid} already has a vapautus", "oppija_oid", oid=oppija_oid) from e
     return row
 
 

@@ -32,13 +32,18 @@ async def _granting_organisation(
     grants it there (GRANTS)."""
     rule = GRANTS.get(role)
     if rule is None:
-        raise DomainError("INVALID_CHOICE", f"{role.value} is not granted through Valpas", "role")
+        raise DomainError("INVALID_CHOICE", "{role} is not granted through Valpas", "role", role=role.value)
     needed, org_types = rule
     org = await organisation(organisation_oid, "organisation")
     if org.tyyppi not in org_types:
         allowed = ", ".join(sorted(t.value for t in org_types))
         raise DomainError(
-            "INVALID_CHOICE", f"{role.value} is given in a {allowed}, not a {org.tyyppi.value}", "organisation"
+            "INVALID_CHOICE",
+            "{role} is given in a {allowed}, not a {tyyppi}",
+            "organisation",
+            role=role.value,
+            allowed=allowed,
+            tyyppi=org.tyyppi.value,
         )
     principal.require(needed, org.path, f"{verb} {role.value} in {organisation_oid}")
     return org
@@ -68,7 +73,9 @@ async def grant_role(principal: Principal, user_name: str, organisation_oid: str
                 {"user": [None, user_name], "organisation": [None, organisation_oid], "role": [None, role.value]},
             )
     except IntegrityError as e:
-        raise DomainError("ALREADY_GRANTED", f"{user_name} already holds {role.value} there", "role") from e
+        raise DomainError(
+            "ALREADY_GRANTED", "{user} already holds {role} there", "role", user=user_name, role=role.value
+        ) from e
     return row
 
 

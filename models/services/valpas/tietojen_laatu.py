@@ -73,7 +73,9 @@ async def _readable(principal: Principal, organisaatio_oid: str, what: str) -> O
     """The recording organisation's valvojat (any of the three) see its list."""
     org = await organisation(organisaatio_oid, "organisaatio")
     if not principal.can_any(VALVOJA_ROLES, org.path):
-        raise Forbidden(f"{principal.name} is not a valvoja of {organisaatio_oid} and may not {what}")
+        raise Forbidden(
+            "{user} is not a valvoja of {oid} and may not {what}", user=principal.name, oid=organisaatio_oid, what=what
+        )
     return org
 
 
