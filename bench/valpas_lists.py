@@ -6,7 +6,8 @@ Measures, through the real ASGI app (bearer auth, GraphQL, audit of every row re
 - the same two for the data-quality list (tietojenLaatu) of the one oppilaitos holding every study right,
   where about 2.5 % of the study rights are flagged (no tila rows, no birth date, valmistunut before 15);
 - the same two for that oppilaitos' suorittamisvalvonta and maksuttomuus lists (its students after
-  perusopetus: about 16 % of the people, most in force, 10 % left).
+  perusopetus: about 16 % of the people, most in force, 10 % left), and for its hakeutumisvalvonta list (its
+  9th graders, the grade by age: about 7 % of the people).
 
 Creates its own uniquely named database (dropped at the end), bulk-loads with COPY, then measures; every
 response is checked (no errors, the expected rows). The first-page p99 is taken over at least 100 samples.
@@ -146,7 +147,7 @@ async def load(dsn: str, people: int, today: date, seed: int = 7) -> None:
     largest_share = 20_000 * people // 200_000
     now = datetime.now(UTC)
     oppijat, kotikunnat, oos, tilat = [], [], [], []  # type: ignore[var-annotated]
-    suoritukset: list[tuple[int, int, str, date | None]] = []
+    suoritukset: list[tuple[int, int, str, str | None, date | None]] = []
     for i in range(1, people + 1):
         kunta = LARGEST if i <= largest_share else codes[1 + i % (KUNNAT - 1)]
         # 90 % of school age (7–17), 10 % older (some born before 2004): the SQL pre-filter must drop them.
@@ -187,10 +188,11 @@ async def load(dsn: str, people: int, today: date, seed: int = 7) -> None:
             tilat.append((len(tilat) + 1, i, alku, "lasna"))
         if 0.015 <= problem < 0.025 and tyyppi == "perusopetus":
             early = born + timedelta(days=13 * 365)  # an oppimäärä mark at 13
-            suoritukset.append((i, i, "perusopetuksenoppimaara", early))
+            suoritukset.append((i, i, "perusopetuksenoppimaara", None, early))
+        elif tyyppi == "perusopetus":  # the grade by age: the 9th graders are on the hakeutumisvalvonta list
+            suoritukset.append((i, i, "perusopetuksenvuosiluokka", str(min(9, max(1, age_days // 365 - 6))), None))
         else:
-            kind = "perusopetuksenvuosiluokka" if tyyppi == "perusopetus" else "lukionoppimaara"
-            suoritukset.append((i, i, kind, None))
+            suoritukset.append((i, i, "lukionoppimaara", None, None))
     conn = await asyncpg.connect(dsn)
     try:
         await conn.copy_records_to_table(
@@ -221,7 +223,9 @@ async def load(dsn: str, people: int, today: date, seed: int = 7) -> None:
             "opiskeluoikeuden_tila", records=tilat, columns=["id", "opiskeluoikeus_id", "alku", "tila"]
         )
         await conn.copy_records_to_table(
-            "paatason_suoritus", records=suoritukset, columns=["id", "opiskeluoikeus_id", "tyyppi", "vahvistus"]
+            "paatason_suoritus",
+            records=suoritukset,
+            columns=["id", "opiskeluoikeus_id", "tyyppi", "tutkinto_koodi", "vahvistus"],
         )
         for table in ("oppija", "kotikunta", "opiskeluoikeus", "opiskeluoikeuden_tila", "paatason_suoritus"):
             await conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
@@ -306,6 +310,10 @@ async def measure(runs: int, csv_runs: int) -> list[Verdict]:
         f'query {{ maksuttomuusvalvonta(oppilaitos: "{BENCH_OL}", first: 100) {{ edges {{ node {{ oppijaOid '
         "maksuttomuusUntil maksuttomuusUntilReason { code } } } pageInfo { hasNextPage endCursor } } }"
     )
+    hakeutuminen = (
+        f'query {{ hakeutumisvalvonta(oppilaitos: "{BENCH_OL}", first: 100) {{ edges {{ node {{ oppijaOid '
+        "listedReason { code } varoitus } } pageInfo { hasNextPage endCursor } } }"
+    )
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench", timeout=60) as c:
         return [
             *await _list(
@@ -345,6 +353,16 @@ async def measure(runs: int, csv_runs: int) -> list[Verdict]:
                 maksuttomuus,
                 "maksuttomuusvalvonta",
                 f"/valpas/maksuttomuus.csv?oppilaitos={BENCH_OL}",
+                runs,
+                csv_runs,
+            ),
+            *await _list(
+                c,
+                valvoja_headers,
+                "hakeutumisvalvonta list",
+                hakeutuminen,
+                "hakeutumisvalvonta",
+                f"/valpas/hakeutumisvalvonta.csv?oppilaitos={BENCH_OL}",
                 runs,
                 csv_runs,
             ),

@@ -50,13 +50,16 @@ def _combined_result(hakemukset: Iterable[Hakemus]) -> bool | None:
 def _candidate_sql(p: Sql, ids: tuple[int, ...], today: date, after: ListKey | None, limit: int) -> str:
     """People with a study right at the oppilaitos that `hv.valvonnassa` may list: a superset the rule narrows.
     A perusopetus counts when its final year is recorded (9th grade or the oppimäärä) or it ended lately (an
-    ending tila row within the longest window, five months; an oppimäärä without tila rows is the final year
-    too); nivelvaihe by type, or Koski's VALMA and TELMA filed as ammatillinen by their suoritus. Our own values
+    ending tila row within the longest window, five months, and for one who left, in a year they turned 17; an
+    oppimäärä without tila rows is the final year too); nivelvaihe by type, or Koski's VALMA and TELMA filed
+    as ammatillinen by their suoritus. Our own values
     are literals, so PostgreSQL plans for the actual oppilaitos; only the cursor's names are parameters."""
     lit = p.literal
     nivelvaihe = ", ".join(lit(t) for t in sorted(hv.NIVELVAIHE_TYYPIT))
     valma = ", ".join(lit(t) for t in sorted(hv.NIVELVAIHE_SUORITUKSET))
-    ended = ", ".join(lit(t) for t in sorted({VALMISTUNUT, *hv.ERONNUT_TILAT}))
+    eronnut = ", ".join(lit(t) for t in sorted(hv.ERONNUT_TILAT))
+    # who left counts only from the year of turning 17: born before 1.1. of the year 16 years ago at the latest
+    old_enough = lit(date(today.year - hv.ERONNUT_MIN_AGE + 1, 1, 1))
     sql = f"""
         SELECT p.id, p.sukunimi, p.etunimet, p.oid FROM oppija p
         WHERE p.syntymaaika >= {lit(add_days(same_day_years_later(today, -18), -1))}
@@ -72,7 +75,9 @@ def _candidate_sql(p: Sql, ids: tuple[int, ...], today: date, after: ListKey | N
                                  AND (s.tyyppi = {lit(ov.PERUSOPETUKSEN_OPPIMAARA)}
                                       OR (s.tyyppi = {lit(PERUSOPETUKSEN_VUOSILUOKKA)} AND s.tutkinto_koodi = '9')))
                          OR EXISTS (SELECT 1 FROM opiskeluoikeuden_tila t WHERE t.opiskeluoikeus_id = o.id
-                                    AND t.tila IN ({ended}) AND t.alku > {lit(add_days(today, -ENDED_WITHIN_DAYS))})))))
+                                    AND t.alku > {lit(add_days(today, -ENDED_WITHIN_DAYS))} AND t.alku <= {lit(today)}
+                                    AND (t.tila = {lit(VALMISTUNUT)}
+                                         OR (t.tila IN ({eronnut}) AND p.syntymaaika < {old_enough})))))))
     """
     if after is not None:
         sql += f" AND (p.sukunimi, p.etunimet, p.oid) > ({p.many(after)})"
@@ -82,14 +87,14 @@ def _candidate_sql(p: Sql, ids: tuple[int, ...], today: date, after: ListKey | N
 def _listing(person: ov.HenkiloFacts, here: frozenset[str], today: date) -> tuple[str, hv.Valvonta] | None:
     """The study right at the oppilaitos (`here`: its and its toimipisteet's OIDs) that lists the pupil (läsnä
     first, then the latest end), or None."""
-    if not ov.oppivelvollinen_on(person, today):
-        return None
     listed = [
         (oo.oid, verdict)
         for oo in ov.valid_opiskeluoikeudet(person)
         if oo.oppilaitos_oid in here and (verdict := hv.valvonnassa(oo, person.syntymaaika, today))
     ]
-    return max(listed, key=lambda pair: pair[1].listed_until or date.max) if listed else None
+    if not listed or not ov.oppivelvollinen_on(person, today):  # the cheap study-right rule first
+        return None
+    return max(listed, key=lambda pair: pair[1].listed_until or date.max)
 
 
 async def hakeutumisvalvonta(
