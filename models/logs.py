@@ -47,3 +47,5 @@ def configure(level: int = logging.INFO) -> None:
     for name in ("arq", "arq.worker", "uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+    # twilio's client logs every request's headers at INFO, ten lines an SMS; our own "delivery" line says it
+    logging.getLogger("twilio").setLevel(max(level, logging.WARNING))

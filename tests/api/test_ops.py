@@ -57,6 +57,18 @@ def test_log_lines_are_json_with_pid_and_request_id(capsys: pytest.CaptureFixtur
     assert line["message"] == "delivery" and line["logger"] == "polku.worker"
 
 
+def test_twilio_request_dumps_stay_out_of_the_log() -> None:
+    root, twilio = logging.getLogger(), logging.getLogger("twilio")
+    saved = (root.handlers[:], root.level, twilio.level)
+    try:
+        logs.configure()
+        assert not logging.getLogger("twilio.http_client").isEnabledFor(logging.INFO)
+        assert logging.getLogger("polku.worker").isEnabledFor(logging.INFO)
+    finally:
+        root.handlers[:], root.level = saved[0], saved[1]
+        twilio.setLevel(saved[2])
+
+
 async def test_metrics_count_requests_by_operation(db: TortoiseContext) -> None:
     from prometheus_client import REGISTRY
 
