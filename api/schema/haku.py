@@ -129,7 +129,7 @@ class HakuQuery:
         found, more = await oppijahaku.search(principal, parsed, first, _parse_cursor(after), info.context.today)
         await audit.record(principal, "search", "oppija", parsed.kind)
         for osuma in found:  # each learner shown is audited as an Oppija read
-            if osuma.organisaation:
+            if osuma.luettava:
                 authorization.oppija_read_rule_applied(info.context, osuma.id)
         rows = {r.id: r for r in await OppijaRow.filter(id__in=[o.id for o in found])}
         return OppijaConnection(

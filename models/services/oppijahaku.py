@@ -11,14 +11,17 @@ answers it at a million persons.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from models.oppija import Kotikunta
 from models.services import sql
 from models.services.access import Principal
 from models.services.errors import DomainError
 from models.services.valpas.access import VALVOJA_ROLES, own_kuntakoodit
+from models.services.valpas.facts import current_kuntakoodi
 from models.user import RoleName
 
 OID = re.compile(r"^1\.2\.246\.562\.24\.\d+$")
@@ -39,9 +42,10 @@ class Osuma:
     oid: str
     sukunimi: str
     etunimet: str
-    # Found through an organisation right, which is `api.authorization.may_read_oppija`'s own rule; a kunta
-    # match is left to that check (it reads kotikunta periods through the Valpas rules).
-    organisaation: bool
+    # Found by `api.authorization.may_read_oppija`'s own rule: an organisation right, or the kotikunta today
+    # as the Valpas rules read the periods. A match the SQL period test let through but those rules do not
+    # (overlapping periods) is left to that check.
+    luettava: bool
 
     @property
     def key(self) -> tuple[str, str, int]:
@@ -131,5 +135,17 @@ async def search(
         return f"{prefix}{select} WHERE {' AND '.join(where)} ORDER BY h.sukunimi, h.etunimet, h.id LIMIT {first + 1}"
 
     rows: list[Any] = await sql.fetch(build)
-    found = [Osuma(int(r["id"]), r["oid"], r["sukunimi"], r["etunimet"], bool(r["organisaation"])) for r in rows]
+    asukkaat = await _asukkaat([int(r["id"]) for r in rows if not r["organisaation"]], set(kunnat), today)
+    found = [
+        Osuma(int(r["id"]), r["oid"], r["sukunimi"], r["etunimet"], bool(r["organisaation"]) or r["id"] in asukkaat)
+        for r in rows
+    ]
     return found[:first], len(found) > first
+
+
+async def _asukkaat(ids: list[int], kunnat: set[str], today: date) -> set[int]:
+    """Of `ids`, those whose kotikunta today by the Valpas rules is one of `kunnat`: one query for the page."""
+    periods: dict[int, list[Kotikunta]] = defaultdict(list)
+    for row in await Kotikunta.filter(oppija_id__in=ids) if ids else []:
+        periods[row.oppija_id].append(row)  # type: ignore[attr-defined]
+    return {i for i, rows in periods.items() if current_kuntakoodi(rows, today) in kunnat}

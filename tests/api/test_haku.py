@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from tortoise import connections
 
 from models.audit import AuditEvent
 from models.opiskeluoikeus import Opiskeluoikeus
@@ -122,3 +123,29 @@ async def test_a_voided_study_right_shows_the_person_to_ehoks_readers_but_not_to
     found = (await gql(lukija, OPPIJAT, h="mitatoinen", n=5))["data"]["oppijat"]["edges"]
     assert [e["node"]["oid"] for e in found] == [oid]
     assert (await gql(valvoja, OPPIJAT, h="mitatoinen", n=5))["data"]["oppijat"]["edges"] == []
+
+
+async def test_a_longer_page_costs_no_more_queries(gql: Gql, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The search applies the read rule itself, for organisation and kunta rights alike, so no learner shown is
+    checked again one by one (at a million persons that was most of a page's time)."""
+    kt, ol = await provider()
+    kunta = await ensure_organisation(org_oid(), OrganisationTyyppi.KUNTA, "Sivukunta", kuntakoodi="907")
+    for i in range(6):
+        await _person(kt, ol, "Sivulainen", f"Eeva {i}", kotikunnat=(("907", "2004-05-06", None),))
+    client = type(connections.get("default"))
+    statements: list[str] = []
+    for method in ("execute_query", "execute_query_dict", "execute_insert", "execute_many", "execute_script"):
+        original = getattr(client, method)
+
+        async def counted(self: Any, sql: str, *args: Any, _original: Any = original, **kw: Any) -> Any:
+            statements.append(sql)
+            return await _original(self, sql, *args, **kw)
+
+        monkeypatch.setattr(client, method, counted)
+    for token in (await user_token(ol, RoleName.READ), await user_token(kunta, RoleName.KUNTA_VALVOJA)):
+        costs = []
+        for n in (1, 6):
+            statements.clear()
+            assert len((await gql(token, OPPIJAT, h="sivulainen", n=n))["data"]["oppijat"]["edges"]) == n
+            costs.append(len(statements))
+        assert costs[0] == costs[1], costs
