@@ -18,7 +18,7 @@ from models.rules.koski import read_document
 from models.services.access import SYSTEM
 from models.services.koski import save_oppija
 from models.services.valpas.facts import load_facts
-from models.services.valpas.hakeutumisvalvonta import hakeutumisvalvonta
+from models.services.valpas.hakeutumisvalvonta import LISTA as HAKEUTUMISVALVONTA
 from models.services.valpas.tietojen_laatu import tietojen_laatu
 from models.user import RoleName
 from tests.koski.documents import Example, corpus_example, own_example
@@ -157,8 +157,8 @@ async def test_a_real_valma_pupil_is_on_the_hakeutumisvalvonta_list(db: Tortoise
         await Organisation.get(oid=valma["oppilaitos"]["oid"]), RoleName.VALVOJA_HAKEUTUMINEN, "hakeutumisen valvoja"
     )
 
-    rows = await hakeutumisvalvonta(valvoja, valma["oppilaitos"]["oid"], date(2018, 3, 1))
+    rows, _ = await HAKEUTUMISVALVONTA.page(valvoja, valma["oppilaitos"]["oid"], date(2018, 3, 1), 50, None)
     assert [(r.facts.oppija_oid, r.opiskeluoikeus_oid, r.valvonta.listed_until) for r in rows] == [
         (example.henkilo_oid, valma["oid"], date(2018, 3, 1))
     ]
-    assert await hakeutumisvalvonta(valvoja, valma["oppilaitos"]["oid"], date(2018, 3, 2)) == []
+    assert await HAKEUTUMISVALVONTA.page(valvoja, valma["oppilaitos"]["oid"], date(2018, 3, 2), 50, None) == ([], False)
