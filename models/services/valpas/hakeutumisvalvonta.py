@@ -14,10 +14,9 @@ from models.rules import oppivelvollisuus as ov
 from models.rules.calendar import add_days, same_day_years_later
 from models.rules.opiskeluoikeus import VALMISTUNUT
 from models.rules.perusopetus import PERUSOPETUKSEN_VUOSILUOKKA
-from models.services.sql import Sql, fetch
-from models.services.valpas.facts import load_facts
-from models.services.valpas.opiskelijat import Lista, Oppilaitos
-from models.services.valpas.paging import ListKey
+from models.services.sql import Sql
+from models.services.valpas.opiskelijat import Lista, Oppilaitos, opiskelijat
+from models.services.valpas.paging import ListKey, chunked
 from models.user import RoleName
 from models.valpas import Hakemus, MuuHaku
 
@@ -47,7 +46,7 @@ def _combined_result(hakemukset: Iterable[Hakemus]) -> bool | None:
     return False if any(r is False for r in results) else None
 
 
-def _candidate_sql(p: Sql, ids: tuple[int, ...], today: date, after: ListKey | None, limit: int) -> str:
+def _candidate_sql(p: Sql, ids: tuple[int, ...], today: date, after: ListKey | None, limit: int | None) -> str:
     """People with a study right at the oppilaitos that `hv.valvonnassa` may list: a superset the rule narrows.
     A perusopetus counts when its final year is recorded (9th grade or the oppimäärä) or it ended lately (an
     ending tila row within the longest window, five months, and for one who left, in a year they turned 17; an
@@ -81,7 +80,7 @@ def _candidate_sql(p: Sql, ids: tuple[int, ...], today: date, after: ListKey | N
     """
     if after is not None:
         sql += f" AND (p.sukunimi, p.etunimet, p.oid) > ({p.many(after)})"
-    return sql + f" ORDER BY p.sukunimi, p.etunimet, p.oid LIMIT {int(limit)}"
+    return sql + " ORDER BY p.sukunimi, p.etunimet, p.oid" + ("" if limit is None else f" LIMIT {int(limit)}")
 
 
 def _listing(person: ov.HenkiloFacts, here: frozenset[str], today: date) -> tuple[str, hv.Valvonta] | None:
@@ -102,40 +101,40 @@ async def hakeutumisvalvonta(
 ) -> AsyncIterator[HakeutumisRivi]:
     """The oppilaitos' pupils finishing perusopetus or a nivelvaihe programme (`models.rules.hakeutumisvalvonta`)
     who are oppivelvollinen today, in name order from `after` on, with their yhteishaku status, the "no place in
-    yhteishaku" warning (cleared by an active OO after perusopetus) and this provider's own "Muu haku" mark."""
-    while True:
-        rows = await fetch(lambda p, after=after: _candidate_sql(p, oppilaitos.ids, today, after, batch))  # type: ignore[misc]
-        candidates = [(int(r[0]), (str(r[1]), str(r[2]), str(r[3]))) for r in rows]
-        facts = await load_facts([pid for pid, _ in candidates])
-        listed = [
-            (pid, key, person, found)
-            for pid, key in candidates
-            if (person := facts.get(pid)) is not None and (found := _listing(person, oppilaitos.oids, today))
-        ]
-        ids = [pid for pid, *_ in listed]
+    yhteishaku" warning (cleared by an active OO after perusopetus) and this provider's own "Muu haku" mark.
+    The candidates and their facts come as for the other oppilaitos lists (`opiskelijat`), from its own query."""
+    born_from = add_days(same_day_years_later(today, -18), -1)
+    candidates = opiskelijat(
+        oppilaitos,
+        born_from,
+        today,
+        after,
+        batch,
+        lambda p, a, limit: _candidate_sql(p, oppilaitos.ids, today, a, limit),
+    )
+    async for chunk in chunked(candidates, batch):
+        listed = [(s, found) for s in chunk if (found := _listing(s.facts, oppilaitos.oids, today))]
+        ids = [s.oppija_id for s, _ in listed]
         hakemukset: dict[int, list[Hakemus]] = defaultdict(list)
         for h in await Hakemus.filter(oppija_id__in=ids).order_by("muokattu"):
             hakemukset[h.oppija_id].append(h)  # type: ignore[attr-defined]
         marked = set(
             await MuuHaku.filter(oppija_id__in=ids, oppilaitos_id=oppilaitos.row.id).values_list("oppija_id", flat=True)
         )
-        for pid, key, person, (oo_oid, verdict) in listed:
-            sai = _combined_result(hakemukset.get(pid, ()))
+        for s, (oo_oid, verdict) in listed:
+            sai = _combined_result(hakemukset.get(s.oppija_id, ()))
             yield HakeutumisRivi(
-                oppija_id=pid,
-                key=key,
-                facts=person,
+                oppija_id=s.oppija_id,
+                key=s.key,
+                facts=s.facts,
                 opiskeluoikeus_oid=oo_oid,
                 valvonta=verdict,
-                hakemukset=tuple(hakemukset.get(pid, ())),
+                hakemukset=tuple(hakemukset.get(s.oppija_id, ())),
                 sai_paikan=sai,
-                varoitus=ov.ei_paikkaa_yhteishaussa_warning(person, sai, today),
-                muu_haku=pid in marked,
-                suorittaminen=ov.suorittaa(person, today),
+                varoitus=ov.ei_paikkaa_yhteishaussa_warning(s.facts, sai, today),
+                muu_haku=s.oppija_id in marked,
+                suorittaminen=ov.suorittaa(s.facts, today),
             )
-        if len(candidates) < batch:
-            return
-        after = candidates[-1][1]
 
 
 LISTA = Lista(RoleName.VALVOJA_HAKEUTUMINEN, "hakeutumisvalvonta", hakeutumisvalvonta)

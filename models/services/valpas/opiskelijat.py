@@ -108,10 +108,21 @@ async def _with_facts(oppilaitos: Oppilaitos, candidates: list[tuple[int, ListKe
     ]
 
 
+# A list's own candidate query: (placeholders, the cursor, a limit or None for all) → SQL selecting
+# (id, sukunimi, etunimet, oid) in name order.
+Ehdokkaat = Callable[[Sql, "ListKey | None", "int | None"], str]
+
+
 async def opiskelijat(
-    oppilaitos: Oppilaitos, born_from: date, today: date, after: ListKey | None = None, batch: int = 500
+    oppilaitos: Oppilaitos,
+    born_from: date,
+    today: date,
+    after: ListKey | None = None,
+    batch: int = 500,
+    ehdokkaat: Ehdokkaat | None = None,
 ) -> AsyncIterator[Opiskelija]:
-    """The candidates in name order from `after` on, born on or after `born_from`, with their facts.
+    """The candidates in name order from `after` on, born on or after `born_from`, with their facts; a list
+    with narrower candidates (hakeutumisvalvonta) passes its own query as `ehdokkaat`.
 
     A first page reads one batch. A reader that wants more (an export) gets the rest of the candidates' keys in
     one query (walking the name index a batch at a time cost more than the facts) and their facts FACTS_WINDOW
@@ -119,8 +130,11 @@ async def opiskelijat(
     cost four times as much per person), the next window read while this one is decided: PostgreSQL works on
     one core, the rules on the other."""
 
+    def sql(p: Sql, after: ListKey | None, limit: int | None) -> str:
+        return _candidate_sql(p, oppilaitos.ids, born_from, today, after, limit)
+
     async def keys(after: ListKey | None, limit: int | None) -> list[tuple[int, ListKey]]:
-        rows = await fetch(lambda p: _candidate_sql(p, oppilaitos.ids, born_from, today, after, limit))
+        rows = await fetch(lambda p: (ehdokkaat or sql)(p, after, limit))
         return [(int(r[0]), (str(r[1]), str(r[2]), str(r[3]))) for r in rows]
 
     first = await keys(after, batch)
