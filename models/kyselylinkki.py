@@ -47,7 +47,7 @@ class Kyselylinkki(Model):
     tunnus = fields.CharField(max_length=64, unique=True, default=new_tunnus)
     kyselytyyppi = fields.CharEnumField(Kyselytyyppi, max_length=40)
     koulutustoimija: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
-        "models.Organisation", related_name="kyselylinkit", on_delete=fields.RESTRICT
+        "models.Organisation", related_name="kyselylinkit", db_index=True, on_delete=fields.RESTRICT
     )
     oppilaitos: fields.ForeignKeyNullableRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name="oppilaitoksen_kyselylinkit", null=True, on_delete=fields.RESTRICT
@@ -57,8 +57,10 @@ class Kyselylinkki(Model):
     hoks: fields.ForeignKeyNullableRelation[Hoks] = fields.ForeignKeyField(
         "models.Hoks", related_name="kyselylinkit", null=True, db_index=True, on_delete=fields.RESTRICT
     )
+    # indexed: every HOKS save reads the learner's earlier links ("once per rahoituskausi"), and without it
+    # that read scanned every link in the country (per-save p99 grew with the table, issue 18)
     oppija: fields.ForeignKeyNullableRelation[Oppija] = fields.ForeignKeyField(
-        "models.Oppija", related_name="kyselylinkit", null=True, on_delete=fields.RESTRICT
+        "models.Oppija", related_name="kyselylinkit", null=True, db_index=True, on_delete=fields.RESTRICT
     )
     ytunnus = fields.CharField(max_length=9, null=True)
     heratepvm = fields.DateField()

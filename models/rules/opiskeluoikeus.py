@@ -54,13 +54,13 @@ AMMATILLINEN_TUTKINTO_OSITTAINEN = "ammatillinentutkintoosittainen"
 USEASTA_TUTKINNOSTA = "ammatillinentutkintoosittainenuseastatutkinnosta"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TilaJakso:
     alku: date
     tila: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Suoritus:
     tyyppi: str
     tutkinto_koodi: str | None = None
@@ -70,7 +70,7 @@ class Suoritus:
     vahvistus_tallennettu: datetime | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OpiskeluoikeusFacts:
     oid: str
     oppija_oid: str

@@ -99,7 +99,7 @@ REASONS: dict[str, str] = {
 Niputusavain = tuple[str, str | None, str, str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TyopaikkajaksoFacts:
     """One työpaikkajakso (a hankkimistapa) with its opiskeluoikeus, as the rules see it (DOMAIN.md §2)."""
 
@@ -121,7 +121,7 @@ class TyopaikkajaksoFacts:
     keskeytymisajanjaksot: tuple[Period, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Bundle:
     """One työpaikkaohjaajakysely link (a nippu): every member jakso carries its answer (§4.1 "Bundling")."""
 

@@ -134,7 +134,7 @@ _JAKSO_FIELDS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LoadedJakso:
     """The rule facts of a jakso plus the opiskeluoikeus row id (for the link's oppilaitos)."""
 
