@@ -11,6 +11,7 @@ from strawberry.scalars import JSON
 
 from api import authorization
 from api.context import Info
+from api.schema.ehoks_inputs import HankkimistapaTiedotInput, HoksTiedotInput, TutkinnonOsaTiedotInput, written
 from api.schema.ehoks_tiedot import LISATIEDOT, HankkimistapaTiedot, HoksTiedot, TutkinnonOsaTiedot
 from api.schema.enums import HankkimistavanTyyppi
 from api.schema.id_cursor import after_id, id_cursor
@@ -20,6 +21,7 @@ from api.schema.opiskeluoikeus import Opiskeluoikeus
 from api.schema.oppija import Oppija
 from models.hoks import Hoks as HoksRow
 from models.organisation import Organisation as OrganisationRow
+from models.rules import ehoks_tiedot as tiedot
 from models.rules.hoks import (
     HankkimistapaPlan,
     HoksPlan,
@@ -248,7 +250,7 @@ class TyopaikkaohjaajaInput:
 
 
 @strawberry.input(description="One period of acquiring competence.")
-class HankkimistapaInput:
+class HankkimistapaInput(HankkimistapaTiedotInput):
     tyyppi: HankkimistavanTyyppi = strawberry.field(description="How competence is acquired in the period.")
     alku: date = strawberry.field(description="First day.")
     loppu: date = strawberry.field(description="Last day.")
@@ -269,7 +271,7 @@ class HankkimistapaInput:
 
 
 @strawberry.input(description="One hankittava tutkinnon osa (or osa-alue).")
-class TutkinnonOsaInput:
+class TutkinnonOsaInput(TutkinnonOsaTiedotInput):
     tutkinnon_osa_koodi: str = strawberry.field(description="The national code; empty for a paikallinen osa.")
     nimi: str | None = strawberry.field(default=None, description="A paikallinen osa's name.")
     hankkimistavat: list[HankkimistapaInput] = strawberry.field(description="How it is acquired.", default_factory=list)
@@ -284,7 +286,7 @@ class TutkinnonOsaInput:
 
 
 @strawberry.input(description="A whole HOKS, as createHoks and updateHoks take it.")
-class HoksInput:
+class HoksInput(HoksTiedotInput):
     oppija_oid: str = strawberry.field(description="The learner's oppija OID.")
     opiskeluoikeus_oid: str = strawberry.field(
         description="The study right's OID (must be the learner's, mirrored from Koski)."
@@ -336,12 +338,12 @@ def to_plan(i: HoksInput) -> HoksPlan:
                 hankkimistavat=tuple(_tapa(t) for t in o.hankkimistavat),
                 tyyppi=cast(str, o.tyyppi.value),
                 osa_alue_koodi=clean(o.osa_alue_koodi),
-                lisatiedot=_object(o.lisatiedot),
+                lisatiedot=written(tiedot.TUTKINNON_OSA, o, _object(o.lisatiedot)),
                 yhteinen_osa=_object(o.yhteinen_osa),
             )
             for o in i.tutkinnon_osat
         ),
-        lisatiedot=_object(i.lisatiedot),
+        lisatiedot=written(tiedot.HOKS, i, _object(i.lisatiedot)),
     )
 
 
@@ -369,7 +371,7 @@ def _tapa(t: HankkimistapaInput) -> HankkimistapaPlan:
         osa_aikaisuus=t.osa_aikaisuus,
         oppisopimuksen_perusta=clean(t.oppisopimuksen_perusta),
         keskeytymisajanjaksot=tuple(KeskeytymisajanjaksoPlan(k.alku, k.loppu) for k in t.keskeytymisajanjaksot),
-        lisatiedot=_object(t.lisatiedot),
+        lisatiedot=written(tiedot.HANKKIMISTAPA, t, _object(t.lisatiedot)),
     )
 
 

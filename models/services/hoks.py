@@ -20,6 +20,7 @@ from tortoise.transactions import in_transaction
 from models.hoks import HankittavaTutkinnonOsa, Hankkimistapa, Hoks, Keskeytymisajanjakso
 from models.kyselylinkki import NippuJasen
 from models.opiskeluoikeus import Opiskeluoikeus
+from models.rules.ehoks_tiedot import validate_tiedot
 from models.rules.hoks import (
     FieldError,
     HankkimistapaPlan,
@@ -66,7 +67,7 @@ async def lock_visible_hoks(hoks_id: int, principal: Principal, need: RoleName) 
 
 
 async def create_hoks(plan: HoksPlan, principal: Principal, today: date, *, tyopaikka_required: bool = True) -> Hoks:
-    _raise_if(validate_plan(plan, today, tyopaikka_required=tyopaikka_required))
+    _raise_if(_plan_errors(plan, today, tyopaikka_required))
     async with in_transaction():
         oo = await Opiskeluoikeus.get_or_none(oid=plan.opiskeluoikeus_oid).prefetch_related("oppija", "oppilaitos")
         if oo is None:
@@ -98,7 +99,7 @@ async def update_hoks(
     hoks_id: int, plan: HoksPlan, principal: Principal, today: date, *, tyopaikka_required: bool = True
 ) -> Hoks:
     """Replace the whole plan; jaksot whose yksiloiva_tunniste is kept are updated in place."""
-    _raise_if(validate_plan(plan, today, tyopaikka_required=tyopaikka_required))
+    _raise_if(_plan_errors(plan, today, tyopaikka_required))
     async with in_transaction():
         hoks = await lock_visible_hoks(hoks_id, principal, RoleName.WRITE)
         _check_identity(hoks, plan)
@@ -143,6 +144,11 @@ async def patch_hoks(hoks_id: int, changes: dict[str, Any], principal: Principal
         await record_herateet(hoks.id, today)
         await audit.record(principal, "update", "hoks", hoks.id, hoks.oppija.oid, audit.diff(before, after))
         return hoks
+
+
+def _plan_errors(plan: HoksPlan, today: date, tyopaikka_required: bool) -> list[FieldError]:
+    """The plan's own rules and those of the parts kept as eHOKS holds them, all at once."""
+    return validate_plan(plan, today, tyopaikka_required=tyopaikka_required) + validate_tiedot(plan)
 
 
 def _raise_if(errors: list[FieldError]) -> None:

@@ -10,6 +10,7 @@ import pytest
 from tortoise.context import TortoiseContext
 
 from models.herate import Tyopaikkajaksoherate
+from models.hoks import Hoks
 from models.services.access import SYSTEM
 from models.services.ehoks import import_ehoks
 from tests.api.conftest import Gql
@@ -129,11 +130,17 @@ async def test_the_parts_ehoks_holds_read_as_typed_fields(gql: Gql, world: World
     assert (paikallinen["laajuus"], paikallinen["tavoitteetJaSisallot"]) == (5, "Työturvallisuuskortti")
 
 
-async def test_a_lisatiedot_value_of_an_unexpected_shape_reads_as_absent(gql: Gql, world: World) -> None:
+async def test_a_lisatiedot_value_of_an_unexpected_shape_is_refused_and_one_stored_before_reads_as_absent(
+    gql: Gql, world: World
+) -> None:
     oppija, oo = await world.new_oo()
     odd = {"opiskeluvalmiuksia-tukevat-opinnot": "ei lista", "urasuunnitelma-koodi-uri": 7}
-    body = await gql(world.writer, CREATE, input=hoks_input(oppija, oo, lisatiedot=odd))
-    hoks_id = body["data"]["createHoks"]["id"]
+    refused = await gql(world.writer, CREATE, input=hoks_input(oppija, oo, lisatiedot=odd))
+    fields = {(e["field"], e["code"]) for e in refused["errors"][0]["extensions"]["errors"]}
+    assert fields == {("opiskeluvalmiuksiaTukevatOpinnot", "INVALID_TYPE"), ("urasuunnitelma", "INVALID_TYPE")}
+
+    hoks_id = (await gql(world.writer, CREATE, input=hoks_input(oppija, oo)))["data"]["createHoks"]["id"]
+    await Hoks.filter(id=hoks_id).update(lisatiedot=odd)  # as a row stored before the parts were checked
     query = "query($id: Int!) { hoks(id: $id) { urasuunnitelma opiskeluvalmiuksiaTukevatOpinnot { nimi } } }"
     read = await gql(world.writer, query, id=hoks_id)
     assert read["data"]["hoks"] == {"urasuunnitelma": None, "opiskeluvalmiuksiaTukevatOpinnot": []}
