@@ -36,6 +36,18 @@ EB_TUTKINTO = "ebtutkinto"
 # The qualifying study rights after perusopetus; EB is not among the qualifying types and never joins them.
 TYYPIT = ov.QUALIFYING_TYYPIT - {ov.PERUSOPETUS, EB_TUTKINTO}
 KESKEN_JAANEET_TILAT = frozenset({ERONNUT, KATSOTAAN_ERONNEEKSI, PERUUTETTU, KESKEYTYNYT})
+# An international school or the European School of Helsinki spans basic education too: as in Valpas
+# (ValpasOpiskeluoikeusDatabaseService), its study right is followed only once it holds upper-secondary years,
+# MYP grade 10 or the diploma years, S5 onward. (suoritus tyyppi, koulutusmoduuli code, None for any)
+JATKO_OPINTO_VUOSILUOKAT: frozenset[tuple[str, str | None]] = frozenset(
+    {
+        ("internationalschoolmypvuosiluokka", "10"),
+        ("internationalschooldiplomavuosiluokka", None),
+        ("europeanschoolofhelsinkivuosiluokkasecondarylower", "S5"),
+        ("europeanschoolofhelsinkivuosiluokkasecondaryupper", None),
+    }
+)
+KOKO_KOULUN_TYYPIT = frozenset({ov.INTERNATIONAL_SCHOOL, ov.EUROPEAN_SCHOOL_OF_HELSINKI})
 
 # Reasons (stable codes; the list shows them to the valvoja).
 VOIMASSA = "suorittamisvalvonta_voimassa"
@@ -80,10 +92,23 @@ class Valvonta:
         return self.listed
 
 
+def jatko_opintoja(oo: OpiskeluoikeusFacts) -> bool:
+    """Whether the study right is one after perusopetus: of a follow-on type, and at a whole school (international,
+    European) only with an upper-secondary year recorded."""
+    if oo.tyyppi not in TYYPIT:
+        return False
+    if oo.tyyppi not in KOKO_KOULUN_TYYPIT:
+        return True
+    return any(
+        (s.tyyppi, None) in JATKO_OPINTO_VUOSILUOKAT or (s.tyyppi, s.tutkinto_koodi) in JATKO_OPINTO_VUOSILUOKAT
+        for s in oo.suoritukset
+    )
+
+
 def opiskeluoikeus_valvonnassa(oo: OpiskeluoikeusFacts, today: date) -> Valvonta:
     """Whether this study right by itself is one the suorittamisvalvonta follows today (the person and their
     other study rights aside). A study right that starts later is not followed yet."""
-    if oo.mitatoity or oo.tyyppi not in TYYPIT or (oo.alku is not None and oo.alku > today):
+    if oo.mitatoity or not jatko_opintoja(oo) or (oo.alku is not None and oo.alku > today):
         return Valvonta(False, EI_VALVOTTAVA)
     tila = tila_on(oo.tilat, today)
     if tila in ACTIVE_TILAT:

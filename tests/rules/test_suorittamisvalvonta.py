@@ -49,6 +49,29 @@ def test_perusopetus_eb_and_other_types_never_list(tyyppi: str) -> None:
     assert listalla(person(oo(1, tyyppi, LASNA))) == sv.Valvonta(False, sv.EI_VALVOTTAVA)
 
 
+@pytest.mark.parametrize(
+    ("tyyppi", "suoritus", "koodi", "listed"),
+    [
+        ("internationalschool", "internationalschoolmypvuosiluokka", "4", False),
+        ("internationalschool", "internationalschoolmypvuosiluokka", "9", False),
+        ("internationalschool", "internationalschoolmypvuosiluokka", "10", True),
+        ("internationalschool", "internationalschooldiplomavuosiluokka", "11", True),
+        ("europeanschoolofhelsinki", "europeanschoolofhelsinkivuosiluokkasecondarylower", "S4", False),
+        ("europeanschoolofhelsinki", "europeanschoolofhelsinkivuosiluokkasecondarylower", "S5", True),
+        ("europeanschoolofhelsinki", "europeanschoolofhelsinkivuosiluokkasecondaryupper", "S6", True),
+    ],
+)
+def test_a_whole_school_is_followed_from_its_upper_secondary_years(
+    tyyppi: str, suoritus: str, koodi: str, listed: bool
+) -> None:
+    """Valpas: international school from MYP grade 10 or the diploma years, the European School from S5; a pupil
+    in its lower grades is in basic education, not on this list (nor on the maksuttomuus list)."""
+    facts = person(oo(1, tyyppi, LASNA, suoritukset=(Suoritus(suoritus, tutkinto_koodi=koodi),)))
+    assert listalla(facts).listed is listed
+    assert sv.jatko_opintoja(facts.opiskeluoikeudet[0]) is listed
+    assert listalla(person(oo(1, tyyppi, LASNA))) == sv.Valvonta(False, sv.EI_VALVOTTAVA)
+
+
 def test_only_this_schools_study_rights_count() -> None:
     facts = person(oo(1, "lukiokoulutus", LASNA, ELSEWHERE))
     assert listalla(facts) == sv.Valvonta(False, sv.EI_VALVOTTAVA)
