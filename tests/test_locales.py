@@ -66,6 +66,10 @@ MESSAGE_ARGUMENT = {
     "N_": 0,
     "fail": 2,  # the document readers' `fail(path, code, message)` (models.rules.koski, ehoks)
     "err": 2,  # models.rules.hoks.validate_hankkimistapa
+    "require": 2,  # what a refusal names: Principal.require(need, path, what)
+    "require_kunta_user": 2,
+    "_readable": 2,
+    "_recorded": 4,
 }
 SOURCES = ("api", "models", "jobs")
 REASON_TEXTS = (
@@ -112,8 +116,8 @@ def _message_argument(call: ast.Call) -> ast.expr | None:
         name = f.id
     elif isinstance(f, ast.Attribute) and f.attr == "of" and isinstance(f.value, ast.Name):
         name = f.value.id
-    elif isinstance(f, ast.Attribute) and f.attr == "fail":
-        name = "fail"
+    elif isinstance(f, ast.Attribute) and f.attr in ("fail", "require"):
+        name = f.attr
     elif _is_domain_error_init(call):
         name = "DomainError"
     else:

@@ -242,7 +242,9 @@ class KyselylinkkiQuery:
         paiva: Annotated[date, strawberry.argument(description="The day of the run to preview (Helsinki time).")],
     ) -> list[TulevaLahetys]:
         org = await _org(koulutustoimija, "koulutustoimija")
-        info.context.principal.require(RoleName.READ, org.path, f"upcoming sends of {koulutustoimija}")
+        info.context.principal.require(
+            RoleName.READ, org.path, Viesti.of("upcoming sends of {oid}", oid=koulutustoimija)
+        )
         mine = await upcoming_sends(koulutustoimija, paiva)
         existing: dict[str, int] = dict(
             await LinkRow.filter(tunnus__in=[x.tunnus for x in mine if x.tunnus]).values_list("tunnus", "id")  # type: ignore[arg-type]

@@ -12,7 +12,6 @@ from typing import Any
 
 from models.rules.hoks import FieldError
 from models.rules.tunnisteet import OPPIJA_NODE, oid_error
-from models.rules.viesti import Viesti
 
 YHTEISHAKU = "yhteishaku"
 # Valintatilat meaning the applicant was offered the place (Valintarekisteri codes).
@@ -67,7 +66,7 @@ def parse_hakemus(doc: Any) -> tuple[HakemusFacts | None, list[FieldError]]:
     oppija_oid = text(doc, "", "oppijaOid")
     if oppija_oid and (problem := oid_error(oppija_oid, OPPIJA_NODE)):
         errors.append(
-            FieldError.of("oppijaOid", "INVALID_OID", "{oid}: {problem}", oid=repr(oppija_oid), problem=Viesti(problem))
+            FieldError.of("oppijaOid", "INVALID_OID", "{oid}: {problem}", oid=repr(oppija_oid), problem=problem)
         )
     haku: dict[str, Any] = doc["haku"] if isinstance(doc.get("haku"), dict) else {}
     haku_oid = text(haku, "haku.", "oid")

@@ -119,9 +119,7 @@ def validate_top_level(plan: HoksPlan, today: date) -> list[FieldError]:
     ):
         problem = oid_error(oid, node)
         if problem:
-            errors.append(
-                FieldError.of(name, "INVALID_OID", "{oid}: {problem}", oid=repr(oid), problem=Viesti(problem))
-            )
+            errors.append(FieldError.of(name, "INVALID_OID", "{oid}: {problem}", oid=repr(oid), problem=problem))
     errors.extend(validate_saavuttaminen(plan.osaamisen_saavuttamisen_pvm, today))
     errors.extend(_too_long(plan, ""))
     errors.extend(_email_errors(plan.sahkoposti, "sahkoposti"))

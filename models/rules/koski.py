@@ -21,7 +21,6 @@ from models.rules.tunnisteet import (
     ORGANISAATIO_NODE,
     oid_error,
 )
-from models.rules.viesti import Viesti
 
 
 @dataclass(frozen=True)
@@ -163,7 +162,7 @@ class _Reader:
                 "INVALID_OID",
                 "{oid}: {problem}",
                 oid=repr(value),
-                problem=Viesti(problem),
+                problem=problem,
             )
             return None
         return value

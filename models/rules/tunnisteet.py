@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from models.rules.viesti import Viesti
+
 OID_ROOT = "1.2.246.562."
 OPPIJA_NODE = "24"
 OPISKELUOIKEUS_NODE = "15"
@@ -57,15 +59,17 @@ def make_oid(node: str, ten_digits: str) -> str:
     return f"{OID_ROOT}{node}.{ten_digits}{check_digit(node, ten_digits)}"
 
 
-def oid_error(oid: str, node: str) -> str | None:
+def oid_error(oid: str, node: str) -> Viesti | None:
     """Why `oid` does not match Koski's pattern for `node`'s kind, or None when it does (no check digit test)."""
     nodes, least, most = _NODES[node]
     digits = f"{least}" if least == most else f"{least}–{most}"
     m = _OID_RE.match(oid)
     if not m or not least <= len(m.group(2)) <= most:
-        return f"must look like {OID_ROOT}{node}. followed by {digits} digits"
+        return Viesti.of(
+            "must look like {prefix}. followed by {digits} digits", prefix=f"{OID_ROOT}{node}", digits=digits
+        )
     if m.group(1) not in nodes:
-        return f"must be an OID of node {' or '.join(nodes)}, not {m.group(1)}"
+        return Viesti.of("must be an OID of node {nodes}, not {node}", nodes=" / ".join(nodes), node=m.group(1))
     return None
 
 

@@ -24,3 +24,8 @@ class Viesti:
         if not self.arvot:
             return self.template
         return self.template.format(**{k: str(v) for k, v in self.arvot})
+
+
+def kaannettava(text: str | Viesti) -> Viesti:
+    """A plain text as a message of its own (translated when shown), a message as it is."""
+    return text if isinstance(text, Viesti) else Viesti(text)

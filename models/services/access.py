@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from tortoise.expressions import Q
 
 from models.organisation import OPH_OID
+from models.rules.viesti import Viesti, kaannettava
 from models.services.errors import Forbidden
 from models.user import RoleName
 
@@ -53,9 +54,12 @@ class Principal:
     def is_oph(self) -> bool:
         return any(g.org_oid == OPH_OID for g in self.grants)
 
-    def require(self, need: RoleName, org_path: str, what: str) -> None:
+    def require(self, need: RoleName, org_path: str, what: str | Viesti) -> None:
+        """`what` names what was asked for (a literal text or a template, translated with the refusal)."""
         if not self.can(need, org_path):
-            raise Forbidden("{user} has no {need} right to {what}", user=self.name, need=need.value, what=what)
+            raise Forbidden(
+                "{user} has no {need} right to {what}", user=self.name, need=need.value, what=kaannettava(what)
+            )
 
     def path_filter(self, need: RoleName, field: str) -> Q:
         """A query filter restricting `field` (an organisation path column) to the principal's scope."""

@@ -32,6 +32,7 @@ from models.rules.hoks import (
 from models.rules.hoks import (
     Keskeytymisajanjakso as KeskeytymisajanjaksoPlan,
 )
+from models.rules.viesti import Viesti
 from models.services import audit
 from models.services.access import Principal
 from models.services.errors import DomainError, NotFound, ValidationFailed
@@ -54,7 +55,7 @@ async def load_visible_hoks(hoks_id: int, principal: Principal, need: RoleName) 
     hoks = await Hoks.filter(id=hoks_id).select_related("opiskeluoikeus__oppilaitos", "oppija").first()
     if hoks is None or hoks.opiskeluoikeus.mitatoity:
         raise NotFound("HOKS", hoks_id, "id")
-    principal.require(need, hoks.opiskeluoikeus.oppilaitos.path, f"HOKS {hoks_id}")
+    principal.require(need, hoks.opiskeluoikeus.oppilaitos.path, Viesti.of("HOKS {id}", id=hoks_id))
     return hoks
 
 
@@ -72,7 +73,7 @@ async def create_hoks(plan: HoksPlan, principal: Principal, today: date, *, tyop
         oo = await Opiskeluoikeus.get_or_none(oid=plan.opiskeluoikeus_oid).prefetch_related("oppija", "oppilaitos")
         if oo is None:
             raise NotFound("opiskeluoikeus", plan.opiskeluoikeus_oid, "opiskeluoikeus_oid")
-        principal.require(RoleName.WRITE, oo.oppilaitos.path, f"HOKS of opiskeluoikeus {oo.oid}")
+        principal.require(RoleName.WRITE, oo.oppilaitos.path, Viesti.of("HOKS of opiskeluoikeus {oid}", oid=oo.oid))
         if oo.mitatoity:
             raise DomainError("OPISKELUOIKEUS_VOIDED", "the opiskeluoikeus is voided", "opiskeluoikeus_oid")
         if oo.oppija.oid != plan.oppija_oid:

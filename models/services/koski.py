@@ -23,6 +23,7 @@ from models.oppija import Kotikunta, Oppija
 from models.organisation import Organisation, OrganisationTyyppi
 from models.rules.calendar import helsinki_day
 from models.rules.koski import Henkilo, KoskiOpiskeluoikeus, KoskiOppija, puuttuvat_tiedot
+from models.rules.viesti import Viesti
 from models.services import audit
 from models.services.access import Principal
 from models.services.bulk import insert_rows
@@ -123,10 +124,10 @@ async def save_opiskeluoikeus(
                 .first()
             )
             if same is not None:
-                principal.require(RoleName.WRITE, same.oppilaitos.path, f"opiskeluoikeus {doc.oid}")
+                principal.require(RoleName.WRITE, same.oppilaitos.path, Viesti.of("opiskeluoikeus {oid}", oid=doc.oid))
                 return SaveResult(same.id, created=False, voided=same.mitatoity, changed=False)
         koulutustoimija, oppilaitos = await organisations(doc, {})
-        principal.require(RoleName.WRITE, oppilaitos.path, f"opiskeluoikeus {doc.oid}")
+        principal.require(RoleName.WRITE, oppilaitos.path, Viesti.of("opiskeluoikeus {oid}", oid=doc.oid))
         if oppija is None:  # else the caller merged the person already, in this transaction
             # the person before the study right, the order `save_oppija` and the sync's batches lock them in:
             # two doors saving one learner at once then wait for each other instead of deadlocking
@@ -303,7 +304,7 @@ async def void_opiskeluoikeus(oid: str, syy: str, principal: Principal) -> Opisk
         oo = await Opiskeluoikeus.filter(oid=oid).select_for_update().prefetch_related("oppilaitos").first()
         if oo is None:
             raise NotFound("opiskeluoikeus", oid, "oid")
-        principal.require(RoleName.WRITE, oo.oppilaitos.path, f"opiskeluoikeus {oid}")
+        principal.require(RoleName.WRITE, oo.oppilaitos.path, Viesti.of("opiskeluoikeus {oid}", oid=oid))
         if oo.mitatoity:
             raise DomainError("ALREADY_VOIDED", "opiskeluoikeus {oid} is already voided", "oid", oid=oid)
         await mark_voided(oo, syy, principal)

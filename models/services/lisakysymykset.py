@@ -26,6 +26,7 @@ from models.rules.kysely import (
     parse_kysymys,
 )
 from models.rules.vastaaminen import UrlVirhe, normalize_uudelleenohjaus_url
+from models.rules.viesti import Viesti
 from models.services import audit
 from models.services.access import Principal
 from models.services.errors import DomainError, NotFound, ValidationFailed
@@ -61,7 +62,7 @@ async def listaa(
 ) -> list[Lisakysymys]:
     """Anyone reading the provider's data may see its questions; retired ones only on request."""
     org = await koulutustoimija(koulutustoimija_oid)
-    principal.require(RoleName.READ, org.path, f"the extra questions of {org.oid}")
+    principal.require(RoleName.READ, org.path, Viesti.of("the extra questions of {oid}", oid=org.oid))
     query = Lisakysymys.filter(koulutustoimija_id=org.id, kyselytyyppi=kysely.kyselytyyppi)
     if not mukana_poistetut:
         query = query.filter(poistettu_at__isnull=True)
@@ -70,7 +71,7 @@ async def listaa(
 
 async def lue_uudelleenohjaus_url(principal: Principal, koulutustoimija_oid: str, kysely: Kysely) -> str | None:
     org = await koulutustoimija(koulutustoimija_oid)
-    principal.require(RoleName.READ, org.path, f"the survey settings of {org.oid}")
+    principal.require(RoleName.READ, org.path, Viesti.of("the survey settings of {oid}", oid=org.oid))
     return await uudelleenohjaus_url(org.id, kysely.kyselytyyppi)
 
 
@@ -187,7 +188,7 @@ async def aseta_uudelleenohjaus_url(
 
 async def _admin_org(principal: Principal, oid: str) -> Organisation:
     org = await koulutustoimija(oid)
-    principal.require(RoleName.ADMIN, org.path, f"the surveys of {org.oid}")
+    principal.require(RoleName.ADMIN, org.path, Viesti.of("the surveys of {oid}", oid=org.oid))
     return org
 
 
@@ -196,7 +197,7 @@ async def _load_for_change(principal: Principal, lisakysymys_id: int) -> Lisakys
     if row is None:
         raise NotFound("lisakysymys", lisakysymys_id, "id")
     org = await Organisation.get(id=row.koulutustoimija_id)  # type: ignore[attr-defined]
-    principal.require(RoleName.ADMIN, org.path, f"the surveys of {org.oid}")
+    principal.require(RoleName.ADMIN, org.path, Viesti.of("the surveys of {oid}", oid=org.oid))
     if row.poistettu_at is not None:
         raise DomainError("RETIRED", "a retired question can't be changed; add a new one instead", "id")
     return row

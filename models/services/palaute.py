@@ -375,7 +375,9 @@ async def resend(tunnus: str, sahkoposti: str | None, principal: Principal, toda
         if link is None or link.hoks is None or link.hoks.opiskeluoikeus.mitatoity:
             raise NotFound("kyselylinkki", tunnus, "tunnus")
         principal.require(
-            RoleName.WRITE, link.hoks.opiskeluoikeus.oppilaitos.path, f"kyselylinkki of HOKS {link.hoks.id}"
+            RoleName.WRITE,
+            link.hoks.opiskeluoikeus.oppilaitos.path,
+            Viesti.of("kyselylinkki of HOKS {id}", id=link.hoks.id),
         )
         closed = closed_reason(link, today)
         if closed:

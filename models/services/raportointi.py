@@ -36,6 +36,7 @@ from models.rules.tyoelama import (
     kesto,
     valiaikaisesti_keskeytynyt_periods,
 )
+from models.rules.viesti import Viesti
 from models.services import audit
 from models.services.access import Principal
 from models.services.errors import NotFound
@@ -186,7 +187,7 @@ async def vastausosuudet(
 ) -> list[Vastausosuus]:
     """Response rates of one provider, grouped by survey, oppilaitos and/or tutkinto (§5 "Response rate")."""
     kt = await koulutustoimija(koulutustoimija_oid)
-    principal.require(RoleName.READ, kt.path, f"the response rates of {kt.oid}")
+    principal.require(RoleName.READ, kt.path, Viesti.of("the response rates of {oid}", oid=kt.oid))
     keys = [u for u in _RATE_COLUMNS if u in set(ryhmittely) and u != Ulottuvuus.KOULUTUSTOIMIJA]
     columns = [_RATE_COLUMNS[u] for u in keys]
     rows = await _counts(Q(koulutustoimija_id=kt.id) & _links_in(alku, loppu), columns, today)
@@ -215,7 +216,7 @@ async def kuukausittain(principal: Principal, koulutustoimija_oid: str, alku: da
     PostgreSQL and SQLite, still set-based.
     """
     kt = await koulutustoimija(koulutustoimija_oid)
-    principal.require(RoleName.READ, kt.path, f"the response rates of {kt.oid}")
+    principal.require(RoleName.READ, kt.path, Viesti.of("the response rates of {oid}", oid=kt.oid))
     rows = (
         await Kyselylinkki.filter(_links_in(alku, loppu), koulutustoimija_id=kt.id)
         .annotate(linkkeja=Count("id"), vastattu=Count("id", _filter=Q(vastattu_at__not_isnull=True)))
@@ -460,7 +461,7 @@ async def vastausvienti(
     record.
     """
     kt = await koulutustoimija(koulutustoimija_oid)
-    principal.require(RoleName.ADMIN, kt.path, f"export the answers of {kt.oid}")
+    principal.require(RoleName.ADMIN, kt.path, Viesti.of("export the answers of {oid}", oid=kt.oid))
     if kyselytyyppi is not None and kyselytyyppi not in set(Kyselytyyppi):
         raise NotFound("kyselytyyppi", kyselytyyppi, "kyselytyyppi")
     tyypit = tuple(t.value for t in Kyselytyyppi if kyselytyyppi in (None, t.value))

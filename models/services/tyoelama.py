@@ -392,7 +392,7 @@ async def list_tyopaikkakyselyt(koulutustoimija_oid: str, principal: Principal) 
     org = await Organisation.get_or_none(oid=koulutustoimija_oid)
     if org is None:
         raise NotFound("organisation", koulutustoimija_oid, "koulutustoimija")
-    principal.require(RoleName.READ, org.path, f"työpaikkakysely links of {koulutustoimija_oid}")
+    principal.require(RoleName.READ, org.path, Viesti.of("työpaikkakysely links of {oid}", oid=koulutustoimija_oid))
     links = await Kyselylinkki.filter(kyselytyyppi=Kyselytyyppi.TYOPAIKKAKYSELY, koulutustoimija=org).order_by(
         "-heratepvm", "ytunnus"
     )

@@ -21,7 +21,7 @@ from models.services import hoks as hoks_service
 from models.services.raportointi import TAUSTA, TILASTO_OTSIKOT
 from models.user import RoleName
 from tests.api.test_csv_routes import ROUTES as CSV_ROUTES
-from tests.factories import user_token
+from tests.factories import provider, user_token
 from tests.services.conftest import Setting, plan, setting
 
 __all__ = ["setting"]
@@ -172,3 +172,24 @@ async def test_the_valpas_check_lists_reason_and_header_are_in_the_clients_langu
         "en": "Has no active study right today in education that fulfils compulsory education.",
     }[kieli]
     assert (row[7], row[8]) == (reason, {"fi": "ei", "sv": "nej", "en": "no"}[kieli])
+
+
+@pytest.mark.parametrize(("accept", "kieli"), LANGUAGES)
+async def test_a_refusal_names_what_was_asked_for_in_the_clients_language(
+    setting: Setting, client: httpx.AsyncClient, accept: str | None, kieli: str
+) -> None:
+    other, _ = await provider()
+    token = await user_token(other, RoleName.READ)
+    kt = setting.koulutustoimija.oid
+    body = await _post(client, token, accept, UPCOMING, kt=kt, p=TODAY.isoformat())
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "FORBIDDEN"
+    user = error["message"].split()[0 if kieli == "en" else 1].rstrip(":")
+    assert (
+        error["message"]
+        == {
+            "fi": f"käyttäjällä {user} ei ole read-oikeutta: koulutustoimijan {kt} tulevat lähetykset",
+            "sv": f"användaren {user} har ingen read-rätt till kommande utskick för {kt}",
+            "en": f"{user} has no read right to upcoming sends of {kt}",
+        }[kieli]
+    )

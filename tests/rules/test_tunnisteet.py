@@ -60,10 +60,10 @@ def test_oids_are_checked_by_koskis_patterns(oid: str, node: str, valid: bool) -
 
 
 def test_oid_errors_say_why() -> None:
-    assert "node 24 or 98 or 198, not 15" in (oid_error("1.2.246.562.15.12345678903", OPPIJA_NODE) or "")
-    assert "11 digits" in (oid_error("1.2.246.562.24.123", OPPIJA_NODE) or "")
-    assert "11 digits" in (oid_error(" 1.2.246.562.24.12345678907", OPPIJA_NODE) or "")
-    assert "11–24 digits" in (oid_error("1.2.246.562.10.123", ORGANISAATIO_NODE) or "")
+    assert "node 24 / 98 / 198, not 15" in str(oid_error("1.2.246.562.15.12345678903", OPPIJA_NODE) or "")
+    assert "11 digits" in str(oid_error("1.2.246.562.24.123", OPPIJA_NODE) or "")
+    assert "11 digits" in str(oid_error(" 1.2.246.562.24.12345678907", OPPIJA_NODE) or "")
+    assert "11–24 digits" in str(oid_error("1.2.246.562.10.123", ORGANISAATIO_NODE) or "")
 
 
 def test_make_oid_appends_the_node_check_digit() -> None:

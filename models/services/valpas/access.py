@@ -11,6 +11,7 @@ from models.opiskeluoikeus import Opiskeluoikeus
 from models.oppija import Kotikunta, Oppija
 from models.organisation import Organisation, OrganisationTyyppi
 from models.rules import oppivelvollisuus as ov
+from models.rules.viesti import Viesti, kaannettava
 from models.services.access import Principal
 from models.services.errors import DomainError, Forbidden, NotFound
 from models.services.valpas.facts import current_kuntakoodi
@@ -40,13 +41,13 @@ async def kunta_organisation(kuntakoodi: str, field: str = "kunta") -> Organisat
     return org
 
 
-def require_kunta_user(principal: Principal, kunta: Organisation, what: str) -> None:
+def require_kunta_user(principal: Principal, kunta: Organisation, what: str | Viesti) -> None:
     if not principal.can_any(KUNTA_ROLES, kunta.path):
         raise Forbidden(
             "{user} is not a user of kunta {kunta} and may not {what}",
             user=principal.name,
             kunta=kunta.kuntakoodi,
-            what=what,
+            what=kaannettava(what),
         )
 
 

@@ -13,6 +13,7 @@ from datetime import date
 from models.oppija import Oppija
 from models.rules.hoks import FieldError
 from models.rules.tunnisteet import OPPIJA_NODE, hetu_error, oid_error
+from models.rules.viesti import Viesti
 from models.services import audit
 from models.services.access import Principal
 from models.services.errors import Forbidden, NotFound, ValidationFailed
@@ -28,10 +29,11 @@ def _lookup(tunniste: str) -> tuple[str, str]:
         error = oid_error(tunniste, OPPIJA_NODE)
         column = "oid"
     else:
-        error = hetu_error(tunniste)
+        hetu = hetu_error(tunniste)
+        error = Viesti(hetu) if hetu else None
         column = "hetu"
     if error:
-        raise ValidationFailed([FieldError("tunniste", "INVALID_FORMAT", error)])
+        raise ValidationFailed([FieldError("tunniste", "INVALID_FORMAT", str(error), error)])
     return column, tunniste
 
 

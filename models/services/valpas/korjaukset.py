@@ -28,7 +28,7 @@ M = TypeVar("M", Keskeytys, Vapautus)
 RELATED = ("oppija", "kunta", "created_by", "mitatoija")
 
 
-async def _recorded(model: type[M], record_id: int, field: str, principal: Principal, what: str) -> M:
+async def _recorded(model: type[M], record_id: int, field: str, principal: Principal, what: str | Viesti) -> M:
     """The record with its people, for a user of the kunta that recorded it (FORBIDDEN for anyone else)."""
     related = (*RELATED, "paattaja") if model is Keskeytys else RELATED
     row = await model.get_or_none(id=record_id).prefetch_related(*related)
@@ -66,7 +66,7 @@ async def end_keskeytys(principal: Principal, keskeytys_id: int, loppu: date) ->
 
 
 async def _cancel(model: type[M], record_id: int, field: str, principal: Principal) -> M:
-    row = await _recorded(model, record_id, field, principal, f"cancel its {field}")
+    row = await _recorded(model, record_id, field, principal, Viesti.of("cancel its {what}", what=Viesti(field)))
     now = datetime.now(UTC)
     async with in_transaction():
         if not await model.filter(id=row.id, mitatoity_at__isnull=True).update(

@@ -7,6 +7,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models.organisation import Organisation, OrganisationTyyppi
+from models.rules.viesti import Viesti
 from models.services import audit
 from models.services.access import Principal
 from models.services.errors import DomainError, NotFound
@@ -26,7 +27,7 @@ GRANTS: dict[RoleName, tuple[RoleName, frozenset[OrganisationTyyppi]]] = {
 
 
 async def _granting_organisation(
-    principal: Principal, organisation_oid: str, role: RoleName, verb: str
+    principal: Principal, organisation_oid: str, role: RoleName, verb: Viesti
 ) -> Organisation:
     """The organisation where `role` is granted or revoked, once the principal is shown to hold the role that
     grants it there (GRANTS)."""
@@ -45,7 +46,9 @@ async def _granting_organisation(
             allowed=allowed,
             tyyppi=org.tyyppi.value,
         )
-    principal.require(needed, org.path, f"{verb} {role.value} in {organisation_oid}")
+    principal.require(
+        needed, org.path, Viesti.of("{verb} {role} in {oid}", verb=verb, role=role.value, oid=organisation_oid)
+    )
     return org
 
 
@@ -53,7 +56,7 @@ async def grant_role(principal: Principal, user_name: str, organisation_oid: str
     """Vastuukäyttäjä (on OPH) grants pääkäyttäjä roles; pääkäyttäjät grant valvoja roles in their own
     organisation (and those below). Rights are personal: nobody grants to themselves, nor to a service user.
     Every grant is audited."""
-    org = await _granting_organisation(principal, organisation_oid, role, "grant")
+    org = await _granting_organisation(principal, organisation_oid, role, Viesti("grant"))
     user = await User.get_or_none(name=user_name)
     if user is None:
         raise NotFound("user", user_name, "user")
@@ -83,7 +86,7 @@ async def revoke_role(principal: Principal, user_name: str, organisation_oid: st
     """Revoke a Valpas role (issue 16.6): by whoever may grant it there. The role row goes (rights are checked
     from it), the audit log keeps what it was: who held it, where, granted by whom and when. Of two revocations
     at once one removes the row and the other gets NOT_FOUND."""
-    org = await _granting_organisation(principal, organisation_oid, role, "revoke")
+    org = await _granting_organisation(principal, organisation_oid, role, Viesti("revoke"))
     async with in_transaction():
         row = await Role.filter(user__name=user_name, organisation_id=org.id, role=role).first()
         if row is None or not await Role.filter(id=row.id).delete():

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from models.organisation import Organisation
+from models.rules.viesti import kaannettava
 from models.services import audit
 from models.services.access import Principal
 from models.services.errors import Forbidden
@@ -74,7 +75,10 @@ async def _readable(principal: Principal, organisaatio_oid: str, what: str) -> O
     org = await organisation(organisaatio_oid, "organisaatio")
     if not principal.can_any(VALVOJA_ROLES, org.path):
         raise Forbidden(
-            "{user} is not a valvoja of {oid} and may not {what}", user=principal.name, oid=organisaatio_oid, what=what
+            "{user} is not a valvoja of {oid} and may not {what}",
+            user=principal.name,
+            oid=organisaatio_oid,
+            what=kaannettava(what),
         )
     return org
 
