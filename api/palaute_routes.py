@@ -22,7 +22,7 @@ from jobs.viestit import link_url
 from models.kyselylinkki import Kanava, Toimitus, ToimitusTila
 from models.rules.csv_writer import CsvRivit
 from models.services.errors import DomainError
-from models.services.tyoelama import list_tyopaikkakyselyt
+from models.services.tyopaikkakysely import list_tyopaikkakyselyt
 from models.settings import Settings
 
 TYOPAIKKAKYSELY_HEADER = (

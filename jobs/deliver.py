@@ -22,7 +22,7 @@ from jobs.failures import PermanentFailure, TemporaryFailure
 from jobs.sms import SmsSender
 from jobs.viestit import LinkinTiedot, Nimi, render_email, render_sms
 from models.kyselylinkki import Kanava, Kyselylinkki, Toimitus, ToimitusTila
-from models.services.palaute import closed_reason
+from models.services.uudelleenlahetys import closed_reason
 from models.settings import Settings
 
 

@@ -29,8 +29,8 @@ from models.rules import tyoelama as tyoelama_rules
 from models.rules.viesti import Viesti
 from models.services.errors import NotFound
 from models.services.esikatselu import upcoming_sends
-from models.services.palaute import resend
-from models.services.tyoelama import list_tyopaikkakyselyt
+from models.services.tyopaikkakysely import list_tyopaikkakyselyt
+from models.services.uudelleenlahetys import resend
 from models.user import RoleName
 
 

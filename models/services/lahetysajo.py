@@ -16,7 +16,7 @@ from typing import TypeVar
 from tortoise.transactions import in_transaction
 
 from models.rules.calendar import HELSINKI
-from models.services import palaute, tyoelama
+from models.services import palaute, tyoelama, tyopaikkakysely
 from models.services.luonnos import siivoa_luonnokset
 from models.services.palaute import Lahetys
 
@@ -78,5 +78,6 @@ async def run_day(
         report.suljetut = await palaute.expired_yesterday(today)
         report.luonnokset = await _step(lambda: siivoa_luonnokset(today), dry_run, 0)
     if TYOPAIKKAKYSELY in steps:
-        report.tyopaikkakyselyt = await _step(lambda: tyoelama.generate_tyopaikkakysely(today, stamp), dry_run, [])
+        make = tyopaikkakysely.generate_tyopaikkakysely
+        report.tyopaikkakyselyt = await _step(lambda: make(today, stamp), dry_run, [])
     return report

@@ -15,7 +15,6 @@ from datetime import date, datetime, timedelta
 
 import phonenumbers
 from tortoise.queryset import QuerySet
-from tortoise.transactions import in_transaction
 
 from models.herate import ALOITUS, PAATTO, Opiskelijaherate
 from models.hoks import Hoks
@@ -24,13 +23,8 @@ from models.oppija import Oppija
 from models.rules import palaute as rules
 from models.rules import tyoelama as tyoelama_rules
 from models.rules.opiskeluoikeus import OpiskeluoikeusFacts, tutkinto_koodi
-from models.rules.sahkoposti import sahkoposti_error
 from models.rules.viesti import Viesti
-from models.services import audit
-from models.services.access import Principal
-from models.services.errors import DomainError, NotFound
 from models.services.facts import load_oo_facts
-from models.user import RoleName
 
 OPISKELIJAKYSELYT = tuple(Kyselytyyppi(k) for k in rules.OPISKELIJAKYSELYT)
 
@@ -152,7 +146,7 @@ def _is_open(link: Kyselylinkki, today: date) -> bool:
     )
 
 
-async def _queue(link: Kyselylinkki, kanava: Kanava, tarkoitus: str, osoite: str, syy: Viesti) -> Lahetys:
+async def queue_delivery(link: Kyselylinkki, kanava: Kanava, tarkoitus: str, osoite: str, syy: Viesti) -> Lahetys:
     toimitus = await Toimitus.create(kyselylinkki=link, kanava=kanava, tarkoitus=tarkoitus, osoite=osoite)
     return Lahetys(
         toimitus.id,
@@ -221,7 +215,7 @@ async def send_due_links(today: date, now: datetime) -> list[Lahetys]:
         link.sahkoposti, link.puhelinnumero = aktivointi.sahkoposti, aktivointi.puhelin
         await link.save()
         for kanava, osoite in aktivointi.kanavat():
-            out.append(await _queue(link, kanava, "lahetys", osoite, sending_reason(link)))
+            out.append(await queue_delivery(link, kanava, "lahetys", osoite, sending_reason(link)))
     return out
 
 
@@ -285,7 +279,7 @@ async def send_due_reminders(today: date) -> list[Lahetys]:
         await link.save(update_fields=["muistutuksia"])
         syy = reminder_reason(link.lahetyspvm, str(link.kyselytyyppi), n, today)
         for kanava, osoite in osoitteet[link.id]:
-            out.append(await _queue(link, kanava, f"muistutus{n}", osoite, syy))
+            out.append(await queue_delivery(link, kanava, f"muistutus{n}", osoite, syy))
     return out
 
 
@@ -340,87 +334,6 @@ async def expired_yesterday(today: date) -> list[str]:
         vastausaika_loppu=today - timedelta(days=1), vastattu_at=None, peruttu_at=None
     ).values_list("tunnus", flat=True)
     return [str(r) for r in rows]
-
-
-# --- Resend -------------------------------------------------------------------------------------------------
-
-
-def closed_reason(link: Kyselylinkki, today: date) -> tuple[str, Viesti] | None:
-    """Why a link can no longer be (re)sent, as an error code and message; None while it is open (§3)."""
-    if link.vastattu_at is not None:
-        return "ALREADY_ANSWERED", Viesti("the link has already been answered")
-    if link.peruttu_at is not None:
-        return "LINK_CANCELLED", Viesti.of("the link was cancelled ({syy})", syy=link.peruutuksen_syy)
-    if link.vastausaika_loppu is not None and rules.is_expired(link.vastausaika_loppu, today):
-        return "LINK_EXPIRED", Viesti.of("the answer period ended on {loppu}", loppu=link.vastausaika_loppu.isoformat())
-    if link.lahetyspvm is None:
-        return "NOT_YET_SENT", Viesti("the link has not been sent yet; it goes out on its heratepvm")
-    return None
-
-
-async def resend(tunnus: str, sahkoposti: str | None, principal: Principal, today: date) -> Lahetys:
-    """Queue the same link again by e-mail, to the stored or a new address; the deadline does not move (§3).
-
-    Authorized like a HOKS update (write right in the HOKS's oppilaitos) and audited.
-    """
-    async with in_transaction():
-        link = (
-            await Kyselylinkki.filter(tunnus=tunnus)
-            .select_for_update()
-            .prefetch_related("koulutustoimija", "hoks__opiskeluoikeus__oppilaitos", "oppija")
-            .first()
-        )
-        if link is not None and link.kyselytyyppi not in OPISKELIJAKYSELYT:
-            await _refuse_non_student_resend(link, principal)
-        if link is None or link.hoks is None or link.hoks.opiskeluoikeus.mitatoity:
-            raise NotFound("kyselylinkki", tunnus, "tunnus")
-        principal.require(
-            RoleName.WRITE,
-            link.hoks.opiskeluoikeus.oppilaitos.path,
-            Viesti.of("kyselylinkki of HOKS {id}", id=link.hoks.id),
-        )
-        closed = closed_reason(link, today)
-        if closed:
-            raise DomainError(closed[0], closed[1], "tunnus")
-        # a newly given address, else the learner's address in the HOKS now (§3 "Addresses")
-        address = clean_email(sahkoposti) or clean_email(link.hoks.sahkoposti)
-        if address is None:
-            raise DomainError("INVALID_EMAIL", "an e-mail address is required to resend the link", "sahkoposti")
-        problem = sahkoposti_error(address)
-        if problem:
-            raise DomainError(
-                "INVALID_EMAIL", "not a deliverable e-mail address: {problem}", "sahkoposti", problem=Viesti(problem)
-            )
-        n = await Toimitus.filter(kyselylinkki=link, tarkoitus__startswith="uudelleen").count() + 1
-        lahetys = await _queue(
-            link, Kanava.EMAIL, f"uudelleen{n}", address, Viesti.of("resent by {user}", user=principal.name)
-        )
-        await audit.record(
-            principal,
-            "resend",
-            "kyselylinkki",
-            link.id,
-            link.oppija.oid if link.oppija else None,
-            {"sahkoposti": [link.sahkoposti, address]},
-        )
-        return lahetys
-
-
-async def _refuse_non_student_resend(link: Kyselylinkki, principal: Principal) -> None:
-    """Seed 000: officials resend learners' links only. An instructor or workplace link the principal may read
-    is refused with its own code (it exists: `kyselylinkki(tunnus)` finds it); one it may not read stays unknown.
-    """
-    await link.fetch_related("oppilaitos")
-    org = link.oppilaitos or link.koulutustoimija
-    if not principal.can(RoleName.READ, org.path):
-        raise NotFound("kyselylinkki", link.tunnus, "tunnus")
-    raise DomainError(
-        "NOT_A_STUDENT_LINK",
-        "only learners' links are resent by officials; this is a {kyselytyyppi} link, "
-        "which reaches the workplace through its own channels",
-        "tunnus",
-        kyselytyyppi=link.kyselytyyppi,
-    )
 
 
 # --- Official views -----------------------------------------------------------------------------------------

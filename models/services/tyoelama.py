@@ -1,4 +1,5 @@
-"""Työelämäpalaute in the database: jakso schedules on save, the half-monthly bundles, työpaikkakysely links.
+"""Työelämäpalaute in the database: jakso schedules on save, the half-monthly bundles and their kesto (the
+työpaikkakysely links are in `models.services.tyopaikkakysely`).
 
 The rules (qualifying, send days, bundling, windows) live in `models.rules.tyoelama`; this module loads their
 facts in bulk and writes what they decide (DOMAIN.md §4). A bundle run for a send day is recorded in `Ajo` in
@@ -29,12 +30,9 @@ from models.rules.calendar import rahoituskausi
 from models.rules.opiskeluoikeus import OpiskeluoikeusFacts, ammatilliset_suoritukset
 from models.rules.palaute import MAX_DAYS_AFTER_HERATE
 from models.rules.viesti import Viesti
-from models.services.access import Principal
 from models.services.bulk import delete_in, insert_rows
-from models.services.errors import NotFound
 from models.services.facts import CHUNK, KEYS_WITH_OTHERS, LoadedJakso, chunks, load_jaksot, values_in
 from models.services.palaute import Lahetys, e164
-from models.user import RoleName
 
 NIPUTUS = "niputus"
 TYOPAIKKAKYSELY = "tyopaikkakysely"
@@ -181,7 +179,7 @@ async def _bundle(send_day: date, today: date, now: datetime) -> list[Lahetys]:
             _bundle_link(b, oppilaitokset[latest.opiskeluoikeus_id], orgs[b.key[0]], latest, today, now)
             for b, latest in part
         ]
-        ids = await _create_links(links)
+        ids = await create_links(links)
         await insert_rows(
             NippuJasen,
             ("kyselylinkki_id", "hankkimistapa_id"),
@@ -254,7 +252,7 @@ def _bundle_link(
     )
 
 
-async def _create_links(links: list[UusiLinkki]) -> dict[str, int]:
+async def create_links(links: list[UusiLinkki]) -> dict[str, int]:
     await insert_rows(Kyselylinkki, LINK_COLUMNS, [_link_row(link) for link in links])
     rows = await values_in(Kyselylinkki, "tunnus", [link.tunnus for link in links], ("tunnus", "id"), cast="text")
     return {r["tunnus"]: r["id"] for r in rows}
@@ -324,86 +322,3 @@ async def kesto_erittelyt(hankkimistapa_ids: Sequence[int]) -> dict[int, rules.K
         for j in loaded
         if j.facts.hankkimistapa_id in wanted
     }
-
-
-# --- Työpaikkakysely (§4.2) ---------------------------------------------------------------------------------
-
-
-async def generate_tyopaikkakysely(today: date, now: datetime) -> list[str]:
-    """Make the window's links once, one per (koulutustoimija, y-tunnus); they are handed over, never sent."""
-    window = rules.tyopaikkakysely_window(today)
-    if window is None:
-        return []
-    try:
-        async with in_transaction():
-            await Ajo.create(tyyppi=TYOPAIKKAKYSELY, paiva=window.alku)
-    except IntegrityError:
-        return []
-    jaksot = await load_jaksot(Q(loppu__gte=window.jaksot_alku, loppu__lte=window.jaksot_loppu))
-    groups = rules.tyopaikkakysely_groups((j.facts for j in jaksot), window)
-    if not groups:
-        return []
-    orgs = dict(
-        await Organisation.filter(oid__in=sorted({k[0] for k in groups})).values_list("oid", "id")  # type: ignore[arg-type]
-    )
-    links = [
-        UusiLinkki(
-            tunnus=new_tunnus(),
-            kyselytyyppi=Kyselytyyppi.TYOPAIKKAKYSELY.value,
-            koulutustoimija_id=orgs[kt],
-            oppilaitos_id=None,
-            tutkinto_koodi=None,
-            tutkinto_nimi=None,
-            ytunnus=ytunnus,
-            heratepvm=window.alku,
-            rahoituskausi=rahoituskausi(window.alku),
-            lahetyspvm=None,
-            vastausaika_alku=window.alku,
-            vastausaika_loppu=window.loppu,
-            sahkoposti=None,
-            puhelinnumero=None,
-            muistutuksia=0,
-            created_at=now,
-        )
-        for kt, ytunnus in groups
-    ]
-    ids = await _create_links(links)
-    await insert_rows(
-        NippuJasen,
-        ("kyselylinkki_id", "hankkimistapa_id"),
-        [
-            (ids[link.tunnus], jakso_id)
-            for link, members in zip(links, groups.values(), strict=True)
-            for jakso_id in members
-        ],
-    )
-    return [link.tunnus for link in links]
-
-
-@dataclass(frozen=True)
-class TyopaikkakyselyRivi:
-    linkki: Kyselylinkki
-    tyopaikan_nimi: str | None
-    jaksoja: int
-
-
-async def list_tyopaikkakyselyt(koulutustoimija_oid: str, principal: Principal) -> list[TyopaikkakyselyRivi]:
-    """The provider's työpaikkakysely links to hand to the workplaces (§4.2), newest window first."""
-    org = await Organisation.get_or_none(oid=koulutustoimija_oid)
-    if org is None:
-        raise NotFound("organisation", koulutustoimija_oid, "koulutustoimija")
-    principal.require(RoleName.READ, org.path, Viesti.of("työpaikkakysely links of {oid}", oid=koulutustoimija_oid))
-    links = await Kyselylinkki.filter(kyselytyyppi=Kyselytyyppi.TYOPAIKKAKYSELY, koulutustoimija=org).order_by(
-        "-heratepvm", "ytunnus"
-    )
-    names: dict[int, list[str]] = defaultdict(list)
-    for chunk in chunks([link.id for link in links]):
-        for m in (
-            await NippuJasen.filter(kyselylinkki_id__in=chunk)
-            .order_by("-hankkimistapa__loppu")
-            .values("kyselylinkki_id", "hankkimistapa__tyopaikan_nimi")
-        ):
-            names[m["kyselylinkki_id"]].append(m["hankkimistapa__tyopaikan_nimi"])
-    return [
-        TyopaikkakyselyRivi(link, next((n for n in names[link.id] if n), None), len(names[link.id])) for link in links
-    ]

@@ -12,7 +12,7 @@ from tortoise.transactions import in_transaction
 
 from models.audit import AuditEvent
 from models.services import hoks as hoks_service
-from models.services.tyoelama import generate_tyopaikkakysely
+from models.services.tyopaikkakysely import generate_tyopaikkakysely
 from models.user import RoleName
 from tests.api.authz_world import make_authz_world
 from tests.api.conftest import Gql

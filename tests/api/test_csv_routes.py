@@ -16,7 +16,7 @@ from tortoise.transactions import in_transaction
 from api.app import create_app
 from models.organisation import Organisation
 from models.services import hoks as hoks_service
-from models.services.tyoelama import generate_tyopaikkakysely
+from models.services.tyopaikkakysely import generate_tyopaikkakysely
 from models.settings import Settings
 from models.user import RoleName
 from tests.factories import koski_doc, provider, user_token

@@ -14,7 +14,7 @@ from models.kyselylinkki import Kanava, Kyselylinkki, Toimitus, ToimitusTila
 from models.rules.calendar import helsinki_day
 from models.services import hoks as hoks_service
 from models.services.lahetysajo import run_day
-from models.services.tyoelama import generate_tyopaikkakysely
+from models.services.tyopaikkakysely import generate_tyopaikkakysely
 from models.settings import Settings
 from models.user import RoleName
 from tests.api.conftest import Gql

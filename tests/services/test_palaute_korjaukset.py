@@ -16,7 +16,7 @@ from models.services.access import SYSTEM
 from models.services.errors import DomainError, ValidationFailed
 from models.services.koski import save_opiskeluoikeus
 from models.services.lahetysajo import run_day
-from models.services.palaute import resend
+from models.services.uudelleenlahetys import resend
 from tests.services.conftest import TODAY, Setting, jakso, plan
 
 
