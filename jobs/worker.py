@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 from arq import Retry, cron, func
 from arq.connections import RedisSettings
-from tortoise import Tortoise
+from tortoise import Tortoise, connections
 
 from jobs.deliver import Senders, deliver
 from jobs.failures import TemporaryFailure
@@ -59,7 +59,9 @@ async def startup(ctx: Ctx) -> None:
     check_environment(settings)
     if not ctx.get("db_open"):
         await Tortoise.init(config=tortoise_config(settings.database_url, settings.db_pool_size))
-        ctx["owns_db"] = True
+        # arq runs this hook in its own task, so the shutdown hook may not see this task's Tortoise context:
+        # keep the clients to close them by hand (an unclosed aiosqlite thread kept a stopped worker alive)
+        ctx["owns_db"] = list(connections.all())
     ctx["senders"] = Senders.open(settings)
     ctx.setdefault("clock", lambda: datetime.now(UTC))
     ctx.setdefault("retry_base_s", RETRY_BASE_S)
@@ -75,8 +77,8 @@ async def shutdown(ctx: Ctx) -> None:
     if in_flight:
         await asyncio.wait(set(in_flight), timeout=SHUTDOWN_GRACE_S)
     await ctx["senders"].close()
-    if ctx.pop("owns_db", False):
-        await Tortoise.close_connections()
+    for client in ctx.pop("owns_db", []):
+        await client.close()
 
 
 async def send_toimitus(ctx: Ctx, toimitus_id: int) -> str:
